@@ -1,0 +1,479 @@
+//! 账本 — turns the demo's changes into rows exactly as the store would: each
+//! [`Change`] goes through [`domain::plan::plan`] against the in-memory state of the
+//! person (their facts, the records named), and the returned mutations become rows
+//! with ids counted here; each change becomes an [`Event`] (actor, unit, time of
+//! day in UTC+8 as UTC, [`Source::Demo`]). Batches of rows leave through
+//! [`Ledger::take_batch`].
+//!
+//! It decides nothing about anyone's life: callers say what happens and when.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, anyhow, bail};
+use domain::access::User;
+use domain::division::{CodeLevel, DivisionCode, Hierarchy};
+use domain::event::{Change, Event, Source};
+use domain::migrant::MigrantRule;
+use domain::plan::{Context, Mutation, plan};
+use domain::registry::{
+    Fact, FactId, FactKind, Person, PersonId, Record, RecordDetail, RecordId, StaffRole,
+};
+use jiff::Timestamp;
+use store::LoadBatch;
+
+use super::calibration::{Day, TODAY, UTC_OFFSET_HOURS, day};
+use super::people::mix;
+use super::places::{as_of, states};
+
+/// The demo's users by the unit they work in: a station per village, an officer per
+/// town, district and the city.
+#[derive(Debug, Default)]
+pub struct Actors {
+    by_unit: HashMap<DivisionCode, User>,
+}
+
+impl Actors {
+    /// Adds the user who records what happens in `unit`.
+    pub fn insert(&mut self, unit: DivisionCode, user: User) {
+        self.by_unit.insert(unit, user);
+    }
+
+    /// The user of the smallest unit that covers all of `units`.
+    pub fn covering(&self, units: &[DivisionCode]) -> anyhow::Result<&User> {
+        let first = *units
+            .first()
+            .ok_or_else(|| anyhow!("no unit to find an actor for"))?;
+        for level in [
+            CodeLevel::Village,
+            CodeLevel::Town,
+            CodeLevel::District,
+            CodeLevel::City,
+        ] {
+            let unit = first.truncate(level);
+            if units.iter().all(|u| unit.contains(*u))
+                && let Some(user) = self.by_unit.get(&unit)
+            {
+                return Ok(user);
+            }
+        }
+        bail!("no demo user covers the units {units:?}")
+    }
+}
+
+/// What the generator knows of a person while living their life: the row and every
+/// fact, as the store would hold them.
+#[derive(Debug, Default, Clone)]
+pub struct Life {
+    pub person: Option<Person>,
+    pub facts: Vec<Fact>,
+    /// The time (Unix seconds) of the person's last event, to keep their events in order.
+    pub last_at: i64,
+}
+
+impl Life {
+    /// The open fact of this kind, if any.
+    pub fn open(&self, matches: impl Fn(&FactKind) -> bool) -> Option<&Fact> {
+        self.facts
+            .iter()
+            .find(|f| f.to.is_none() && matches(&f.kind))
+    }
+}
+
+/// How many rows of each kind went out, for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub persons: u64,
+    pub present: u64,
+    pub facts: u64,
+    pub links: u64,
+    pub records: u64,
+    pub events: u64,
+}
+
+/// A record's kind and unit: enough to stand in for it when the planner checks a
+/// reference.
+#[derive(Debug, Clone, Copy)]
+struct Stub {
+    kind: u8,
+    unit: DivisionCode,
+}
+
+/// An event waiting for its number: the batch is put in time order first.
+struct Pending {
+    at: i64,
+    order: u64,
+    event: Event,
+}
+
+/// Rows and events being written.
+pub struct Ledger<'a> {
+    hierarchy: &'a Hierarchy,
+    rule: MigrantRule,
+    actors: &'a Actors,
+    next_person: PersonId,
+    next_fact: FactId,
+    next_record: RecordId,
+    next_seq: i64,
+    stubs: Vec<Option<Stub>>,
+    batch: LoadBatch,
+    pending: Vec<Pending>,
+    order: u64,
+    pub totals: Totals,
+}
+
+fn kind_code(detail: &RecordDetail) -> u8 {
+    match detail {
+        RecordDetail::Employer { .. } => 0,
+        RecordDetail::Landlord { .. } => 1,
+        RecordDetail::RentalHouse { .. } => 2,
+        RecordDetail::Hotel => 3,
+        RecordDetail::Agency { .. } => 4,
+        RecordDetail::ConcentratedZone { .. } => 5,
+        RecordDetail::Settlement { .. } => 6,
+        RecordDetail::MigrantChildrenSchool => 7,
+        RecordDetail::NewCitizenOrganisation => 8,
+        RecordDetail::Staff { .. } => 9,
+    }
+}
+
+fn stub_detail(kind: u8) -> RecordDetail {
+    match kind {
+        0 => RecordDetail::Employer {
+            union_since: None,
+            letter_signed_on: None,
+        },
+        1 => RecordDetail::Landlord {
+            letter_signed_on: None,
+        },
+        2 => RecordDetail::RentalHouse {
+            landlord: 0,
+            address: String::new(),
+            registered_on: None,
+            entrusted_from: None,
+            entrusted_to: None,
+        },
+        3 => RecordDetail::Hotel,
+        4 => RecordDetail::Agency {
+            letter_signed_on: None,
+        },
+        5 => RecordDetail::ConcentratedZone {
+            area_m2: 0,
+            capacity: 0,
+        },
+        6 => RecordDetail::Settlement {
+            migrants: 0,
+            mediation_since: None,
+        },
+        7 => RecordDetail::MigrantChildrenSchool,
+        8 => RecordDetail::NewCitizenOrganisation,
+        _ => RecordDetail::Staff {
+            role: StaffRole::InformationOfficer,
+            is_migrant: false,
+            trained_on: Vec::new(),
+        },
+    }
+}
+
+/// Seconds since the Unix epoch of `d` at `seconds_of_day` local time (UTC+8).
+fn instant(d: Day, seconds_of_day: i64) -> i64 {
+    i64::from(d) * 86_400 + seconds_of_day - UTC_OFFSET_HOURS * 3600
+}
+
+impl<'a> Ledger<'a> {
+    /// A ledger whose record ids start at `first_record` (the records made before
+    /// it have the ids below).
+    pub fn new(
+        hierarchy: &'a Hierarchy,
+        rule: MigrantRule,
+        actors: &'a Actors,
+        first_record: RecordId,
+    ) -> Ledger<'a> {
+        Ledger {
+            hierarchy,
+            rule,
+            actors,
+            next_person: 1,
+            next_fact: 1,
+            next_record: first_record,
+            next_seq: 1,
+            stubs: vec![None],
+            batch: LoadBatch::default(),
+            pending: Vec::new(),
+            order: 0,
+            totals: Totals::default(),
+        }
+    }
+
+    /// A new record id.
+    pub fn next_record_id(&mut self) -> RecordId {
+        let id = self.next_record;
+        self.next_record += 1;
+        id
+    }
+
+    /// How many persons the current batch holds.
+    pub fn batch_persons(&self) -> usize {
+        self.batch.persons.len()
+    }
+
+    fn stub(&self, id: RecordId) -> Option<Record> {
+        let stub = (*self.stubs.get(usize::try_from(id).ok()?)?)?;
+        Some(Record {
+            id,
+            name: String::new(),
+            unit: stub.unit,
+            from: jiff::civil::Date::MIN,
+            to: None,
+            detail: stub_detail(stub.kind),
+        })
+    }
+
+    fn push_event(&mut self, at: i64, event: Event) {
+        self.order += 1;
+        self.pending.push(Pending {
+            at,
+            order: self.order,
+            event,
+        });
+    }
+
+    /// Saves a record (its id already taken from [`Ledger::next_record_id`]) entered
+    /// on `entered_on`: one event for its creation (with id 0, as a station submits
+    /// it) and one for each dated attribute that came later; the row is its state
+    /// today.
+    pub fn save_record(&mut self, entered_on: Day, record: Record) -> anyhow::Result<()> {
+        let id = record.id;
+        let index = usize::try_from(id).context("record ids are positive")?;
+        if self.stubs.len() <= index {
+            self.stubs.resize(index + 1, None);
+        }
+        let actor = self.actors.covering(&[record.unit])?.clone();
+        for (n, (on, state)) in states(&record, entered_on).into_iter().enumerate() {
+            let change = if n == 0 {
+                Change::SaveRecord {
+                    record: Record { id: 0, ..state },
+                }
+            } else {
+                Change::SaveRecord { record: state }
+            };
+            let records: Vec<Record> = change
+                .records()
+                .into_iter()
+                .filter_map(|id| self.stub(id))
+                .collect();
+            let ctx = Context {
+                hierarchy: self.hierarchy,
+                rule: &self.rule,
+                person: None,
+                facts: &[],
+                others: &[],
+                records: &records,
+            };
+            let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
+                anyhow!(
+                    "the planner refused the demo's record {}: {refusal}",
+                    record.name
+                )
+            })?;
+            let seconds = 8 * 3600 + (mix(self.order ^ (id as u64) << 20) % 3600) as i64;
+            let at = instant(on, seconds);
+            let event = Event {
+                seq: 0,
+                at: Timestamp::from_second(at).context("event time")?,
+                actor: actor.id,
+                unit: planned.unit,
+                person: None,
+                source: Source::Demo,
+                change,
+            };
+            self.push_event(at, event);
+            self.stubs[index] = Some(Stub {
+                kind: kind_code(&record.detail),
+                unit: record.unit,
+            });
+        }
+        self.batch.records.push(as_of(&record, day(TODAY)));
+        self.totals.records += 1;
+        Ok(())
+    }
+
+    /// Applies `change` made on day `on` to `lives[subject]` (and names
+    /// `lives[relative]` for a family link), as the store would, and logs its event.
+    pub fn apply(
+        &mut self,
+        lives: &mut [Life],
+        subject: usize,
+        relative: Option<usize>,
+        on: Day,
+        change: Change,
+    ) -> anyhow::Result<()> {
+        let records: Vec<Record> = change
+            .records()
+            .into_iter()
+            .filter_map(|id| self.stub(id))
+            .collect();
+        let others: Vec<Person> = relative
+            .and_then(|r| lives[r].person.clone())
+            .into_iter()
+            .collect();
+        let life = &lives[subject];
+        let mut units = Vec::with_capacity(3);
+        match &change {
+            Change::Register { residence, .. } | Change::Move { residence, .. } => {
+                units.push(residence.unit)
+            }
+            _ => {}
+        }
+        units.extend(life.person.as_ref().map(|p| p.unit));
+        units.extend(others.iter().map(|p| p.unit));
+        let actor = self.actors.covering(&units)?;
+        let ctx = Context {
+            hierarchy: self.hierarchy,
+            rule: &self.rule,
+            person: life.person.as_ref(),
+            facts: &life.facts,
+            others: &others,
+            records: &records,
+        };
+        let planned = plan(actor, &change, &ctx).map_err(|refusal| {
+            anyhow!("the planner refused a demo change: {refusal}\n{change:?}\n{life:?}")
+        })?;
+        let actor_id = actor.id;
+        let mut earliest = life.last_at + 60;
+        if let Some(r) = relative {
+            earliest = earliest.max(lives[r].last_at + 60);
+        }
+        let seconds = 9 * 3600
+            + (mix(self.order.wrapping_mul(31) ^ subject as u64) % (8 * 3600 + 1800)) as i64;
+        let at = instant(on, seconds).max(earliest);
+        let life = &mut lives[subject];
+        for mutation in planned.mutations {
+            match mutation {
+                Mutation::InsertPerson(row) => {
+                    let Change::Register { on, .. } = &change else {
+                        bail!("a plan inserted a person outside a registration")
+                    };
+                    let id = self.next_person;
+                    self.next_person += 1;
+                    life.person = Some(Person {
+                        id,
+                        resident_id: row.resident_id,
+                        name: row.name,
+                        sex: row.resident_id.sex(),
+                        birth_date: row.resident_id.birth_date(),
+                        hukou: row.resident_id.hukou(),
+                        registered_on: *on,
+                        left_on: None,
+                        unit: row.unit,
+                    });
+                }
+                Mutation::UpdatePerson(person) => life.person = Some(person),
+                Mutation::InsertFact { kind, from, to } => {
+                    let person = life
+                        .person
+                        .as_ref()
+                        .map(|p| p.id)
+                        .context("a fact before its person")?;
+                    life.facts.push(Fact {
+                        id: self.next_fact,
+                        person,
+                        kind,
+                        from,
+                        to,
+                    });
+                    self.next_fact += 1;
+                }
+                Mutation::UpdateFact(fact) => {
+                    let slot = life
+                        .facts
+                        .iter_mut()
+                        .find(|f| f.id == fact.id)
+                        .context("an update of an unknown fact")?;
+                    *slot = fact;
+                }
+                Mutation::DeleteFact(id) => life.facts.retain(|f| f.id != id),
+                Mutation::InsertLink(link) => {
+                    self.batch.links.push(link);
+                    self.totals.links += 1;
+                }
+                Mutation::SaveRecord(_) => bail!("a person's change saved a record"),
+            }
+        }
+        life.last_at = at;
+        if let Some(r) = relative {
+            lives[r].last_at = lives[r].last_at.max(at);
+        }
+        let person = lives[subject].person.as_ref().map(|p| p.id);
+        let event = Event {
+            seq: 0,
+            at: Timestamp::from_second(at).context("event time")?,
+            actor: actor_id,
+            unit: planned.unit,
+            person,
+            source: Source::Demo,
+            change,
+        };
+        self.push_event(at, event);
+        Ok(())
+    }
+
+    /// Writes a finished person's row and facts into the batch. Registration and
+    /// departure days are derived from the residence facts, as the store does.
+    pub fn finish(&mut self, life: Life) {
+        let Some(mut person) = life.person else {
+            return;
+        };
+        let (registered_on, left_on) =
+            presence(&life.facts).unwrap_or((person.registered_on, person.left_on));
+        person.registered_on = registered_on;
+        person.left_on = left_on;
+        self.totals.persons += 1;
+        self.totals.present += u64::from(left_on.is_none());
+        self.totals.facts += life.facts.len() as u64;
+        self.batch.persons.push(person);
+        self.batch.facts.extend(life.facts);
+    }
+
+    /// The rows gathered since the last batch, with their events in time order and
+    /// numbered.
+    pub fn take_batch(&mut self) -> LoadBatch {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable_by_key(|p| (p.at, p.order));
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.events.reserve(pending.len());
+        for mut p in pending {
+            p.event.seq = self.next_seq;
+            self.next_seq += 1;
+            batch.events.push(p.event);
+        }
+        self.totals.events += batch.events.len() as u64;
+        batch
+    }
+}
+
+/// When the current stay began and, if it ended, the day of departure: a stay is a
+/// run of residences with no day between them (the store's rule).
+pub fn presence(facts: &[Fact]) -> Option<(domain::Date, Option<domain::Date>)> {
+    let mut spans: Vec<(domain::Date, Option<domain::Date>, FactId)> = facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::Residence { .. }))
+        .map(|f| (f.from, f.to, f.id))
+        .collect();
+    spans.sort();
+    let &(mut start, _, _) = spans.first()?;
+    let mut end: Option<domain::Date> = None;
+    let mut open = false;
+    for (from, to, _) in spans {
+        if !open && end.is_some_and(|end| end.tomorrow().is_ok_and(|next| from > next)) {
+            start = from;
+        }
+        open |= to.is_none();
+        end = end.max(to);
+    }
+    let left_on = if open {
+        None
+    } else {
+        end.and_then(|end| end.tomorrow().ok())
+    };
+    Some((start, left_on))
+}

@@ -1,0 +1,40 @@
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`. Thin: it parses
+//! the arguments and hands over to [`anju::cli`].
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 安居 Anju — the information platform of a city's programme for migrant residents.
+#[derive(Debug, Parser)]
+#[command(name = "anju", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 演示城市 — build a synthetic Wuxi into a new database, print demo users, serve it.
+    Demo(anju::cli::demo::Args),
+    /// 启动服务 — serve an existing database.
+    Serve(anju::cli::serve::Args),
+    /// 建立城市 — set up a city from NBS division files, with an administrator.
+    Init(anju::cli::init::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(args) => anju::cli::demo::run(args),
+        Command::Serve(args) => anju::cli::serve::run(args),
+        Command::Init(args) => anju::cli::init::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("错误 error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

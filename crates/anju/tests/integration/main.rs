@@ -1,0 +1,4 @@
+//! Integration tests of the `anju` command line and demo city, in one binary.
+
+mod demo;
+mod init;

@@ -1,0 +1,128 @@
+//! 用户与权限 — users, their roles and the part of the tree they may see.
+//!
+//! A user belongs to one unit and acts only inside its subtree: a village station
+//! sees its village, a district officer the district, the city office the city. What
+//! each role may do is decided here, once, and the web layer asks.
+
+use serde::{Deserialize, Serialize};
+
+use crate::division::{CodeLevel, DivisionCode};
+
+/// The store's number for a user.
+pub type UserId = i64;
+
+/// 部门 — a department that keeps its own data and sends it to Anju.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Department {
+    /// 公安 — public security
+    PublicSecurity,
+    /// 劳动和社会保障 — labour and social security
+    Labour,
+    /// 教育 — education
+    Education,
+    /// 卫生 — health
+    Health,
+    /// 计生 — family planning
+    FamilyPlanning,
+    /// 工会 — trade unions
+    TradeUnion,
+    /// 司法 — justice
+    Justice,
+    /// 统计 — statistics
+    Statistics,
+}
+
+/// 角色 — what a user does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员 — manages users and the city's divisions.
+    Administrator,
+    /// 外管办/中心工作人员 — an officer of the city, district or town office:
+    /// watches targets, reads and corrects records in the unit's subtree.
+    Officer,
+    /// 服务站工作人员 — village or community station staff: registers people.
+    StationStaff,
+    /// 部门数据管理员 — a department's data manager: sends files, reads its figures.
+    DepartmentManager,
+    /// 领导 — reads indicators and rankings, no person records.
+    Leader,
+}
+
+/// A person who logs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    /// The unit whose subtree the user works in.
+    pub unit: DivisionCode,
+    pub department: Option<Department>,
+}
+
+impl User {
+    /// Whether the user may see person records (ID numbers, health, children).
+    pub fn may_read_persons(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Administrator | Role::Officer | Role::StationStaff | Role::DepartmentManager
+        )
+    }
+
+    /// Whether the user may register people and change their records.
+    pub fn may_write_persons(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Officer | Role::StationStaff | Role::DepartmentManager
+        )
+    }
+
+    /// Whether the user may add and edit records that are not persons.
+    pub fn may_write_records(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Administrator | Role::Officer | Role::StationStaff
+        )
+    }
+
+    /// Whether `unit` lies in the user's subtree.
+    pub fn covers(&self, unit: DivisionCode) -> bool {
+        self.unit.contains(unit)
+    }
+
+    /// The level the user works at (city, district, town or village).
+    pub fn level(&self) -> CodeLevel {
+        self.unit.level()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, unit: &str) -> User {
+        User {
+            id: 1,
+            login: "u".into(),
+            name: "u".into(),
+            role,
+            unit: unit.parse().unwrap(),
+            department: None,
+        }
+    }
+
+    #[test]
+    fn a_district_officer_covers_only_the_district() {
+        let officer = user(Role::Officer, "320211");
+        assert!(officer.covers("320211001001".parse().unwrap()));
+        assert!(!officer.covers("320213001001".parse().unwrap()));
+    }
+
+    #[test]
+    fn leaders_read_figures_not_persons() {
+        assert!(!user(Role::Leader, "3202").may_read_persons());
+        assert!(user(Role::StationStaff, "320211001001").may_write_persons());
+    }
+}

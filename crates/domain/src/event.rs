@@ -1,0 +1,177 @@
+//! 事件 — every change to the registry is an event: who, when, which unit, what, and
+//! from which source. Events are appended, never changed; the current state is
+//! derived from them (see [`crate::plan`]).
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::access::UserId;
+use crate::division::DivisionCode;
+use crate::registry::{
+    FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, Record, RecordId,
+};
+use crate::resident_id::ResidentId;
+
+/// Where an event came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+pub enum Source {
+    /// 服务站 — entered by hand at a station (web page or API).
+    Station,
+    /// 部门导入 — one row of a department's import file.
+    Import {
+        file: String,
+        sha256: String,
+        row: u64,
+    },
+    /// 命令行 — the `anju` command line.
+    Cli,
+    /// 演示 — the synthetic demo city.
+    Demo,
+}
+
+/// A residence as given on a form: where and how the person lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidenceForm {
+    pub housing: Housing,
+    /// The village or community.
+    pub unit: DivisionCode,
+    /// The zone, rented house or employer (for a dormitory), when there is one.
+    pub place: Option<RecordId>,
+}
+
+/// A dated fact as given on a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactForm {
+    pub fact: FactKind,
+    pub from: Date,
+    pub to: Option<Date>,
+}
+
+/// What an event changes. Each variant is one step of a migrant's life in the city.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// 来人登记 — arrival and registration (also a return after a departure), with
+    /// whatever else the registration form recorded (job, contract, insurance, …).
+    Register {
+        person: NewPerson,
+        on: Date,
+        residence: ResidenceForm,
+        #[serde(default)]
+        facts: Vec<FactForm>,
+    },
+    /// 迁移 — moves to another residence from `on`.
+    Move {
+        person: PersonId,
+        on: Date,
+        residence: ResidenceForm,
+    },
+    /// 变更用人单位 — works for `employer` from `on`; the previous job (and its
+    /// labour contract) ends the day before.
+    ChangeEmployer {
+        person: PersonId,
+        on: Date,
+        employer: RecordId,
+        monthly_wage_fen: i64,
+    },
+    /// 新增信息 — a new dated fact.
+    AddFact {
+        person: PersonId,
+        fact: FactKind,
+        from: Date,
+        to: Option<Date>,
+    },
+    /// 终止信息 — a fact's last day.
+    EndFact {
+        person: PersonId,
+        fact: FactId,
+        last_day: Date,
+    },
+    /// 离开 — departure: no longer present on `on`; every open fact ends the day before.
+    Leave { person: PersonId, on: Date },
+    /// 家庭关系 — links two registered persons.
+    LinkFamily { link: FamilyLink },
+    /// 更正 — corrects an error, with the reason.
+    Correct {
+        reason: String,
+        correction: Correction,
+    },
+    /// 非人员对象 — adds a record (id 0) or replaces one.
+    SaveRecord { record: Record },
+}
+
+/// 更正内容 — what a correction puts right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "target", rename_all = "snake_case")]
+pub enum Correction {
+    /// A fact was recorded with the wrong content or dates.
+    Fact {
+        person: PersonId,
+        fact: FactId,
+        kind: FactKind,
+        from: Date,
+        to: Option<Date>,
+    },
+    /// A fact should never have been recorded.
+    VoidFact { person: PersonId, fact: FactId },
+    /// The name or ID number was mistyped.
+    Person {
+        person: PersonId,
+        name: String,
+        resident_id: ResidentId,
+    },
+}
+
+impl Change {
+    /// The registered person this change is about, when it is about one already known.
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            Change::Register { .. } | Change::SaveRecord { .. } => None,
+            Change::Move { person, .. }
+            | Change::ChangeEmployer { person, .. }
+            | Change::AddFact { person, .. }
+            | Change::EndFact { person, .. }
+            | Change::Leave { person, .. } => Some(*person),
+            Change::LinkFamily { link } => Some(link.person),
+            Change::Correct { correction, .. } => Some(match correction {
+                Correction::Fact { person, .. }
+                | Correction::VoidFact { person, .. }
+                | Correction::Person { person, .. } => *person,
+            }),
+        }
+    }
+
+    /// The event's name, e.g. `register`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Change::Register { .. } => "register",
+            Change::Move { .. } => "move",
+            Change::ChangeEmployer { .. } => "change_employer",
+            Change::AddFact { .. } => "add_fact",
+            Change::EndFact { .. } => "end_fact",
+            Change::Leave { .. } => "leave",
+            Change::LinkFamily { .. } => "link_family",
+            Change::Correct { .. } => "correct",
+            Change::SaveRecord { .. } => "save_record",
+        }
+    }
+}
+
+/// An event as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the log, from 1, assigned at commit.
+    pub seq: i64,
+    /// When it was recorded (UTC).
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub actor: UserId,
+    /// The unit it happened in (the person's village, or the record's unit).
+    pub unit: DivisionCode,
+    /// The person it is about, if any (for a registration: the person it created).
+    pub person: Option<PersonId>,
+    pub source: Source,
+    pub change: Change,
+}

@@ -1,0 +1,344 @@
+//! The [`Store`] written once over any [`Backend`]: scope checks, recorded views,
+//! the submit flow ([`submit`]) and bulk loading ([`load`]). A backend only knows
+//! how to open transactions; the SQL it runs is shared (see [`crate::sql`]).
+
+mod load;
+mod submit;
+
+use std::sync::{Arc, Mutex};
+
+use domain::access::{User, UserId};
+use domain::division::{DivisionCode, Hierarchy};
+use domain::event::{Change, Event, Source};
+use domain::message::FieldError;
+use domain::migrant::MigrantRule;
+use domain::registry::{Fact, Person, PersonId, Record, RecordId};
+use domain::resident_id::ResidentId;
+use jiff::civil::Date;
+use jiff::{Timestamp, Unit};
+
+use crate::sql::Sql;
+use crate::vault::Vault;
+use crate::{
+    LoadBatch, NewUser, Page, PersonFile, PersonSummary, Receipt, Store, StoreError, ViewEntry,
+    mask_resident_id,
+};
+use crate::{journal, queries};
+
+/// How a backend runs transactions. Each call commits when `f` succeeds and rolls
+/// back when it fails.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// A write transaction: serialised against other writers where the backend
+    /// needs it (SQLite's single writer), durable on return.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError>;
+    /// A read-only transaction on a pooled connection.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError>;
+}
+
+/// The city as the write path needs it, cached until its divisions change.
+struct City {
+    version: i64,
+    hierarchy: Hierarchy,
+    rule: MigrantRule,
+}
+
+/// A [`Store`] over one backend.
+pub(crate) struct Engine<B> {
+    backend: B,
+    vault: Vault,
+    city: Mutex<Option<Arc<City>>>,
+}
+
+/// Now, to the microsecond both backends keep.
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
+        .round(Unit::Microsecond)
+        .expect("now is far from the end of time")
+}
+
+/// Today in China (UTC+8 all year).
+fn today() -> Date {
+    Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+fn not_initialised() -> StoreError {
+    StoreError::Refused(FieldError::new(
+        "city",
+        "数据库尚未初始化城市",
+        "expected an initialised database, but it holds no city",
+    ))
+}
+
+fn may_not_read() -> StoreError {
+    StoreError::Forbidden(FieldError::new(
+        "role",
+        "当前角色无权查看人员信息",
+        "expected a role that may read person records",
+    ))
+}
+
+fn person_not_found(id: PersonId) -> StoreError {
+    StoreError::NotFound {
+        what: "person",
+        key: id.to_string(),
+    }
+}
+
+fn summary(person: &Person) -> PersonSummary {
+    PersonSummary {
+        id: person.id,
+        name: person.name.clone(),
+        masked_id: mask_resident_id(person.resident_id.as_str()),
+        unit: person.unit,
+        present: person.present_on(today()),
+    }
+}
+
+impl<B: Backend> Engine<B> {
+    pub(crate) fn new(backend: B, vault: Vault) -> Self {
+        Engine {
+            backend,
+            vault,
+            city: Mutex::new(None),
+        }
+    }
+
+    /// The city, from the cache when its divisions have not changed since.
+    fn city(&self, tx: &mut dyn Sql) -> Result<Arc<City>, StoreError> {
+        let version = journal::units_version(tx)?.ok_or_else(not_initialised)?;
+        let mut cache = self
+            .city
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(city) = cache.as_ref().filter(|city| city.version == version) {
+            return Ok(city.clone());
+        }
+        let (rule, version) = journal::settings(tx)?.ok_or_else(not_initialised)?;
+        let hierarchy = Hierarchy::from_units(journal::units(tx)?).map_err(|error| {
+            StoreError::Database(format!("reading the city's divisions: {error}"))
+        })?;
+        let city = Arc::new(City {
+            version,
+            hierarchy,
+            rule,
+        });
+        *cache = Some(city.clone());
+        Ok(city)
+    }
+
+    /// Runs `f` on a person the viewer may read, in a write transaction that also
+    /// records the view; persons outside the viewer's subtree are not found.
+    fn viewed<T>(
+        &self,
+        viewer: &User,
+        id: PersonId,
+        what: &str,
+        f: impl FnOnce(&mut dyn Sql, Person) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !viewer.may_read_persons() {
+            return Err(may_not_read());
+        }
+        self.backend.write(|tx| {
+            let person = queries::person(tx, &self.vault, id, false)?
+                .filter(|person| viewer.covers(person.unit))
+                .ok_or_else(|| person_not_found(id))?;
+            journal::record_view(tx, viewer.id, id, now(), what)?;
+            f(tx, person)
+        })
+    }
+}
+
+impl<B: Backend> Store for Engine<B> {
+    fn initialise(&self, city: &Hierarchy, rule: &MigrantRule) -> Result<(), StoreError> {
+        self.backend.write(|tx| load::initialise(tx, city, rule))
+    }
+
+    fn hierarchy(&self) -> Result<Hierarchy, StoreError> {
+        self.backend.read(|tx| Ok(self.city(tx)?.hierarchy.clone()))
+    }
+
+    fn record_merge(
+        &self,
+        old: &[DivisionCode],
+        into: DivisionCode,
+        on: Date,
+    ) -> Result<(), StoreError> {
+        self.backend.write(|tx| {
+            let before = &self.city(tx)?.hierarchy;
+            let mut after = before.clone();
+            after
+                .record_merge(old, into, on)
+                .map_err(StoreError::Refused)?;
+            let changed = after
+                .units()
+                .iter()
+                .filter(|unit| before.unit(unit.code) != Some(*unit));
+            journal::save_units(tx, changed)
+        })
+    }
+
+    fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError> {
+        self.backend.write(|tx| {
+            let city = self.city(tx)?;
+            submit::submit(
+                tx,
+                &self.vault,
+                &city.hierarchy,
+                &city.rule,
+                actor,
+                source,
+                change,
+            )
+        })
+    }
+
+    fn person(&self, viewer: &User, id: PersonId) -> Result<PersonFile, StoreError> {
+        self.viewed(viewer, id, "file", |tx, person| {
+            Ok(PersonFile {
+                facts: queries::facts_of(tx, id)?,
+                family: queries::links_of(tx, id)?,
+                person,
+            })
+        })
+    }
+
+    fn facts_on(&self, viewer: &User, id: PersonId, date: Date) -> Result<Vec<Fact>, StoreError> {
+        self.viewed(viewer, id, "facts", |tx, _| queries::facts_on(tx, id, date))
+    }
+
+    fn timeline(&self, viewer: &User, id: PersonId) -> Result<Vec<Event>, StoreError> {
+        self.viewed(viewer, id, "timeline", |tx, _| {
+            journal::events_of(tx, &self.vault, id)
+        })
+    }
+
+    fn find_by_resident_id(
+        &self,
+        viewer: &User,
+        id: &ResidentId,
+    ) -> Result<Option<PersonSummary>, StoreError> {
+        if !viewer.may_read_persons() {
+            return Err(may_not_read());
+        }
+        let index = self.vault.blind_index(id);
+        self.backend.write(|tx| {
+            let Some(person) = queries::person_by_index(tx, &self.vault, &index, false)?
+                .filter(|p| viewer.covers(p.unit))
+            else {
+                return Ok(None);
+            };
+            journal::record_view(tx, viewer.id, person.id, now(), "lookup")?;
+            Ok(Some(summary(&person)))
+        })
+    }
+
+    fn search_by_name(
+        &self,
+        viewer: &User,
+        name: &str,
+        limit: usize,
+    ) -> Result<Vec<PersonSummary>, StoreError> {
+        if !viewer.may_read_persons() {
+            return Err(may_not_read());
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Refused(FieldError::new(
+                "name",
+                "请输入要查找的姓名",
+                "expected part of a name to search for, but found nothing",
+            )));
+        }
+        self.backend.write(|tx| {
+            let found =
+                queries::search_persons(tx, &self.vault, viewer.unit.subtree_range(), name, limit)?;
+            let at = now();
+            for person in &found {
+                journal::record_view(tx, viewer.id, person.id, at, "search")?;
+            }
+            Ok(found.iter().map(summary).collect())
+        })
+    }
+
+    fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError> {
+        if !viewer.may_read_persons() {
+            return Err(may_not_read());
+        }
+        self.backend.read(|tx| {
+            queries::person(tx, &self.vault, id, false)?
+                .filter(|person| viewer.covers(person.unit))
+                .ok_or_else(|| person_not_found(id))?;
+            journal::views_of(tx, id)
+        })
+    }
+
+    fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError> {
+        self.backend.read(|tx| {
+            queries::record(tx, id)?
+                .filter(|record| viewer.covers(record.unit))
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "record",
+                    key: id.to_string(),
+                })
+        })
+    }
+
+    fn records(
+        &self,
+        viewer: &User,
+        kind: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<Record>, StoreError> {
+        self.backend
+            .read(|tx| queries::records_in(tx, viewer.unit.subtree_range(), kind, page))
+    }
+
+    fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        self.backend.write(|tx| journal::insert_user(tx, &user))
+    }
+
+    fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
+        self.backend.read(|tx| journal::credentials(tx, login))
+    }
+
+    fn create_session(
+        &self,
+        user: UserId,
+        token_hash: [u8; 32],
+        expires: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.backend
+            .write(|tx| journal::insert_session(tx, user, &token_hash, expires))
+    }
+
+    fn end_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError> {
+        self.backend
+            .write(|tx| journal::delete_session(tx, &token_hash))
+    }
+
+    fn session_user(
+        &self,
+        token_hash: [u8; 32],
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
+        self.backend
+            .read(|tx| journal::session_user(tx, &token_hash, now))
+    }
+
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        self.backend
+            .read(|tx| journal::events_after(tx, &self.vault, seq, limit))
+    }
+
+    fn load(&self, batch: &LoadBatch) -> Result<(), StoreError> {
+        self.backend.write(|tx| load::load(tx, &self.vault, batch))
+    }
+}

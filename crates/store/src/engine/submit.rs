@@ -1,0 +1,140 @@
+//! 提交 — one event, all or nothing: read the state the change touches, ask
+//! [`domain::plan::plan`] what it does, apply the mutations and append the event,
+//! inside the caller's write transaction. Any refusal returns before the commit,
+//! so nothing of a refused change is written.
+
+use domain::access::User;
+use domain::division::Hierarchy;
+use domain::event::{Change, Event, Source};
+use domain::migrant::MigrantRule;
+use domain::plan::{Context, Mutation, Refusal, plan};
+use domain::registry::Person;
+
+use super::now;
+use crate::sql::Sql;
+use crate::vault::Vault;
+use crate::{Receipt, StoreError, journal, queries};
+
+/// The state a change touches, read under the write lock.
+struct Loaded {
+    person: Option<Person>,
+    facts: Vec<domain::registry::Fact>,
+    others: Vec<Person>,
+    records: Vec<domain::registry::Record>,
+}
+
+fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Loaded, StoreError> {
+    let person = match change {
+        Change::Register { person, .. } => {
+            queries::person_by_index(tx, vault, &vault.blind_index(&person.resident_id), true)?
+        }
+        _ => match change.person() {
+            Some(id) => queries::person(tx, vault, id, true)?,
+            None => None,
+        },
+    };
+    let facts = match &person {
+        Some(person) => queries::facts_of(tx, person.id)?,
+        None => Vec::new(),
+    };
+    let mut others = Vec::new();
+    for id in change.others() {
+        others.extend(queries::person(tx, vault, id, false)?);
+    }
+    let records = queries::records_by_ids(tx, &change.records())?;
+    Ok(Loaded {
+        person,
+        facts,
+        others,
+        records,
+    })
+}
+
+/// Applies `change` made by `actor` and appends it to the log.
+pub(super) fn submit(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    hierarchy: &Hierarchy,
+    rule: &MigrantRule,
+    actor: &User,
+    source: Source,
+    change: Change,
+) -> Result<Receipt, StoreError> {
+    tx.lock_log()?;
+    let loaded = load_context(tx, vault, &change)?;
+    let context = Context {
+        hierarchy,
+        rule,
+        person: loaded.person.as_ref(),
+        facts: &loaded.facts,
+        others: &loaded.others,
+        records: &loaded.records,
+    };
+    let planned = plan(actor, &change, &context).map_err(|refusal| match refusal {
+        Refusal::Invalid(error) => StoreError::Refused(error),
+        Refusal::Forbidden(error) => StoreError::Forbidden(error),
+    })?;
+    let mut receipt = Receipt {
+        seq: 0,
+        person: loaded.person.as_ref().map(|p| p.id),
+        facts: Vec::new(),
+        record: None,
+    };
+    for mutation in &planned.mutations {
+        apply(tx, vault, &change, mutation, &mut receipt)?;
+    }
+    if let Some(person) = receipt.person {
+        queries::refresh_presence(tx, person)?;
+    }
+    let event = Event {
+        seq: 0,
+        at: now(),
+        actor: actor.id,
+        unit: planned.unit,
+        person: receipt.person,
+        source,
+        change,
+    };
+    receipt.seq = journal::append_event(tx, vault, &event)?;
+    Ok(receipt)
+}
+
+fn apply(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    change: &Change,
+    mutation: &Mutation,
+    receipt: &mut Receipt,
+) -> Result<(), StoreError> {
+    let no_person = || {
+        StoreError::Database(format!(
+            "the plan of {} changes a person it did not name",
+            change.name()
+        ))
+    };
+    match mutation {
+        Mutation::InsertPerson(row) => {
+            let Change::Register { on, .. } = change else {
+                return Err(StoreError::Database(format!(
+                    "the plan of {} inserts a person",
+                    change.name()
+                )));
+            };
+            receipt.person = Some(queries::insert_person(tx, vault, row, *on)?);
+        }
+        Mutation::UpdatePerson(person) => queries::update_person(tx, vault, person)?,
+        Mutation::InsertFact { kind, from, to } => {
+            let person = receipt.person.ok_or_else(no_person)?;
+            receipt
+                .facts
+                .push(queries::insert_fact(tx, person, kind, *from, *to)?);
+        }
+        Mutation::UpdateFact(fact) => queries::update_fact(tx, fact)?,
+        Mutation::DeleteFact(fact) => {
+            queries::delete_fact(tx, receipt.person.ok_or_else(no_person)?, *fact)?
+        }
+        Mutation::InsertLink(link) => queries::insert_link(tx, link)?,
+        Mutation::SaveRecord(record) => receipt.record = Some(queries::save_record(tx, record)?),
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! The rows around the registry, read and written once for both backends: the
+//! append-only event log, recorded views, users and sessions, and the city's
+//! settings and divisions.
+
+use domain::access::{User, UserId};
+use domain::division::Unit;
+use domain::event::{Event, Source};
+use domain::message::FieldError;
+use domain::migrant::MigrantRule;
+use domain::registry::PersonId;
+use jiff::Timestamp;
+
+use crate::event_codec;
+use crate::queries::{code, enum_from, enum_text, json_from, opt_code, to_json};
+use crate::sql::{Row, Sql, Val, first, returning_id, rows};
+use crate::vault::Vault;
+use crate::{NewUser, StoreError, ViewEntry};
+
+/// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first).
+pub(crate) fn event_values(vault: &Vault, event: &Event) -> Vec<Val<'static>> {
+    vec![
+        event.seq.into(),
+        event.at.into(),
+        event.actor.into(),
+        event.unit.into(),
+        event.person.into(),
+        Val::Json(to_json(&event.source).into()),
+        Val::Json(event_codec::encode(&event.change, vault).into()),
+    ]
+}
+
+/// The columns of `events`.
+pub(crate) const EVENT_COLUMNS: [&str; 7] =
+    ["seq", "at", "actor", "unit", "person", "source", "change"];
+
+/// Appends an event after the last one; its sequence number (`event.seq` is ignored).
+pub(crate) fn append_event(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    event: &Event,
+) -> Result<i64, StoreError> {
+    let values = event_values(vault, event);
+    let sql = "INSERT INTO events (seq, at, actor, unit, person, source, change) \
+               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq";
+    returning_id(tx, sql, &values[1..])
+}
+
+const EVENT: &str = "SELECT seq, at, actor, unit, person, source, change FROM events";
+
+fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
+    Ok(Event {
+        seq: row.int(0)?,
+        at: row.time(1)?,
+        actor: row.int(2)?,
+        unit: code(row, 3)?,
+        person: row.opt_int(4)?,
+        source: json_from::<Source>(&row.text(5)?, "events.source")?,
+        change: event_codec::decode(&row.text(6)?, vault)?,
+    })
+}
+
+/// Every event about a person, oldest first.
+pub(crate) fn events_of(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    person: PersonId,
+) -> Result<Vec<Event>, StoreError> {
+    rows(
+        tx,
+        &format!("{EVENT} WHERE person = ?1 ORDER BY seq"),
+        &[person.into()],
+        |row| event_row(row, vault),
+    )
+}
+
+/// Events after `seq`, oldest first.
+pub(crate) fn events_after(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    seq: i64,
+    limit: usize,
+) -> Result<Vec<Event>, StoreError> {
+    let sql = format!("{EVENT} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
+        event_row(row, vault)
+    })
+}
+
+/// Records that `viewer` looked at `person` (`what`: file, facts, timeline, …).
+pub(crate) fn record_view(
+    tx: &mut dyn Sql,
+    viewer: UserId,
+    person: PersonId,
+    at: Timestamp,
+    what: &str,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO person_views (viewer, person, at, what) VALUES (?1, ?2, ?3, ?4)";
+    tx.exec(sql, &[viewer.into(), person.into(), at.into(), what.into()])?;
+    Ok(())
+}
+
+/// Who viewed a person, newest first.
+pub(crate) fn views_of(tx: &mut dyn Sql, person: PersonId) -> Result<Vec<ViewEntry>, StoreError> {
+    let sql = "SELECT v.viewer, u.login, v.at, v.what FROM person_views v JOIN users u ON u.id = v.viewer \
+               WHERE v.person = ?1 ORDER BY v.at DESC, v.id DESC";
+    rows(tx, sql, &[person.into()], |row| {
+        Ok(ViewEntry {
+            viewer: row.int(0)?,
+            viewer_login: row.text(1)?,
+            at: row.time(2)?,
+            what: row.text(3)?,
+        })
+    })
+}
+
+const USER: &str = "SELECT id, login, name, role, unit, department, password_hash FROM users";
+
+fn user_row(row: &dyn Row) -> Result<(User, String), StoreError> {
+    let department = match row.opt_text(5)? {
+        Some(text) => Some(enum_from(text, "users.department")?),
+        None => None,
+    };
+    let user = User {
+        id: row.int(0)?,
+        login: row.text(1)?,
+        name: row.text(2)?,
+        role: enum_from(row.text(3)?, "users.role")?,
+        unit: code(row, 4)?,
+        department,
+    };
+    Ok((user, row.text(6)?))
+}
+
+/// Adds a user; a login already taken is refused.
+pub(crate) fn insert_user(tx: &mut dyn Sql, user: &NewUser) -> Result<User, StoreError> {
+    if credentials(tx, &user.login)?.is_some() {
+        return Err(StoreError::Refused(FieldError::new(
+            "login",
+            format!("登录名“{}”已被使用", user.login),
+            format!("expected a new login name, but {:?} is taken", user.login),
+        )));
+    }
+    let sql = "INSERT INTO users (login, name, role, unit, department, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+    let params = [
+        user.login.as_str().into(),
+        user.name.as_str().into(),
+        enum_text(&user.role).into(),
+        user.unit.into(),
+        Val::OptText(user.department.as_ref().map(|d| enum_text(d).into())),
+        user.password_hash.as_str().into(),
+    ];
+    let id = returning_id(tx, sql, &params)?;
+    Ok(User {
+        id,
+        login: user.login.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        unit: user.unit,
+        department: user.department,
+    })
+}
+
+/// A user and their password hash, by login.
+pub(crate) fn credentials(
+    tx: &mut dyn Sql,
+    login: &str,
+) -> Result<Option<(User, String)>, StoreError> {
+    first(
+        tx,
+        &format!("{USER} WHERE login = ?1"),
+        &[login.into()],
+        user_row,
+    )
+}
+
+pub(crate) fn insert_session(
+    tx: &mut dyn Sql,
+    user: UserId,
+    token_hash: &[u8; 32],
+    expires: Timestamp,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO sessions (token_hash, user_id, expires) VALUES (?1, ?2, ?3)";
+    tx.exec(sql, &[token_hash[..].into(), user.into(), expires.into()])?;
+    Ok(())
+}
+
+/// Ends a session (logout); ending an unknown one does nothing.
+pub(crate) fn delete_session(tx: &mut dyn Sql, token_hash: &[u8; 32]) -> Result<(), StoreError> {
+    tx.exec(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        &[token_hash[..].into()],
+    )?;
+    Ok(())
+}
+
+/// The user of a session that has not expired at `now`.
+pub(crate) fn session_user(
+    tx: &mut dyn Sql,
+    token_hash: &[u8; 32],
+    now: Timestamp,
+) -> Result<Option<User>, StoreError> {
+    let sql = "SELECT u.id, u.login, u.name, u.role, u.unit, u.department, u.password_hash \
+               FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires > ?2";
+    Ok(first(tx, sql, &[token_hash[..].into(), now.into()], user_row)?.map(|(user, _)| user))
+}
+
+/// The city's migrant rule and the version of its divisions; `None` before
+/// [`crate::Store::initialise`].
+pub(crate) fn settings(tx: &mut dyn Sql) -> Result<Option<(MigrantRule, i64)>, StoreError> {
+    first(
+        tx,
+        "SELECT migrant_rule, units_version FROM settings WHERE id = 1",
+        &[],
+        |row| {
+            Ok((
+                json_from(&row.text(0)?, "settings.migrant_rule")?,
+                row.int(1)?,
+            ))
+        },
+    )
+}
+
+/// Just the version of the divisions, checked before each write.
+pub(crate) fn units_version(tx: &mut dyn Sql) -> Result<Option<i64>, StoreError> {
+    first(
+        tx,
+        "SELECT units_version FROM settings WHERE id = 1",
+        &[],
+        |row| row.int(0),
+    )
+}
+
+pub(crate) fn insert_settings(tx: &mut dyn Sql, rule: &MigrantRule) -> Result<(), StoreError> {
+    let sql = "INSERT INTO settings (id, city, migrant_rule, units_version) VALUES (1, ?1, ?2, 1)";
+    tx.exec(sql, &[rule.city.into(), Val::Json(to_json(rule).into())])?;
+    Ok(())
+}
+
+/// Every unit, historical ones included, by code.
+pub(crate) fn units(tx: &mut dyn Sql) -> Result<Vec<Unit>, StoreError> {
+    let sql = "SELECT code, name, parent, valid_from, valid_to, successor FROM units ORDER BY code";
+    rows(tx, sql, &[], |row| {
+        Ok(Unit {
+            code: code(row, 0)?,
+            name: row.text(1)?,
+            parent: opt_code(row, 2)?,
+            valid_from: row.opt_date(3)?,
+            valid_to: row.opt_date(4)?,
+            successor: opt_code(row, 5)?,
+        })
+    })
+}
+
+/// The columns of `units`.
+pub(crate) const UNIT_COLUMNS: [&str; 6] = [
+    "code",
+    "name",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "successor",
+];
+
+/// The values of a unit's row, in [`UNIT_COLUMNS`] order.
+pub(crate) fn unit_values(unit: &Unit) -> Vec<Val<'_>> {
+    vec![
+        unit.code.into(),
+        unit.name.as_str().into(),
+        unit.parent.into(),
+        unit.valid_from.into(),
+        unit.valid_to.into(),
+        unit.successor.into(),
+    ]
+}
+
+/// Writes units (new or changed) and moves the divisions' version on.
+pub(crate) fn save_units<'a>(
+    tx: &mut dyn Sql,
+    units: impl IntoIterator<Item = &'a Unit>,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO units (code, name, parent, valid_from, valid_to, successor) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+               ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, \
+               valid_from = excluded.valid_from, valid_to = excluded.valid_to, successor = excluded.successor";
+    for unit in units {
+        tx.exec(sql, &unit_values(unit))?;
+    }
+    tx.exec(
+        "UPDATE settings SET units_version = units_version + 1 WHERE id = 1",
+        &[],
+    )?;
+    Ok(())
+}

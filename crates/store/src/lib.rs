@@ -1,0 +1,136 @@
+//! 存储 — the event log and the current state derived from it, in an embedded SQLite
+//! file or in PostgreSQL, behind one [`Store`] trait.
+//!
+//! Every write goes through [`Store::submit`]: one transaction reads the state the
+//! change touches, asks [`domain::plan::plan`] what it does, appends the event and
+//! applies the mutations; the commit is durable before the caller hears "ok". Reads
+//! of person records are scoped to the viewer's subtree and are themselves recorded.
+//! The store computes no indicators.
+
+mod engine;
+mod error;
+mod event_codec;
+mod journal;
+mod postgres;
+mod queries;
+mod sql;
+mod sqlite;
+mod types;
+pub mod vault;
+
+pub use error::StoreError;
+pub use types::*;
+
+use domain::Date;
+use domain::access::{User, UserId};
+use domain::division::Hierarchy;
+use domain::event::{Change, Event, Source};
+use domain::migrant::MigrantRule;
+use domain::registry::{Fact, PersonId, Record, RecordId};
+use domain::resident_id::ResidentId;
+
+/// The registry's storage. Both backends implement it and pass the same suite.
+pub trait Store: Send + Sync {
+    /// Sets up an empty database for a city: its divisions and migrant rule. Refuses
+    /// a database that already holds a city.
+    fn initialise(&self, city: &Hierarchy, rule: &MigrantRule) -> Result<(), StoreError>;
+
+    /// The city's divisions, with their history.
+    fn hierarchy(&self) -> Result<Hierarchy, StoreError>;
+
+    /// Records a merger: `old` units end the day before `on` and `into` succeeds them.
+    fn record_merge(
+        &self,
+        old: &[domain::division::DivisionCode],
+        into: domain::division::DivisionCode,
+        on: Date,
+    ) -> Result<(), StoreError>;
+
+    /// Appends one event made by `actor` and applies it, all or nothing.
+    fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError>;
+
+    /// A person's file (person, facts, family) — scoped and recorded as a view.
+    fn person(&self, viewer: &User, id: PersonId) -> Result<PersonFile, StoreError>;
+
+    /// What was true of a person on `date` — scoped and recorded as a view.
+    fn facts_on(&self, viewer: &User, id: PersonId, date: Date) -> Result<Vec<Fact>, StoreError>;
+
+    /// Every event about a person, oldest first — scoped and recorded as a view.
+    fn timeline(&self, viewer: &User, id: PersonId) -> Result<Vec<Event>, StoreError>;
+
+    /// The person with this ID number, if registered in the viewer's subtree (found
+    /// through the blind index; recorded as a view).
+    fn find_by_resident_id(
+        &self,
+        viewer: &User,
+        id: &ResidentId,
+    ) -> Result<Option<PersonSummary>, StoreError>;
+
+    /// Persons in the viewer's subtree whose name contains `name` (each recorded as a view).
+    fn search_by_name(
+        &self,
+        viewer: &User,
+        name: &str,
+        limit: usize,
+    ) -> Result<Vec<PersonSummary>, StoreError>;
+
+    /// Who viewed a person's record, newest first.
+    fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
+
+    /// One record that is not a person, if in the viewer's subtree.
+    fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;
+
+    /// Records in the viewer's subtree, of one kind (e.g. `employer`) or all.
+    fn records(
+        &self,
+        viewer: &User,
+        kind: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<Record>, StoreError>;
+
+    /// Adds a user with an already-hashed password (argon2id PHC string).
+    fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+
+    /// A user and their password hash, by login name.
+    fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError>;
+
+    /// Starts a session: the SHA-256 of its token and when it expires.
+    fn create_session(
+        &self,
+        user: UserId,
+        token_hash: [u8; 32],
+        expires: jiff::Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a session (logout).
+    fn end_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;
+
+    /// The user of a live session.
+    fn session_user(
+        &self,
+        token_hash: [u8; 32],
+        now: jiff::Timestamp,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// Events after `seq`, oldest first, at most `limit` (feeds the indicator engine).
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
+
+    /// Writes a batch prepared outside the event path (the demo city), in one
+    /// transaction. Ids in the batch are the caller's and must be new.
+    fn load(&self, batch: &LoadBatch) -> Result<(), StoreError>;
+}
+
+/// Opens the store a URL names: `sqlite://PATH` (or a plain path) or `postgres://…`,
+/// migrating it to the current schema.
+pub fn open(url: &str, vault: vault::Vault) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Box::new(self::postgres::open(url, vault)?));
+    }
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    if path.is_empty() {
+        return Err(StoreError::Database(
+            "expected a database URL (sqlite://PATH or postgres://…), but found none".into(),
+        ));
+    }
+    Ok(Box::new(sqlite::open(std::path::Path::new(path), vault)?))
+}

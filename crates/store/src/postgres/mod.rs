@@ -1,0 +1,113 @@
+//! The PostgreSQL backend: a pool of connections; writes at the default isolation,
+//! serialised on the event log's table lock (so sequence numbers commit in order
+//! and two writers cannot register one ID number twice — the blind index is
+//! unique as well) with the person's row locked `FOR UPDATE`; reads in read-only
+//! repeatable-read snapshots.
+
+mod sql;
+
+use std::time::Duration;
+
+use postgres::{IsolationLevel, NoTls};
+use r2d2::Pool;
+use r2d2_postgres::PostgresConnectionManager;
+
+use crate::StoreError;
+use crate::engine::{Backend, Engine, now};
+use crate::sql::{Sql, first, migrate};
+use crate::vault::Vault;
+use sql::PgSql;
+
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../../migrations/postgres/0001_registry.sql"),
+)];
+
+/// The most connections one store opens.
+const POOL_SIZE: u32 = 8;
+
+/// An open PostgreSQL database.
+pub(crate) struct Postgres {
+    pool: Pool<PostgresConnectionManager<NoTls>>,
+}
+
+fn pg_error(what: &str) -> impl Fn(postgres::Error) -> StoreError + '_ {
+    move |error| StoreError::from(sql::db_error(what, error))
+}
+
+/// Connects to the database `url` names and migrates it.
+pub(crate) fn open(url: &str, vault: Vault) -> Result<Engine<Postgres>, StoreError> {
+    let config: postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Database(format!("postgres: reading the database URL: {e}")))?;
+    let target = format!(
+        "database {:?} on {:?}",
+        config.get_dbname().unwrap_or("(default)"),
+        config.get_hosts()
+    );
+    let manager = PostgresConnectionManager::new(config, NoTls);
+    let pool = Pool::builder()
+        .max_size(POOL_SIZE)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| StoreError::Database(format!("postgres: connecting to {target}: {e}")))?;
+    let backend = Postgres { pool };
+    backend.write(|tx| {
+        tx.batch("SELECT pg_advisory_xact_lock(3202)")?;
+        let encoding = first(tx, "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()", &[], |row| row.text(0))?;
+        if encoding.as_deref() != Some("UTF8") {
+            return Err(StoreError::Database(format!("postgres: {target} has encoding {encoding:?}; Anju needs UTF8")));
+        }
+        migrate(tx, MIGRATIONS, now())
+    })?;
+    Ok(Engine::new(backend, vault))
+}
+
+impl Postgres {
+    fn connection(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Database(format!("postgres: getting a connection: {e}")))
+    }
+}
+
+/// Runs `f` in `tx` and commits.
+fn run<T>(
+    tx: postgres::Transaction<'_>,
+    f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut sql = PgSql { tx };
+    let out = f(&mut sql)?;
+    sql.tx.commit().map_err(pg_error("committing"))?;
+    Ok(out)
+}
+
+impl Backend for Postgres {
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.connection()?;
+        run(
+            conn.transaction().map_err(pg_error("beginning a write"))?,
+            f,
+        )
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.connection()?;
+        let tx = conn
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(pg_error("beginning a read"))?;
+        run(tx, f)
+    }
+}

@@ -1,0 +1,461 @@
+//! The registry's rows, read and written once for both backends: persons (ID
+//! numbers encrypted, found by blind index), facts, family links and records.
+//! The log, views, users and the city's settings are in [`crate::journal`].
+
+use domain::division::DivisionCode;
+use domain::message::FieldError;
+use domain::plan::PersonRow;
+use domain::registry::{Fact, FactId, FactKind, FamilyLink, Person, PersonId, Record, RecordId};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::sql::{Row, Sql, Val, first, returning_id, rows};
+use crate::vault::Vault;
+use crate::{Page, StoreError};
+
+/// The name serde gives a unit-like enum value, e.g. `female`.
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        other => panic!("expected an enum serialised as a string, but found {other:?}"),
+    }
+}
+
+/// The enum value serde names `text`, read from `column`.
+pub(crate) fn enum_from<T: DeserializeOwned>(text: String, column: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text))
+        .map_err(|error| StoreError::Database(format!("reading column {column}: {error}")))
+}
+
+/// A JSON column's value.
+pub(crate) fn json_from<T: DeserializeOwned>(text: &str, column: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|error| StoreError::Database(format!("reading column {column}: {error}")))
+}
+
+/// JSON text of a value that always serialises.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("registry types serialise to JSON")
+}
+
+/// A division code stored as its 12-digit number.
+pub(crate) fn code(row: &dyn Row, column: usize) -> Result<DivisionCode, StoreError> {
+    let value = row.int(column)?;
+    DivisionCode::from_u64(value as u64).ok_or_else(|| {
+        StoreError::Database(format!(
+            "expected a 12-digit division code, but found {value}"
+        ))
+    })
+}
+
+pub(crate) fn opt_code(row: &dyn Row, column: usize) -> Result<Option<DivisionCode>, StoreError> {
+    match row.opt_int(column)? {
+        None => Ok(None),
+        Some(_) => code(row, column).map(Some),
+    }
+}
+
+/// The refusal for an ID number that another person already has.
+pub(crate) fn duplicate_id() -> StoreError {
+    StoreError::Refused(FieldError::new(
+        "resident_id",
+        "此身份证号码已登记给另一人",
+        "expected an ID number not registered to anyone else, but it is already registered",
+    ))
+}
+
+const PERSON: &str =
+    "SELECT id, id_cipher, name, sex, birth_date, hukou, registered_on, left_on, unit FROM persons";
+
+fn person_row(row: &dyn Row, vault: &Vault) -> Result<Person, StoreError> {
+    Ok(Person {
+        id: row.int(0)?,
+        resident_id: vault.decrypt(&row.blob(1)?)?,
+        name: row.text(2)?,
+        sex: enum_from(row.text(3)?, "persons.sex")?,
+        birth_date: row.date(4)?,
+        hukou: code(row, 5)?,
+        registered_on: row.date(6)?,
+        left_on: row.opt_date(7)?,
+        unit: code(row, 8)?,
+    })
+}
+
+/// The person with this number; `lock` takes a row lock in a write transaction.
+pub(crate) fn person(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    id: PersonId,
+    lock: bool,
+) -> Result<Option<Person>, StoreError> {
+    let sql = format!(
+        "{PERSON} WHERE id = ?1{}",
+        if lock { tx.for_update() } else { "" }
+    );
+    first(tx, &sql, &[id.into()], |row| person_row(row, vault))
+}
+
+/// The person whose ID number has this blind index.
+pub(crate) fn person_by_index(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    index: &[u8; 16],
+    lock: bool,
+) -> Result<Option<Person>, StoreError> {
+    let sql = format!(
+        "{PERSON} WHERE id_index = ?1{}",
+        if lock { tx.for_update() } else { "" }
+    );
+    first(tx, &sql, &[index[..].into()], |row| person_row(row, vault))
+}
+
+/// Persons in the subtree `range` whose name contains `part`, by name.
+pub(crate) fn search_persons(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    range: (u64, u64),
+    part: &str,
+    limit: usize,
+) -> Result<Vec<Person>, StoreError> {
+    let mut pattern = String::from("%");
+    for c in part.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    let sql = format!(
+        "{PERSON} WHERE unit BETWEEN ?1 AND ?2 AND name LIKE ?3 ESCAPE '\\' ORDER BY name, id LIMIT ?4"
+    );
+    let params = [
+        (range.0 as i64).into(),
+        (range.1 as i64).into(),
+        pattern.into(),
+        (limit as i64).into(),
+    ];
+    rows(tx, &sql, &params, |row| person_row(row, vault))
+}
+
+/// The values of a person's row after its id, in [`PERSON_COLUMNS`] order.
+pub(crate) fn person_values(vault: &Vault, person: &Person) -> Vec<Val<'static>> {
+    let id = &person.resident_id;
+    vec![
+        vault.encrypt(id).into(),
+        vault.blind_index(id).to_vec().into(),
+        person.name.clone().into(),
+        enum_text(&person.sex).into(),
+        person.birth_date.into(),
+        person.hukou.into(),
+        person.registered_on.into(),
+        person.left_on.into(),
+        person.unit.into(),
+    ]
+}
+
+/// The columns of `persons` after `id`.
+pub(crate) const PERSON_COLUMNS: [&str; 9] = [
+    "id_cipher",
+    "id_index",
+    "name",
+    "sex",
+    "birth_date",
+    "hukou",
+    "registered_on",
+    "left_on",
+    "unit",
+];
+
+/// Stores a new person registered on `on`; a known ID number is refused.
+pub(crate) fn insert_person(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    row: &PersonRow,
+    on: Date,
+) -> Result<PersonId, StoreError> {
+    let id = &row.resident_id;
+    let person = Person {
+        id: 0,
+        resident_id: *id,
+        name: row.name.clone(),
+        sex: id.sex(),
+        birth_date: id.birth_date(),
+        hukou: id.hukou(),
+        registered_on: on,
+        left_on: None,
+        unit: row.unit,
+    };
+    let sql = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, registered_on, left_on, unit) \
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
+    if person_by_index(tx, vault, &vault.blind_index(id), false)?.is_some() {
+        return Err(duplicate_id());
+    }
+    returning_id(tx, sql, &person_values(vault, &person))
+}
+
+/// Rewrites a person's row; an ID number another person has is refused.
+pub(crate) fn update_person(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    person: &Person,
+) -> Result<(), StoreError> {
+    let index = vault.blind_index(&person.resident_id);
+    if person_by_index(tx, vault, &index, false)?.is_some_and(|other| other.id != person.id) {
+        return Err(duplicate_id());
+    }
+    let mut values = person_values(vault, person);
+    values.push(person.id.into());
+    let sql = "UPDATE persons SET id_cipher = ?1, id_index = ?2, name = ?3, sex = ?4, birth_date = ?5, hukou = ?6, \
+               registered_on = ?7, left_on = ?8, unit = ?9 WHERE id = ?10";
+    tx.exec(sql, &values)
+        .map_err(|e| if e.unique { duplicate_id() } else { e.into() })?;
+    Ok(())
+}
+
+/// Re-derives when the person's current stay began and whether it ended, from
+/// their residence facts: a stay is a run of residences with no day between them.
+pub(crate) fn refresh_presence(tx: &mut dyn Sql, id: PersonId) -> Result<(), StoreError> {
+    let sql = "SELECT from_day, to_day FROM facts WHERE person = ?1 AND kind = 'residence' ORDER BY from_day, id";
+    let spans = rows(tx, sql, &[id.into()], |row| {
+        Ok((row.date(0)?, row.opt_date(1)?))
+    })?;
+    let Some(&(mut start, _)) = spans.first() else {
+        return Ok(());
+    };
+    let mut end: Option<Date> = None;
+    let mut open = false;
+    for (from, to) in spans {
+        if !open && end.is_some_and(|end| end.tomorrow().is_ok_and(|next| from > next)) {
+            start = from;
+        }
+        open |= to.is_none();
+        end = end.max(to);
+    }
+    let left_on = if open {
+        None
+    } else {
+        end.and_then(|end| end.tomorrow().ok())
+    };
+    let sql = "UPDATE persons SET registered_on = ?1, left_on = ?2 WHERE id = ?3";
+    tx.exec(sql, &[start.into(), left_on.into(), id.into()])?;
+    Ok(())
+}
+
+const FACT: &str = "SELECT id, person, from_day, to_day, detail FROM facts";
+
+fn fact_row(row: &dyn Row) -> Result<Fact, StoreError> {
+    Ok(Fact {
+        id: row.int(0)?,
+        person: row.int(1)?,
+        from: row.date(2)?,
+        to: row.opt_date(3)?,
+        kind: json_from(&row.text(4)?, "facts.detail")?,
+    })
+}
+
+/// Every fact of a person, oldest first.
+pub(crate) fn facts_of(tx: &mut dyn Sql, person: PersonId) -> Result<Vec<Fact>, StoreError> {
+    rows(
+        tx,
+        &format!("{FACT} WHERE person = ?1 ORDER BY from_day, id"),
+        &[person.into()],
+        fact_row,
+    )
+}
+
+/// The facts of a person that hold on `date` (both ends inclusive).
+pub(crate) fn facts_on(
+    tx: &mut dyn Sql,
+    person: PersonId,
+    date: Date,
+) -> Result<Vec<Fact>, StoreError> {
+    let sql = format!(
+        "{FACT} WHERE person = ?1 AND from_day <= ?2 AND (to_day IS NULL OR to_day >= ?2) ORDER BY from_day, id"
+    );
+    rows(tx, &sql, &[person.into(), date.into()], fact_row)
+}
+
+/// The values of a fact's row after its id, in [`FACT_COLUMNS`] order.
+pub(crate) fn fact_values(
+    person: PersonId,
+    kind: &FactKind,
+    from: Date,
+    to: Option<Date>,
+) -> Vec<Val<'static>> {
+    let unit = match kind {
+        FactKind::Residence { unit, .. } => Some(*unit),
+        _ => None,
+    };
+    vec![
+        person.into(),
+        kind.name().into(),
+        from.into(),
+        to.into(),
+        unit.into(),
+        kind.record().into(),
+        Val::Json(to_json(kind).into()),
+    ]
+}
+
+/// The columns of `facts` after `id`.
+pub(crate) const FACT_COLUMNS: [&str; 7] = [
+    "person", "kind", "from_day", "to_day", "unit", "record", "detail",
+];
+
+pub(crate) fn insert_fact(
+    tx: &mut dyn Sql,
+    person: PersonId,
+    kind: &FactKind,
+    from: Date,
+    to: Option<Date>,
+) -> Result<FactId, StoreError> {
+    let sql = "INSERT INTO facts (person, kind, from_day, to_day, unit, record, detail) \
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
+    returning_id(tx, sql, &fact_values(person, kind, from, to))
+}
+
+pub(crate) fn update_fact(tx: &mut dyn Sql, fact: &Fact) -> Result<(), StoreError> {
+    let mut values = fact_values(fact.person, &fact.kind, fact.from, fact.to);
+    values.push(fact.id.into());
+    let sql = "UPDATE facts SET person = ?1, kind = ?2, from_day = ?3, to_day = ?4, unit = ?5, record = ?6, detail = ?7 \
+               WHERE id = ?8 AND person = ?1";
+    tx.exec(sql, &values)?;
+    Ok(())
+}
+
+pub(crate) fn delete_fact(
+    tx: &mut dyn Sql,
+    person: PersonId,
+    fact: FactId,
+) -> Result<(), StoreError> {
+    tx.exec(
+        "DELETE FROM facts WHERE id = ?1 AND person = ?2",
+        &[fact.into(), person.into()],
+    )?;
+    Ok(())
+}
+
+/// A person's family links, whichever side they are on.
+pub(crate) fn links_of(tx: &mut dyn Sql, person: PersonId) -> Result<Vec<FamilyLink>, StoreError> {
+    let sql = "SELECT person, relative, relation FROM family_links WHERE person = ?1 OR relative = ?1 ORDER BY person, relative";
+    rows(tx, sql, &[person.into()], |row| {
+        Ok(FamilyLink {
+            person: row.int(0)?,
+            relative: row.int(1)?,
+            relation: enum_from(row.text(2)?, "family_links.relation")?,
+        })
+    })
+}
+
+pub(crate) fn insert_link(tx: &mut dyn Sql, link: &FamilyLink) -> Result<(), StoreError> {
+    let sql = "INSERT INTO family_links (person, relative, relation) VALUES (?1, ?2, ?3)";
+    tx.exec(
+        sql,
+        &[
+            link.person.into(),
+            link.relative.into(),
+            enum_text(&link.relation).into(),
+        ],
+    )
+    .map_err(|e| {
+        if e.unique {
+            StoreError::Refused(FieldError::new(
+                "relative",
+                "此家庭关系已登记",
+                "expected a new family link, but it is already recorded",
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+const RECORD: &str = "SELECT id, name, unit, from_day, to_day, detail FROM records";
+
+fn record_row(row: &dyn Row) -> Result<Record, StoreError> {
+    Ok(Record {
+        id: row.int(0)?,
+        name: row.text(1)?,
+        unit: code(row, 2)?,
+        from: row.date(3)?,
+        to: row.opt_date(4)?,
+        detail: json_from(&row.text(5)?, "records.detail")?,
+    })
+}
+
+pub(crate) fn record(tx: &mut dyn Sql, id: RecordId) -> Result<Option<Record>, StoreError> {
+    first(
+        tx,
+        &format!("{RECORD} WHERE id = ?1"),
+        &[id.into()],
+        record_row,
+    )
+}
+
+/// The records with these numbers that exist.
+pub(crate) fn records_by_ids(
+    tx: &mut dyn Sql,
+    ids: &[RecordId],
+) -> Result<Vec<Record>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(record(tx, *id)?);
+    }
+    Ok(out)
+}
+
+/// Records in the subtree `range`, of one kind or all, by number.
+pub(crate) fn records_in(
+    tx: &mut dyn Sql,
+    range: (u64, u64),
+    kind: Option<&str>,
+    page: Page,
+) -> Result<Vec<Record>, StoreError> {
+    let mut params = vec![
+        (range.0 as i64).into(),
+        (range.1 as i64).into(),
+        (page.limit as i64).into(),
+        (page.offset as i64).into(),
+    ];
+    let filter = match kind {
+        Some(kind) => {
+            params.push(kind.into());
+            " AND kind = ?5"
+        }
+        None => "",
+    };
+    let sql =
+        format!("{RECORD} WHERE unit BETWEEN ?1 AND ?2{filter} ORDER BY id LIMIT ?3 OFFSET ?4");
+    rows(tx, &sql, &params, record_row)
+}
+
+/// The values of a record's row after its id, in [`RECORD_COLUMNS`] order.
+pub(crate) fn record_values(record: &Record) -> Vec<Val<'_>> {
+    vec![
+        record.detail.kind().into(),
+        record.name.as_str().into(),
+        record.unit.into(),
+        record.from.into(),
+        record.to.into(),
+        Val::Json(to_json(&record.detail).into()),
+    ]
+}
+
+/// The columns of `records` after `id`.
+pub(crate) const RECORD_COLUMNS: [&str; 6] =
+    ["kind", "name", "unit", "from_day", "to_day", "detail"];
+
+/// Adds a record (id 0) or replaces one; its number.
+pub(crate) fn save_record(tx: &mut dyn Sql, record: &Record) -> Result<RecordId, StoreError> {
+    let mut values = record_values(record);
+    if record.id == 0 {
+        let sql = "INSERT INTO records (kind, name, unit, from_day, to_day, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+        return returning_id(tx, sql, &values);
+    }
+    values.push(record.id.into());
+    let sql = "UPDATE records SET kind = ?1, name = ?2, unit = ?3, from_day = ?4, to_day = ?5, detail = ?6 WHERE id = ?7";
+    tx.exec(sql, &values)?;
+    Ok(record.id)
+}

@@ -1,0 +1,108 @@
+//! What the store hands back and takes in besides domain types.
+
+use domain::access::{Department, Role, UserId};
+use domain::division::DivisionCode;
+use domain::event::Event;
+use domain::registry::{Fact, FactId, FamilyLink, Person, PersonId, Record};
+use serde::Serialize;
+
+/// What a committed event produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// The event's place in the log.
+    pub seq: i64,
+    /// The person it is about (for a registration, the new person's number).
+    pub person: Option<PersonId>,
+    /// Facts it inserted, in the order of the plan.
+    pub facts: Vec<FactId>,
+    /// The record it saved, if any.
+    pub record: Option<domain::registry::RecordId>,
+}
+
+/// A person's file as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonFile {
+    /// The person as the registry knows them now.
+    pub person: Person,
+    /// Every fact, oldest first.
+    pub facts: Vec<Fact>,
+    /// Family links on either side (the person or their relative).
+    pub family: Vec<FamilyLink>,
+}
+
+/// A search hit: enough to pick the right person, with the ID number masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonSummary {
+    /// The person's number.
+    pub id: PersonId,
+    /// The name as registered.
+    pub name: String,
+    /// e.g. `340102**********1X` — first six and last two characters.
+    pub masked_id: String,
+    /// The village or community of the current (or last) residence.
+    pub unit: DivisionCode,
+    /// Whether a residence holds today (not departed).
+    pub present: bool,
+}
+
+/// One recorded view of a person's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViewEntry {
+    /// Who looked.
+    pub viewer: UserId,
+    /// Their login name.
+    pub viewer_login: String,
+    /// When (UTC).
+    pub at: jiff::Timestamp,
+    /// What was looked at: `file`, `facts`, `timeline`, `lookup` or `search`.
+    pub what: String,
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// How many items to skip.
+    pub offset: usize,
+    /// The most items to return.
+    pub limit: usize,
+}
+
+/// A user to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// The login name, unique.
+    pub login: String,
+    /// The user's full name.
+    pub name: String,
+    /// What the user does.
+    pub role: Role,
+    /// The unit whose subtree the user works in.
+    pub unit: DivisionCode,
+    /// The department, for a department's data manager.
+    pub department: Option<Department>,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// State and history written in bulk (the demo city). Ids are assigned by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct LoadBatch {
+    /// Records that are not persons (written first: facts may name them).
+    pub records: Vec<Record>,
+    /// Persons, with their ID numbers in clear (the store encrypts them).
+    pub persons: Vec<Person>,
+    /// Facts of those persons.
+    pub facts: Vec<Fact>,
+    /// Family links between those persons.
+    pub links: Vec<FamilyLink>,
+    /// The events that made this state; `seq` is kept.
+    pub events: Vec<Event>,
+}
+
+/// Masks an ID number for lists: the first six and last two characters stay.
+pub fn mask_resident_id(id: &str) -> String {
+    let keep_tail = id.len().saturating_sub(2);
+    id.char_indices()
+        .map(|(i, c)| if i < 6 || i >= keep_tail { c } else { '*' })
+        .collect()
+}

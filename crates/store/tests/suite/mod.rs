@@ -1,0 +1,12 @@
+//! The cases of the store suite, each run on both backends.
+
+mod fixtures;
+mod harness;
+
+mod divisions;
+mod integrity;
+mod lifecycle;
+mod load;
+mod reads;
+mod registration;
+mod scope;

@@ -1,0 +1,142 @@
+//! 网络接口 — Anju's HTTP API: JSON routes over the [`store::Store`], sessions,
+//! access control and the OpenAPI document.
+//!
+//! The web layer parses requests, finds out who is calling and maps errors to
+//! statuses. It holds no business rules: what a change does and whether it is
+//! allowed is decided by `domain` (asked through [`domain::access::User`]) and the
+//! store, which also scopes every read to the caller's subtree and records views.
+
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod password;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use domain::Date;
+use domain::division::Hierarchy;
+use store::{Store, StoreError};
+
+use crate::error::ApiError;
+use crate::routes::{persons, records, session, units};
+
+/// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The state every handler shares: the store and the city's hierarchy, loaded once.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    hierarchy: Hierarchy,
+    /// A hash of a random password: unknown logins are verified against it so that
+    /// they take as long as wrong passwords.
+    dummy_hash: String,
+}
+
+impl App {
+    /// The state over `store`, whose hierarchy is read now (a merger recorded later
+    /// is seen after a restart).
+    pub fn new(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        let hierarchy = store.hierarchy()?;
+        let dummy_hash = password::hash(&auth::new_token());
+        Ok(App {
+            inner: Arc::new(Inner {
+                store,
+                hierarchy,
+                dummy_hash,
+            }),
+        })
+    }
+
+    /// The store behind the API.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The city's divisions, as loaded at start.
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.inner.hierarchy
+    }
+
+    pub(crate) fn dummy_hash(&self) -> &str {
+        &self.inner.dummy_hash
+    }
+
+    /// Runs a synchronous store call on the blocking pool and maps its error.
+    pub(crate) async fn run<T, F>(&self, call: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.inner.store);
+        match tokio::task::spawn_blocking(move || call(&*store)).await {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(join) => Err(ApiError::internal(&format!("store task failed: {join}"))),
+        }
+    }
+}
+
+/// Today in the city (China Standard Time, UTC+8, which has no daylight saving).
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+/// Every route of the API, with the body limit, JSON 404/405 fallbacks and `app` as
+/// state.
+pub fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/me", get(session::me))
+        .route("/persons", post(persons::register).get(persons::search))
+        .route("/persons/{id}", get(persons::file))
+        .route(
+            "/persons/{id}/facts",
+            get(persons::facts_on).post(persons::add_fact),
+        )
+        .route("/persons/{id}/facts/{fact}/end", post(persons::end_fact))
+        .route("/persons/{id}/moves", post(persons::move_residence))
+        .route("/persons/{id}/employers", post(persons::change_employer))
+        .route("/persons/{id}/departure", post(persons::depart))
+        .route("/persons/{id}/corrections", post(persons::correct))
+        .route("/persons/{id}/family", post(persons::link_family))
+        .route("/persons/{id}/timeline", get(persons::timeline))
+        .route("/persons/{id}/views", get(persons::views))
+        .route("/records", get(records::list).post(records::create))
+        .route("/records/{id}", get(records::get).put(records::replace))
+        .route("/units/{code}", get(units::get))
+        .method_not_allowed_fallback(routes::method_not_allowed);
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/api/openapi.json", get(openapi::document))
+        .nest("/api/v1", api)
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until Ctrl-C, then finishes the requests in flight.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            // If the signal cannot be watched, serve until the process is killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+}

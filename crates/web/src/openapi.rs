@@ -1,0 +1,175 @@
+//! 接口文档 — the OpenAPI 3.1 document of the API, derived from the handlers'
+//! annotations and served at `/api/openapi.json`; and the error answers every
+//! route shares. Documentation only: nothing here handles a request's data.
+
+pub mod schemas;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+use crate::error::{Code, ErrorBody, ErrorDetail};
+use crate::routes;
+
+/// The API's OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Anju 安居 — migrant-resident registry API",
+        description = "JSON API of Anju. Every /api/v1 call except login needs \
+            `Authorization: Bearer TOKEN` from `POST /api/v1/session`, and acts only inside the \
+            caller's unit's subtree. Errors always have the body \
+            `{\"error\":{\"code\",\"field\",\"zh\",\"en\"}}`."
+    ),
+    paths(
+        routes::healthz,
+        document,
+        routes::session::login,
+        routes::session::logout,
+        routes::session::me,
+        routes::persons::register,
+        routes::persons::search,
+        routes::persons::file,
+        routes::persons::facts_on,
+        routes::persons::add_fact,
+        routes::persons::end_fact,
+        routes::persons::move_residence,
+        routes::persons::change_employer,
+        routes::persons::depart,
+        routes::persons::correct,
+        routes::persons::link_family,
+        routes::persons::timeline,
+        routes::persons::views,
+        routes::records::list,
+        routes::records::get,
+        routes::records::create,
+        routes::records::replace,
+        routes::units::get,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, Code)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "meta", description = "Health and this document"),
+        (name = "session", description = "登录 — log in and out"),
+        (name = "persons", description = "人员 — registration lifecycle and person records (scoped, views recorded)"),
+        (name = "records", description = "非人员对象 — employers, landlords, rental houses, zones, …"),
+        (name = "units", description = "区划 — the dated division hierarchy"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the bearer-token security scheme the handlers refer to.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("64 hex digits")
+            .description(Some("The token of POST /api/v1/session"))
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The OpenAPI document (OpenAPI 3.1, JSON).
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta",
+    responses((status = 200, description = "This document", content_type = "application/json")))]
+pub async fn document() -> Response {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the document serializes")
+    });
+    ([(header::CONTENT_TYPE, "application/json")], body.as_str()).into_response()
+}
+
+/// Error answers with the shared error body, by status.
+fn errors(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    list.iter()
+        .map(|(status, description)| {
+            let content = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build();
+            let response = ResponseBuilder::new()
+                .description(*description)
+                .content("application/json", content)
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
+}
+
+const UNAUTHENTICATED: (&str, &str) = (
+    "401",
+    "No session token, or an unknown or expired one (unauthenticated)",
+);
+const FORBIDDEN: (&str, &str) = ("403", "Your role or scope does not allow this (forbidden)");
+const NOT_FOUND: (&str, &str) = ("404", "No such resource within your scope (not_found)");
+const BAD_PARAMETER: (&str, &str) = (
+    "400",
+    "A malformed body or path or query parameter (malformed_json, invalid_parameter)",
+);
+const TOO_LARGE: (&str, &str) = ("413", "The body is over 1 MiB (payload_too_large)");
+const NOT_JSON: (&str, &str) = (
+    "415",
+    "The body is not declared application/json (unsupported_media_type)",
+);
+const INVALID: (&str, &str) = (
+    "422",
+    "A field is missing, unknown, malformed or refused (invalid_field)",
+);
+
+/// The errors of a call that needs only a session.
+pub struct AuthErrors;
+
+impl IntoResponses for AuthErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[UNAUTHENTICATED])
+    }
+}
+
+/// The errors of reading a JSON body.
+pub struct BodyErrors;
+
+impl IntoResponses for BodyErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[BAD_PARAMETER, TOO_LARGE, NOT_JSON, INVALID])
+    }
+}
+
+/// The errors of a scoped read.
+pub struct ReadErrors;
+
+impl IntoResponses for ReadErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[BAD_PARAMETER, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND])
+    }
+}
+
+/// The errors of a change.
+pub struct WriteErrors;
+
+impl IntoResponses for WriteErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        errors(&[
+            BAD_PARAMETER,
+            UNAUTHENTICATED,
+            FORBIDDEN,
+            NOT_FOUND,
+            TOO_LARGE,
+            NOT_JSON,
+            INVALID,
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests;

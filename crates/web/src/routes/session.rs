@@ -1,0 +1,122 @@
+//! 登录 — logging in and out, and who am I. A wrong password and an unknown login
+//! get the same answer after the same work (an argon2id verification).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::access::User;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::App;
+use crate::auth::{CurrentUser, SESSION_HOURS, bearer, new_token, token_hash};
+use crate::error::{ApiError, Code};
+use crate::extract::Json;
+use crate::openapi::schemas;
+use crate::password;
+
+/// A login form.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// 登录名
+    #[schema(example = "binhu-officer")]
+    pub login: String,
+    /// 口令
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Send as `Authorization: Bearer TOKEN` on every other call.
+    pub token: String,
+    #[schema(value_type = schemas::User)]
+    pub user: User,
+    /// When the session ends (12 hours after login).
+    #[schema(value_type = String, format = DateTime)]
+    pub expires: Timestamp,
+}
+
+/// Logs in with a login name and password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = 201, description = "Logged in", body = SessionResponse),
+        (status = 401, description = "Wrong login or password", body = crate::error::ErrorBody),
+        crate::openapi::BodyErrors,
+    )
+)]
+pub async fn login(
+    State(app): State<App>,
+    Json(form): Json<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    let dummy = app.dummy_hash().to_owned();
+    let LoginRequest { login, password } = form;
+    let user = app
+        .run(move |store| {
+            Ok(match store.credentials(&login)? {
+                Some((user, phc)) => password::verify(&password, &phc).then_some(user),
+                None => {
+                    // The same work as for a known login, so that timing tells nothing.
+                    password::verify(&password, &dummy);
+                    None
+                }
+            })
+        })
+        .await?;
+    let Some(user) = user else {
+        return Err(ApiError::new(
+            Code::InvalidCredentials,
+            Some("password"),
+            "登录名或口令错误",
+            "expected a known login and its password, but one of them is wrong",
+        ));
+    };
+    let token = new_token();
+    let expires = Timestamp::now() + SignedDuration::from_hours(SESSION_HOURS);
+    let (id, hash) = (user.id, token_hash(&token));
+    app.run(move |store| store.create_session(id, hash, expires))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionResponse {
+            token,
+            user,
+            expires,
+        }),
+    ))
+}
+
+/// Logs out: the session's token stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "session",
+    responses((status = 204, description = "Logged out"), crate::openapi::AuthErrors),
+    security(("bearer" = []))
+)]
+pub async fn logout(
+    State(app): State<App>,
+    CurrentUser(_user): CurrentUser,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let hash = token_hash(bearer(&headers)?);
+    app.run(move |store| store.end_session(hash)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The user of the session.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "session",
+    responses((status = 200, description = "The caller", body = schemas::User), crate::openapi::AuthErrors),
+    security(("bearer" = []))
+)]
+pub async fn me(CurrentUser(user): CurrentUser) -> Json<User> {
+    Json(user)
+}

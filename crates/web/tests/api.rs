@@ -1,0 +1,17 @@
+//! The HTTP API end to end: every test gets its own SQLite database in a temporary
+//! directory, creates its users, logs in through the API and calls the router
+//! (one test also binds a real socket). All integration tests live in this one
+//! binary.
+
+mod support;
+
+#[path = "api/bad_input.rs"]
+mod bad_input;
+#[path = "api/persons.rs"]
+mod persons;
+#[path = "api/records.rs"]
+mod records;
+#[path = "api/scope.rs"]
+mod scope;
+#[path = "api/session.rs"]
+mod session;

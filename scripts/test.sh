@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL.
+# Starts the local PostgreSQL if it is installed but down; fails if it cannot be
+# reached, because a store suite that skipped PostgreSQL has not passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pg_url="${ANJU_TEST_PG:-host=127.0.0.1 port=5432 user=postgres dbname=test}"
+export ANJU_TEST_PG="$pg_url"
+export ANJU_REQUIRE_PG=1
+
+pg_ready() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+if ! pg_ready; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    echo "test.sh: starting the local PostgreSQL" >&2
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
+  fi
+fi
+if ! pg_ready; then
+  echo "test.sh: PostgreSQL is not reachable at 127.0.0.1:5432." >&2
+  echo "  The store suite must run on PostgreSQL too. Start it, or point ANJU_TEST_PG at one" >&2
+  echo "  (e.g. ANJU_TEST_PG='host=127.0.0.1 port=5432 user=postgres dbname=test')." >&2
+  exit 1
+fi
+
+cargo test --workspace --locked "$@"
