@@ -7,6 +7,7 @@ pub mod event;
 pub mod message;
 pub mod migrant;
 pub mod plan;
+pub mod policy;
 pub mod registry;
 pub mod resident_id;
 
