@@ -13,6 +13,7 @@ pub type UserId = i64;
 
 /// 部门 — a department that keeps its own data and sends it to Anju.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Department {
     /// 公安 — public security
@@ -35,6 +36,7 @@ pub enum Department {
 
 /// 角色 — what a user does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员 — manages users and the city's divisions.
@@ -52,7 +54,9 @@ pub enum Role {
 
 /// A person who logs in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: UserId,
     pub login: String,
     pub name: String,

@@ -15,6 +15,7 @@ use crate::resident_id::ResidentId;
 
 /// Where an event came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "channel", rename_all = "snake_case")]
 pub enum Source {
     /// 服务站 — entered by hand at a station (web page or API).
@@ -33,16 +34,19 @@ pub enum Source {
 
 /// A residence as given on a form: where and how the person lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidenceForm {
     pub housing: Housing,
     /// The village or community.
     pub unit: DivisionCode,
     /// The zone, rented house or employer (for a dormitory), when there is one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub place: Option<RecordId>,
 }
 
 /// A dated fact as given on a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FactForm {
     pub fact: FactKind,
     pub from: Date,
@@ -51,6 +55,7 @@ pub struct FactForm {
 
 /// What an event changes. Each variant is one step of a migrant's life in the city.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// 来人登记 — arrival and registration (also a return after a departure), with
@@ -64,6 +69,7 @@ pub enum Change {
     },
     /// 迁移 — moves to another residence from `on`.
     Move {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
         on: Date,
         residence: ResidenceForm,
@@ -71,13 +77,16 @@ pub enum Change {
     /// 变更用人单位 — works for `employer` from `on`; the previous job (and its
     /// labour contract) ends the day before.
     ChangeEmployer {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
         on: Date,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         employer: RecordId,
         monthly_wage_fen: i64,
     },
     /// 新增信息 — a new dated fact.
     AddFact {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
         fact: FactKind,
         from: Date,
@@ -85,12 +94,18 @@ pub enum Change {
     },
     /// 终止信息 — a fact's last day.
     EndFact {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         fact: FactId,
         last_day: Date,
     },
     /// 离开 — departure: no longer present on `on`; every open fact ends the day before.
-    Leave { person: PersonId, on: Date },
+    Leave {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        person: PersonId,
+        on: Date,
+    },
     /// 家庭关系 — links two registered persons.
     LinkFamily { link: FamilyLink },
     /// 更正 — corrects an error, with the reason.
@@ -104,20 +119,29 @@ pub enum Change {
 
 /// 更正内容 — what a correction puts right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "target", rename_all = "snake_case")]
 pub enum Correction {
     /// A fact was recorded with the wrong content or dates.
     Fact {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         fact: FactId,
         kind: FactKind,
         from: Date,
         to: Option<Date>,
     },
     /// A fact should never have been recorded.
-    VoidFact { person: PersonId, fact: FactId },
+    VoidFact {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        person: PersonId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        fact: FactId,
+    },
     /// The name or ID number was mistyped.
     Person {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         person: PersonId,
         name: String,
         resident_id: ResidentId,
@@ -161,16 +185,19 @@ impl Change {
 
 /// An event as the log keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Position in the log, from 1, assigned at commit.
     pub seq: i64,
     /// When it was recorded (UTC).
     pub at: Timestamp,
     /// Who recorded it.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub actor: UserId,
     /// The unit it happened in (the person's village, or the record's unit).
     pub unit: DivisionCode,
     /// The person it is about, if any (for a registration: the person it created).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub person: Option<PersonId>,
     pub source: Source,
     pub change: Change,

@@ -19,7 +19,9 @@ pub type RecordId = i64;
 
 /// 外来人口 — a registered migrant as the registry knows them now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: PersonId,
     pub resident_id: ResidentId,
     pub name: String,
@@ -44,6 +46,7 @@ impl Person {
 
 /// A person as written on a registration form, before the store gives them a number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPerson {
     pub resident_id: ResidentId,
     pub name: String,
@@ -51,6 +54,7 @@ pub struct NewPerson {
 
 /// 家庭关系 — how two registered persons are related.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     /// 配偶 — spouse (symmetric).
@@ -61,14 +65,18 @@ pub enum Relation {
 
 /// A family link between two registered persons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilyLink {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub person: PersonId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub relative: PersonId,
     pub relation: Relation,
 }
 
 /// 居住方式 — how a migrant is housed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Housing {
     /// 集中居住区（点）— a concentrated "两集中" zone or point.
@@ -83,6 +91,7 @@ pub enum Housing {
 
 /// 社会保险险种 — a social insurance scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InsuranceScheme {
     /// 养老保险
@@ -97,6 +106,7 @@ pub enum InsuranceScheme {
 
 /// 学校类别 — the kind of school a child attends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SchoolKind {
     /// 公办学校
@@ -110,6 +120,7 @@ pub enum SchoolKind {
 /// What a dated fact says about a person. Each variant's name (snake_case) is the
 /// name the policy language uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FactKind {
     /// 居住 — lives in `unit` (a village or community), housed as `housing`, in the
@@ -117,15 +128,20 @@ pub enum FactKind {
     Residence {
         housing: Housing,
         unit: DivisionCode,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
         place: Option<RecordId>,
     },
     /// 就业 — works for `employer` for a monthly wage in fen.
     Employment {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         employer: RecordId,
         monthly_wage_fen: i64,
     },
     /// 劳动合同 — a labour contract with `employer`.
-    LabourContract { employer: RecordId },
+    LabourContract {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        employer: RecordId,
+    },
     /// 社会保险 — insured under `scheme`.
     Insurance { scheme: InsuranceScheme },
     /// 高危行业岗位 — works in a high-risk job.
@@ -196,8 +212,11 @@ impl FactKind {
 /// A dated fact about a person: holds from `from` through `to` (inclusive); `to` of
 /// `None` means it still holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fact {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: FactId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub person: PersonId,
     #[serde(flatten)]
     pub kind: FactKind,
@@ -214,7 +233,9 @@ impl Fact {
 
 /// 非人员对象 — a record that is not a person, with where it is and when it existed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: RecordId,
     pub name: String,
     /// The unit it belongs to (usually a village or community; a town for a
@@ -229,6 +250,7 @@ pub struct Record {
 
 /// 工作人员岗位 — the post a staff member holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
     /// 户口协管员 — household-registration assistant.
@@ -239,6 +261,7 @@ pub enum StaffRole {
 
 /// What kind of record it is, with the attributes that kind has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RecordDetail {
     /// 用人单位 — an employer.
@@ -252,6 +275,7 @@ pub enum RecordDetail {
     Landlord { letter_signed_on: Option<Date> },
     /// 出租房 — a rental house of `landlord`.
     RentalHouse {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         landlord: RecordId,
         address: String,
         /// 登记 — the day the house was registered as a rental.

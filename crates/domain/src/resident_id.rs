@@ -28,6 +28,7 @@ pub struct ResidentId([u8; 18]);
 
 /// 性别 — sex, as the ID's 17th digit says (odd: male).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// 男
@@ -369,6 +370,30 @@ impl<'de> Deserialize<'de> for ResidentId {
         text.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// A resident ID in the OpenAPI document: 18 characters, 17 digits and a check digit
+/// (`0`–`9` or `X`). Hand-written because the serde form (a string) is not the Rust
+/// shape.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ResidentId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "公民身份号码 — an 18-character mainland resident ID (GB 11643-1999): 17 \
+                 digits and an ISO 7064 MOD 11-2 check digit, 0-9 or X.",
+            ))
+            .min_length(Some(18))
+            .max_length(Some(18))
+            .pattern(Some("^[0-9]{17}[0-9Xx]$"))
+            .examples([serde_json::json!("340102199005171237")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ResidentId {}
 
 #[cfg(test)]
 #[path = "resident_id_tests.rs"]

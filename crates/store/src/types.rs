@@ -8,19 +8,24 @@ use serde::Serialize;
 
 /// What a committed event produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The event's place in the log.
     pub seq: i64,
     /// The person it is about (for a registration, the new person's number).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub person: Option<PersonId>,
     /// Facts it inserted, in the order of the plan.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<i64>))]
     pub facts: Vec<FactId>,
     /// The record it saved, if any.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub record: Option<domain::registry::RecordId>,
 }
 
 /// A person's file as a page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonFile {
     /// The person as the registry knows them now.
     pub person: Person,
@@ -32,8 +37,10 @@ pub struct PersonFile {
 
 /// A search hit: enough to pick the right person, with the ID number masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonSummary {
     /// The person's number.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: PersonId,
     /// The name as registered.
     pub name: String,
@@ -47,8 +54,10 @@ pub struct PersonSummary {
 
 /// One recorded view of a person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViewEntry {
     /// Who looked.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub viewer: UserId,
     /// Their login name.
     pub viewer_login: String,

@@ -1,15 +1,18 @@
 //! 请求解析 — extractors that turn every malformed request into a 4xx [`ApiError`]
 //! naming the field and the reason in both languages, never into axum's plain-text
 //! rejections or a 5xx: [`Json`] bodies, [`Path`] parameters and [`Query`] strings,
-//! plus [`Day`] (a date in a body) and the parsers of query values.
+//! plus [`Text`] (a date, ID number or division code in a body, which the handler
+//! parses naming its field) and the parsers of query values.
 //!
 //! They only parse. Whether a well-formed value is acceptable (a village that
 //! exists, a date after the birth date) is for the domain and the store to say.
 
 mod params;
 mod reasons;
+mod text;
 
-pub use params::{Day, Path, Query, count_param, date_param, parse_date, resident_id_param};
+pub use params::{Path, Query, count_param, date_param, parse_date, resident_id_param};
+pub use text::{CodeText, DateText, FromText, IdText, Text, field};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

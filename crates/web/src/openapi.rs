@@ -2,8 +2,6 @@
 //! annotations and served at `/api/openapi.json`; and the error answers every
 //! route shares. Documentation only: nothing here handles a request's data.
 
-pub mod schemas;
-
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

@@ -171,6 +171,27 @@ impl<'de> Deserialize<'de> for DivisionCode {
     }
 }
 
+/// A division code in the OpenAPI document: its short form, a string of 2, 4, 6, 9 or
+/// 12 digits. Hand-written because the serde form (a string) is not the Rust shape.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for DivisionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "区划代码 — a statistical division code of 2, 4, 6, 9 or 12 digits \
+                 (province, city, district, town, village), e.g. 320211 (滨湖区).",
+            ))
+            .pattern(Some("^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"))
+            .examples([serde_json::json!("320211")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for DivisionCode {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub use load::{CsvError, DivisionFiles};
 /// A unit of the hierarchy: the city, a district, a town or street, or a village or
 /// community, with the days it is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     /// 区划代码 — its statistical division code.
     pub code: DivisionCode,

@@ -1,15 +1,14 @@
-//! Path and query parameters, and the parsers of their values; and [`Day`], a date in
-//! a body. A malformed parameter gets 400 naming it.
+//! Path and query parameters, and the parsers of their values. A malformed parameter
+//! gets 400 naming it.
 
 use axum::extract::FromRequestParts;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
 use axum::http::request::Parts;
 use domain::Date;
-use domain::message::{FieldError, Message};
+use domain::message::Message;
 use domain::resident_id::ResidentId;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::reasons::{bare_message, clip, data_error, type_zh};
 use crate::error::{ApiError, Code};
@@ -201,40 +200,3 @@ pub fn count_param(
 pub fn resident_id_param(field: &str, text: &str) -> Result<ResidentId, ApiError> {
     ResidentId::parse(text).map_err(|error| invalid_parameter(field, error.message()))
 }
-
-/// 日期 — a civil date `YYYY-MM-DD` in a request body, refused in both languages
-/// when malformed or not in the calendar (e.g. `2023-02-30`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Day(pub Date);
-
-impl<'de> Deserialize<'de> for Day {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_date(&text).map(Day).map_err(|message| {
-            serde::de::Error::custom(FieldError {
-                field: "date".into(),
-                message,
-            })
-        })
-    }
-}
-
-impl Serialize for Day {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-impl utoipa::PartialSchema for Day {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-            .description(Some("A civil date YYYY-MM-DD."))
-            .examples([serde_json::json!("2024-03-01")])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Day {}

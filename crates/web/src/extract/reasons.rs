@@ -80,18 +80,6 @@ fn found_zh(found: &str) -> String {
     }
 }
 
-/// A reason written by the domain as a [`FieldError`] ("field: 中文 / English"),
-/// carried through serde as a custom message.
-fn bilingual(message: &str) -> Option<Message> {
-    let (name, rest) = message.split_once(": ")?;
-    let is_name = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
-    let (zh, en) = rest.split_once(" / ")?;
-    is_name.then(|| Message::new(zh, en))
-}
-
 /// Maps a serde data error at `path` to a 4xx error of `code` naming the field.
 pub(super) fn data_error(code: Code, path: &str, message: &str) -> ApiError {
     let at = |field: String, zh: String, en: String| ApiError {
@@ -161,14 +149,9 @@ pub(super) fn data_error(code: Code, path: &str, message: &str) -> ApiError {
             );
         }
     }
-    if let Some(reason) = bilingual(message) {
-        return ApiError {
-            code,
-            field: Some(here),
-            message: reason,
-        };
-    }
-    let reason = clip(message);
+    // Text that is not serde's own (a domain type that serde reads itself, such as
+    // a division code inside a fact kind): passed on whole, not taken apart.
+    let reason = clip_to(message, REASON_LIMIT);
     at(
         here,
         format!("取值无效（{reason}）"),
@@ -176,9 +159,17 @@ pub(super) fn data_error(code: Code, path: &str, message: &str) -> ApiError {
     )
 }
 
+/// The most characters of a reason an answer repeats.
+pub(super) const REASON_LIMIT: usize = 240;
+
 /// `text` cut to 60 characters, so that answers never echo a huge input.
 pub(super) fn clip(text: &str) -> String {
-    match text.char_indices().nth(60) {
+    clip_to(text, 60)
+}
+
+/// `text` cut to `limit` characters.
+pub(super) fn clip_to(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),
     }

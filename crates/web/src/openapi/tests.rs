@@ -1,5 +1,10 @@
-//! The document lists every route, and the schema mirrors keep the shape of the
-//! types they describe.
+//! The document lists every route, every `$ref` in it points at a component, and its
+//! schemas describe what the API really sends and reads: a sample of every answer
+//! (every fact kind, record kind, change and source) fits the schema the document
+//! gives it, and so does a sample of every request body, which the handlers' body
+//! types also accept.
+
+use std::collections::BTreeSet;
 
 use domain::Date;
 use domain::access::{Department, Role, User};
@@ -9,16 +14,193 @@ use domain::registry::*;
 use domain::resident_id::{ResidentId, Sex};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use utoipa::PartialSchema;
 
 use super::*;
+use crate::extract::{from_json, parse_date};
+use crate::routes::persons::{
+    CorrectionRequest, DepartureRequest, EmployerRequest, EndFactRequest, FactBody, FamilyRequest,
+    MoveRequest, RegisterRequest,
+};
+use crate::routes::records::RecordBody;
+use crate::routes::session::LoginRequest;
+use crate::routes::units::UnitView;
 
-fn fits<T: DeserializeOwned>(value: &impl Serialize) {
-    let json = serde_json::to_value(value).unwrap();
-    if let Err(error) = serde_json::from_value::<T>(json.clone()) {
-        panic!(
-            "the schema of {} does not fit {json}: {error}",
-            std::any::type_name::<T>()
-        );
+/// The document as JSON, and a checker of values against its schemas.
+struct Document(Value);
+
+impl Document {
+    fn new() -> Document {
+        Document(serde_json::to_value(ApiDoc::openapi()).unwrap())
+    }
+
+    fn components(&self) -> &serde_json::Map<String, Value> {
+        self.0["components"]["schemas"].as_object().unwrap()
+    }
+
+    /// `schema` with its `$ref`s followed.
+    fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
+        while let Some(reference) = schema["$ref"].as_str() {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("a $ref outside the components: {reference}"));
+            schema = self
+                .components()
+                .get(name)
+                .unwrap_or_else(|| panic!("no component {name}"));
+        }
+        schema
+    }
+
+    /// The properties `schema` declares, through references, `allOf`, `oneOf` and
+    /// `anyOf`.
+    fn declared(&self, schema: &Value) -> BTreeSet<String> {
+        let schema = self.resolve(schema);
+        let mut names: BTreeSet<String> = schema["properties"]
+            .as_object()
+            .map(|properties| properties.keys().cloned().collect())
+            .unwrap_or_default();
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in schema[key].as_array().into_iter().flatten() {
+                names.extend(self.declared(part));
+            }
+        }
+        names
+    }
+
+    /// Whether `value` fits `schema`. `closed`: an object may hold only the
+    /// properties the schema declares (so that nothing the API sends is left out
+    /// of the document).
+    fn check(&self, schema: &Value, value: &Value, at: &str, closed: bool) -> Result<(), String> {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema["allOf"].as_array() {
+            for part in parts {
+                self.check(part, value, at, false)?;
+            }
+        }
+        if let Some(parts) = schema["oneOf"].as_array() {
+            let failures: Vec<String> = parts
+                .iter()
+                .filter_map(|part| self.check(part, value, at, false).err())
+                .collect();
+            if parts.len() - failures.len() != 1 {
+                return Err(format!(
+                    "{at}: expected exactly one of {} schemas to fit {value}, but {} did ({})",
+                    parts.len(),
+                    parts.len() - failures.len(),
+                    failures.join("; ")
+                ));
+            }
+        }
+        if let Some(parts) = schema["anyOf"].as_array() {
+            let failures: Vec<String> = parts
+                .iter()
+                .filter_map(|part| self.check(part, value, at, false).err())
+                .collect();
+            if failures.len() == parts.len() {
+                return Err(failures.join("; "));
+            }
+        }
+        let allowed = schema["enum"].as_array();
+        if let Some(allowed) = allowed.filter(|allowed| !allowed.contains(value)) {
+            return Err(format!("{at}: {value} is not one of {allowed:?}"));
+        }
+        let types: Vec<&str> = match &schema["type"] {
+            Value::String(name) => vec![name.as_str()],
+            Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let found = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let type_fits = types.contains(&found) || (found == "integer" && types.contains(&"number"));
+        if !types.is_empty() && !type_fits {
+            return Err(format!("{at}: expected {types:?}, but found {value}"));
+        }
+        if let Value::String(text) = value {
+            if schema["format"] == "date" && parse_date(text).is_err() {
+                return Err(format!("{at}: {text:?} is not a date"));
+            }
+            if schema["format"] == "date-time" && text.parse::<jiff::Timestamp>().is_err() {
+                return Err(format!("{at}: {text:?} is not a date-time"));
+            }
+            let length = text.chars().count() as u64;
+            if schema["minLength"].as_u64().is_some_and(|min| length < min)
+                || schema["maxLength"].as_u64().is_some_and(|max| length > max)
+            {
+                return Err(format!("{at}: {text:?} has the wrong length"));
+            }
+        }
+        if let (Value::Array(items), Some(item)) = (value, schema.get("items")) {
+            for (index, element) in items.iter().enumerate() {
+                self.check(item, element, &format!("{at}[{index}]"), true)?;
+            }
+        }
+        if let Value::Object(object) = value {
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap();
+                if !object.contains_key(name) {
+                    return Err(format!("{at}: required {name} is missing from {value}"));
+                }
+            }
+            if let Some(properties) = schema["properties"].as_object() {
+                for (name, property) in properties {
+                    if let Some(inner) = object.get(name) {
+                        self.check(property, inner, &format!("{at}.{name}"), true)?;
+                    }
+                }
+            }
+            if closed {
+                let declared = self.declared(schema);
+                if let Some(extra) = object.keys().find(|key| !declared.contains(*key)) {
+                    return Err(format!("{at}: {extra} is not in the schema"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Panics unless `value` fits component `name`.
+    fn fits(&self, name: &str, value: &Value) {
+        assert!(self.components().contains_key(name), "no component {name}");
+        let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        if let Err(error) = self.check(&schema, value, name, true) {
+            panic!("the schema {name} does not describe {value}:\n{error}");
+        }
+    }
+
+    /// Panics unless what the API sends as `answer` fits component `name`.
+    fn describes(&self, name: &str, answer: &impl Serialize) {
+        self.fits(name, &serde_json::to_value(answer).unwrap());
+    }
+
+    /// Panics unless `body` fits component `name` and the handler's type `T` reads it.
+    fn reads<T: DeserializeOwned>(&self, name: &str, body: Value) {
+        self.fits(name, &body);
+        if let Err(error) = from_json::<T>(body.to_string().as_bytes()) {
+            panic!("{name} does not read {body}: {error}");
+        }
+    }
+}
+
+/// Every `$ref` anywhere in `value`.
+fn references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                found.push(reference.clone());
+            }
+            object.values().for_each(|inner| references(inner, found));
+        }
+        Value::Array(items) => items.iter().for_each(|inner| references(inner, found)),
+        _ => {}
     }
 }
 
@@ -36,6 +218,11 @@ fn all_fact_kinds() -> Vec<FactKind> {
             housing: Housing::RentedHouse,
             unit: village(),
             place: Some(3),
+        },
+        FactKind::Residence {
+            housing: Housing::OwnHome,
+            unit: village(),
+            place: None,
         },
         FactKind::Employment {
             employer: 1,
@@ -107,8 +294,12 @@ fn all_record_details() -> Vec<RecordDetail> {
     ]
 }
 
+fn resident_id() -> ResidentId {
+    ResidentId::synthesize(340102, day(1990, 5, 17), 123, Sex::Male)
+}
+
 fn person() -> Person {
-    let id = ResidentId::synthesize(340102, day(1990, 5, 17), 123, Sex::Male);
+    let id = resident_id();
     Person {
         id: 1,
         resident_id: id,
@@ -122,73 +313,7 @@ fn person() -> Person {
     }
 }
 
-#[test]
-fn mirrors_fit_persons_facts_and_records() {
-    let user = User {
-        id: 1,
-        login: "u".into(),
-        name: "U".into(),
-        role: Role::DepartmentManager,
-        unit: village(),
-        department: Some(Department::Health),
-    };
-    fits::<schemas::User>(&user);
-    fits::<schemas::Person>(&person());
-    for kind in all_fact_kinds() {
-        fits::<schemas::Fact>(&Fact {
-            id: 1,
-            person: 1,
-            kind: kind.clone(),
-            from: day(2010, 1, 1),
-            to: None,
-        });
-        fits::<schemas::FactKind>(&kind);
-    }
-    for detail in all_record_details() {
-        let record = Record {
-            id: 1,
-            name: "甲".into(),
-            unit: village(),
-            from: day(2000, 1, 1),
-            to: None,
-            detail,
-        };
-        fits::<schemas::Record>(&record);
-    }
-    let link = FamilyLink {
-        person: 1,
-        relative: 2,
-        relation: Relation::Parent,
-    };
-    fits::<schemas::PersonFile>(&store::PersonFile {
-        person: person(),
-        facts: vec![],
-        family: vec![link],
-    });
-    fits::<schemas::Receipt>(&store::Receipt {
-        seq: 1,
-        person: Some(1),
-        facts: vec![2],
-        record: None,
-    });
-    fits::<schemas::PersonSummary>(&store::PersonSummary {
-        id: 1,
-        name: "张三".into(),
-        masked_id: "340102**********1X".into(),
-        unit: village(),
-        present: true,
-    });
-    fits::<schemas::ViewEntry>(&store::ViewEntry {
-        viewer: 1,
-        viewer_login: "u".into(),
-        at: jiff::Timestamp::UNIX_EPOCH,
-        what: "file".into(),
-    });
-    fits::<schemas::Unit>(Hierarchy::wuxi().unit("320202".parse().unwrap()).unwrap());
-}
-
-#[test]
-fn mirrors_fit_every_change() {
+fn all_changes() -> Vec<Change> {
     let residence = ResidenceForm {
         housing: Housing::OwnHome,
         unit: village(),
@@ -197,10 +322,10 @@ fn mirrors_fit_every_change() {
     let kind = FactKind::Insurance {
         scheme: InsuranceScheme::Pension,
     };
-    let changes = vec![
+    vec![
         Change::Register {
             person: NewPerson {
-                resident_id: person().resident_id,
+                resident_id: resident_id(),
                 name: "张三".into(),
             },
             on: day(2010, 1, 1),
@@ -263,7 +388,7 @@ fn mirrors_fit_every_change() {
             correction: Correction::Person {
                 person: 1,
                 name: "李四".into(),
-                resident_id: person().resident_id,
+                resident_id: resident_id(),
             },
         },
         Change::SaveRecord {
@@ -276,29 +401,7 @@ fn mirrors_fit_every_change() {
                 detail: RecordDetail::Hotel,
             },
         },
-    ];
-    let sources = [
-        Source::Station,
-        Source::Import {
-            file: "a.csv".into(),
-            sha256: "00".into(),
-            row: 3,
-        },
-        Source::Cli,
-        Source::Demo,
-    ];
-    for (index, change) in changes.into_iter().enumerate() {
-        let event = Event {
-            seq: 1,
-            at: jiff::Timestamp::UNIX_EPOCH,
-            actor: 1,
-            unit: village(),
-            person: Some(1),
-            source: sources[index % sources.len()].clone(),
-            change,
-        };
-        fits::<schemas::Event>(&event);
-    }
+    ]
 }
 
 #[test]
@@ -347,19 +450,286 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         routes.len(),
         "a documented route is missing from this list"
     );
-    for schema in [
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[test]
+fn every_reference_points_at_a_component() {
+    let document = Document::new();
+    let mut found = Vec::new();
+    references(&document.0, &mut found);
+    assert!(found.len() > 50, "only {} references", found.len());
+    for reference in &found {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a $ref outside the components: {reference}"));
+        assert!(
+            document.components().contains_key(name),
+            "{reference} points at no component"
+        );
+    }
+    for name in [
         "ErrorBody",
         "RegisterRequest",
         "Receipt",
         "PersonFile",
+        "Person",
+        "Fact",
         "FactKind",
+        "Record",
         "RecordDetail",
         "Event",
+        "Change",
+        "User",
+        "Unit",
+        "ResidentId",
+        "DivisionCode",
     ] {
         assert!(
-            document["components"]["schemas"][schema].is_object(),
-            "schema {schema} is missing"
+            document.components().contains_key(name),
+            "schema {name} is missing"
         );
     }
-    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    // A type alias such as `PersonId`, or a jiff date, must be described inline as
+    // what it is, not as a reference to a component named after `i64` or `String`.
+    let primitive = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+            || ["String", "Timestamp", "Zoned", "Value"].contains(&name)
+    };
+    for name in document.components().keys() {
+        assert!(!primitive(name), "component {name} is a primitive type");
+    }
+}
+
+#[test]
+fn the_hand_written_schemas_give_valid_examples() {
+    let example = |schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>| {
+        let schema = serde_json::to_value(schema).unwrap();
+        schema["examples"][0].as_str().unwrap().to_owned()
+    };
+    let id = example(ResidentId::schema());
+    assert!(ResidentId::parse(&id).is_ok(), "{id}");
+    let code = example(DivisionCode::schema());
+    assert!(code.parse::<DivisionCode>().is_ok(), "{code}");
+}
+
+#[test]
+fn the_schemas_describe_every_answer() {
+    let document = Document::new();
+    let user = User {
+        id: 1,
+        login: "u".into(),
+        name: "U".into(),
+        role: Role::DepartmentManager,
+        unit: village(),
+        department: Some(Department::Health),
+    };
+    document.describes("User", &user);
+    document.describes(
+        "User",
+        &User {
+            department: None,
+            ..user
+        },
+    );
+    document.describes("Person", &person());
+    document.describes(
+        "Person",
+        &Person {
+            left_on: None,
+            ..person()
+        },
+    );
+    let facts: Vec<Fact> = all_fact_kinds()
+        .into_iter()
+        .enumerate()
+        .map(|(index, kind)| Fact {
+            id: index as i64 + 1,
+            person: 1,
+            kind,
+            from: day(2010, 1, 1),
+            to: (index % 2 == 0).then(|| day(2012, 1, 1)),
+        })
+        .collect();
+    for fact in &facts {
+        document.describes("Fact", fact);
+        document.describes("FactKind", &fact.kind);
+    }
+    for detail in all_record_details() {
+        document.describes(
+            "Record",
+            &Record {
+                id: 1,
+                name: "甲".into(),
+                unit: village(),
+                from: day(2000, 1, 1),
+                to: Some(day(2001, 1, 1)),
+                detail,
+            },
+        );
+    }
+    document.describes(
+        "PersonFile",
+        &store::PersonFile {
+            person: person(),
+            facts,
+            family: vec![FamilyLink {
+                person: 1,
+                relative: 2,
+                relation: Relation::Parent,
+            }],
+        },
+    );
+    document.describes(
+        "Receipt",
+        &store::Receipt {
+            seq: 1,
+            person: Some(1),
+            facts: vec![2],
+            record: None,
+        },
+    );
+    document.describes(
+        "PersonSummary",
+        &store::PersonSummary {
+            id: 1,
+            name: "张三".into(),
+            masked_id: "340102**********1X".into(),
+            unit: village(),
+            present: true,
+        },
+    );
+    document.describes(
+        "ViewEntry",
+        &store::ViewEntry {
+            viewer: 1,
+            viewer_login: "u".into(),
+            at: jiff::Timestamp::UNIX_EPOCH,
+            what: "file".into(),
+        },
+    );
+    let sources = [
+        Source::Station,
+        Source::Import {
+            file: "a.csv".into(),
+            sha256: "00".into(),
+            row: 3,
+        },
+        Source::Cli,
+        Source::Demo,
+    ];
+    for (index, change) in all_changes().into_iter().enumerate() {
+        let event = Event {
+            seq: 1,
+            at: jiff::Timestamp::UNIX_EPOCH,
+            actor: 1,
+            unit: village(),
+            person: (index % 2 == 0).then_some(1),
+            source: sources[index % sources.len()].clone(),
+            change,
+        };
+        document.describes("Event", &event);
+    }
+    let city = Hierarchy::wuxi();
+    let merged: DivisionCode = "320202".parse().unwrap();
+    let unit = city.unit(merged).unwrap();
+    document.describes("Unit", unit);
+    document.describes(
+        "UnitView",
+        &UnitView {
+            unit: unit.clone(),
+            on: day(2014, 1, 1),
+            valid: true,
+            path: city.path(merged).into_iter().cloned().collect(),
+            children: city.children(merged, day(2014, 1, 1)).cloned().collect(),
+        },
+    );
+    let error = crate::error::ApiError::new(Code::InvalidField, Some("on"), "甲", "a");
+    document.describes("ErrorBody", &error.body());
+}
+
+#[test]
+fn the_schemas_describe_every_request_body() {
+    let document = Document::new();
+    let id = resident_id().to_string();
+    let residence = json!({"housing": "rented_house", "unit": "320211001003", "place": 3});
+    let facts: Vec<Value> = all_fact_kinds()
+        .iter()
+        .map(|kind| json!({"fact": kind, "from": "2023-03-01", "to": null}))
+        .collect();
+    document.reads::<RegisterRequest>(
+        "RegisterRequest",
+        json!({"resident_id": id, "name": "张三", "on": "2023-03-01",
+            "residence": residence, "facts": facts}),
+    );
+    document.reads::<RegisterRequest>(
+        "RegisterRequest",
+        json!({"resident_id": id, "name": "张三", "on": "2023-03-01",
+            "residence": {"housing": "own_home", "unit": "320211001003"}}),
+    );
+    for fact in facts {
+        document.reads::<FactBody>("FactBody", fact);
+    }
+    document.reads::<MoveRequest>(
+        "MoveRequest",
+        json!({"on": "2023-06-01", "residence": residence}),
+    );
+    document.reads::<EmployerRequest>(
+        "EmployerRequest",
+        json!({"on": "2023-06-01", "employer": 4, "monthly_wage_fen": 500000}),
+    );
+    document.reads::<EndFactRequest>("EndFactRequest", json!({"last_day": "2023-06-01"}));
+    document.reads::<DepartureRequest>("DepartureRequest", json!({"on": "2023-06-01"}));
+    document.reads::<FamilyRequest>(
+        "FamilyRequest",
+        json!({"relative": 2, "relation": "spouse"}),
+    );
+    for correction in [
+        json!({"target": "fact", "fact": 2, "kind": {"kind": "married"}, "from": "2023-03-01"}),
+        json!({"target": "void_fact", "fact": 2}),
+        json!({"target": "person", "name": "李四", "resident_id": id}),
+    ] {
+        document.reads::<CorrectionRequest>(
+            "CorrectionRequest",
+            json!({"reason": "录入错误", "correction": correction}),
+        );
+    }
+    for detail in all_record_details() {
+        document.reads::<RecordBody>(
+            "RecordBody",
+            json!({"name": "甲", "unit": "320211001003", "from": "2000-01-01",
+                "to": "2001-01-01", "detail": detail}),
+        );
+    }
+    document.reads::<LoginRequest>("LoginRequest", json!({"login": "u", "password": "p"}));
+}
+
+#[test]
+fn the_checker_refuses_what_does_not_fit() {
+    let document = Document::new();
+    let fits = |name: &str, value: Value| {
+        let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        document.check(&schema, &value, name, true).is_ok()
+    };
+    let mut fact = serde_json::to_value(Fact {
+        id: 1,
+        person: 1,
+        kind: FactKind::Married,
+        from: day(2010, 1, 1),
+        to: None,
+    })
+    .unwrap();
+    assert!(fits("Fact", fact.clone()));
+    fact["kind"] = json!("astronaut");
+    assert!(!fits("Fact", fact.clone()), "an unknown kind");
+    fact["kind"] = json!("married");
+    fact["extra"] = json!(1);
+    assert!(!fits("Fact", fact), "an undeclared property");
+    let mut person = serde_json::to_value(person()).unwrap();
+    person.as_object_mut().unwrap().remove("resident_id");
+    assert!(!fits("Person", person), "a missing property");
+    assert!(
+        !fits("Receipt", json!({"seq": "1", "facts": []})),
+        "a wrong type"
+    );
 }

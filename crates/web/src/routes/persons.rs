@@ -2,17 +2,17 @@
 //! and end facts, correct, link family, depart) and the reads of a person's record
 //! (file, facts on a date, timeline, who viewed it, look-up by ID number or name).
 //!
-//! Each write builds one [`Change`] and submits it as the caller; the store decides
-//! whether it is valid and in scope. Each read is scoped and recorded by the store.
+//! Each write parses its body's texts (dates, ID numbers, division codes) naming
+//! their JSON paths, builds one [`Change`] and submits it as the caller; the store
+//! decides whether it is valid and in scope. Each read is scoped and recorded by the
+//! store.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::division::DivisionCode;
-use domain::event::{Change, Correction, FactForm, ResidenceForm};
+use domain::event::{Change, Correction, Event, FactForm, ResidenceForm};
 use domain::registry::{
     Fact, FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, RecordId, Relation,
 };
-use domain::resident_id::ResidentId;
 use serde::Deserialize;
 use store::{PersonFile, PersonSummary, Receipt, ViewEntry};
 use utoipa::{IntoParams, ToSchema};
@@ -21,8 +21,11 @@ use super::{may_read_persons, may_write_persons, submit};
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Code};
-use crate::extract::{Day, Json, Path, Query, count_param, date_param, resident_id_param};
-use crate::openapi::{ReadErrors, WriteErrors, schemas};
+use crate::extract::{
+    CodeText, DateText, IdText, Json, Path, Query, Text, count_param, date_param, field,
+    resident_id_param,
+};
+use crate::openapi::{ReadErrors, WriteErrors};
 
 /// The person named by the path.
 #[derive(Debug, Deserialize)]
@@ -43,24 +46,23 @@ pub struct FactPath {
 #[serde(deny_unknown_fields)]
 pub struct ResidenceBody {
     /// 居住方式
-    #[schema(value_type = schemas::Housing)]
     pub housing: Housing,
-    /// The village or community (12 digits).
-    #[schema(value_type = String, example = "320211001003")]
-    pub unit: DivisionCode,
+    /// The village or community (12 digits), e.g. `320211001003`.
+    pub unit: CodeText,
     /// The zone, rented house or employer (for a dormitory); none for an own home.
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     pub place: Option<RecordId>,
 }
 
-impl From<ResidenceBody> for ResidenceForm {
-    fn from(body: ResidenceBody) -> ResidenceForm {
-        ResidenceForm {
-            housing: body.housing,
-            unit: body.unit,
-            place: body.place,
-        }
+impl ResidenceBody {
+    /// The residence, given at JSON path `at`.
+    fn parse(self, at: &str) -> Result<ResidenceForm, ApiError> {
+        Ok(ResidenceForm {
+            housing: self.housing,
+            unit: self.unit.parse(&field(at, "unit"))?,
+            place: self.place,
+        })
     }
 }
 
@@ -68,21 +70,21 @@ impl From<ResidenceBody> for ResidenceForm {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactBody {
-    #[schema(value_type = schemas::FactKind)]
     pub fact: FactKind,
-    pub from: Day,
+    pub from: DateText,
     /// The last day; absent or `null` while it still holds.
     #[serde(default)]
-    pub to: Option<Day>,
+    pub to: Option<DateText>,
 }
 
-impl From<FactBody> for FactForm {
-    fn from(body: FactBody) -> FactForm {
-        FactForm {
-            fact: body.fact,
-            from: body.from.0,
-            to: body.to.map(|day| day.0),
-        }
+impl FactBody {
+    /// The fact, given at JSON path `at` (`""` for the whole body).
+    fn parse(self, at: &str) -> Result<FactForm, ApiError> {
+        Ok(FactForm {
+            fact: self.fact,
+            from: self.from.parse(&field(at, "from"))?,
+            to: Text::parse_optional(self.to.as_ref(), &field(at, "to"))?,
+        })
     }
 }
 
@@ -91,13 +93,12 @@ impl From<FactBody> for FactForm {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 公民身份号码 — 18 characters with a valid check digit.
-    #[schema(value_type = String, example = "340102199005171237")]
-    pub resident_id: ResidentId,
+    pub resident_id: IdText,
     /// 姓名
     #[schema(example = "张三")]
     pub name: String,
     /// 登记日期 — the day of arrival.
-    pub on: Day,
+    pub on: DateText,
     pub residence: ResidenceBody,
     /// Whatever else the form recorded (job, contract, insurance, …).
     #[serde(default)]
@@ -109,7 +110,7 @@ pub struct RegisterRequest {
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     /// The first day at the new residence.
-    pub on: Day,
+    pub on: DateText,
     pub residence: ResidenceBody,
 }
 
@@ -117,7 +118,7 @@ pub struct MoveRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmployerRequest {
-    pub on: Day,
+    pub on: DateText,
     /// The employer record.
     #[schema(value_type = i64)]
     pub employer: RecordId,
@@ -129,14 +130,14 @@ pub struct EmployerRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndFactRequest {
-    pub last_day: Day,
+    pub last_day: DateText,
 }
 
 /// 离开 — a departure: no longer present on `on`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartureRequest {
-    pub on: Day,
+    pub on: DateText,
 }
 
 /// 更正 — a correction with its reason.
@@ -156,11 +157,10 @@ pub enum CorrectionBody {
     Fact {
         #[schema(value_type = i64)]
         fact: FactId,
-        #[schema(value_type = schemas::FactKind)]
         kind: FactKind,
-        from: Day,
+        from: DateText,
         #[serde(default)]
-        to: Option<Day>,
+        to: Option<DateText>,
     },
     /// A fact should never have been recorded.
     VoidFact {
@@ -168,16 +168,13 @@ pub enum CorrectionBody {
         fact: FactId,
     },
     /// The name or ID number was mistyped.
-    Person {
-        name: String,
-        #[schema(value_type = String)]
-        resident_id: ResidentId,
-    },
+    Person { name: String, resident_id: IdText },
 }
 
 impl CorrectionBody {
-    fn into_correction(self, person: PersonId) -> Correction {
-        match self {
+    /// The correction of `person`'s record, given at JSON path `at`.
+    fn parse(self, person: PersonId, at: &str) -> Result<Correction, ApiError> {
+        Ok(match self {
             CorrectionBody::Fact {
                 fact,
                 kind,
@@ -187,16 +184,16 @@ impl CorrectionBody {
                 person,
                 fact,
                 kind,
-                from: from.0,
-                to: to.map(|day| day.0),
+                from: from.parse(&field(at, "from"))?,
+                to: Text::parse_optional(to.as_ref(), &field(at, "to"))?,
             },
             CorrectionBody::VoidFact { fact } => Correction::VoidFact { person, fact },
             CorrectionBody::Person { name, resident_id } => Correction::Person {
                 person,
                 name,
-                resident_id,
+                resident_id: resident_id.parse(&field(at, "resident_id"))?,
             },
-        }
+        })
     }
 }
 
@@ -206,7 +203,6 @@ impl CorrectionBody {
 pub struct FamilyRequest {
     #[schema(value_type = i64)]
     pub relative: PersonId,
-    #[schema(value_type = schemas::Relation)]
     pub relation: Relation,
 }
 
@@ -234,7 +230,7 @@ pub struct OnQuery {
 
 /// 来人登记 — registers a migrant (or their return).
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = RegisterRequest,
-    responses((status = 201, description = "Registered", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Registered", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn register(
     State(app): State<App>,
@@ -242,14 +238,23 @@ pub async fn register(
     Json(form): Json<RegisterRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     may_write_persons(&user)?;
+    let person = NewPerson {
+        resident_id: form.resident_id.parse("resident_id")?,
+        name: form.name,
+    };
+    let on = form.on.parse("on")?;
+    let residence = form.residence.parse("residence")?;
+    let facts = form
+        .facts
+        .into_iter()
+        .enumerate()
+        .map(|(index, fact)| fact.parse(&format!("facts[{index}]")))
+        .collect::<Result<_, _>>()?;
     let change = Change::Register {
-        person: NewPerson {
-            resident_id: form.resident_id,
-            name: form.name,
-        },
-        on: form.on.0,
-        residence: form.residence.into(),
-        facts: form.facts.into_iter().map(FactForm::from).collect(),
+        person,
+        on,
+        residence,
+        facts,
     };
     submit(&app, user, change).await
 }
@@ -257,7 +262,7 @@ pub async fn register(
 /// 迁移 — moves the person to another residence.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/moves", tag = "persons", request_body = MoveRequest,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Moved", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Moved", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn move_residence(
     State(app): State<App>,
@@ -268,8 +273,8 @@ pub async fn move_residence(
     may_write_persons(&user)?;
     let change = Change::Move {
         person: path.id,
-        on: form.on.0,
-        residence: form.residence.into(),
+        on: form.on.parse("on")?,
+        residence: form.residence.parse("residence")?,
     };
     submit(&app, user, change).await
 }
@@ -277,7 +282,7 @@ pub async fn move_residence(
 /// 变更用人单位 — the person works for another employer from a date.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/employers", tag = "persons", request_body = EmployerRequest,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Employer changed", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Employer changed", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn change_employer(
     State(app): State<App>,
@@ -288,7 +293,7 @@ pub async fn change_employer(
     may_write_persons(&user)?;
     let change = Change::ChangeEmployer {
         person: path.id,
-        on: form.on.0,
+        on: form.on.parse("on")?,
         employer: form.employer,
         monthly_wage_fen: form.monthly_wage_fen,
     };
@@ -298,7 +303,7 @@ pub async fn change_employer(
 /// 新增信息 — adds a dated fact.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/facts", tag = "persons", request_body = FactBody,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Fact added", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Fact added", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn add_fact(
     State(app): State<App>,
@@ -307,11 +312,12 @@ pub async fn add_fact(
     Json(form): Json<FactBody>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     may_write_persons(&user)?;
+    let FactForm { fact, from, to } = form.parse("")?;
     let change = Change::AddFact {
         person: path.id,
-        fact: form.fact,
-        from: form.from.0,
-        to: form.to.map(|day| day.0),
+        fact,
+        from,
+        to,
     };
     submit(&app, user, change).await
 }
@@ -319,7 +325,7 @@ pub async fn add_fact(
 /// 终止信息 — ends a fact on its last day.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/facts/{fact}/end", tag = "persons", request_body = EndFactRequest,
     params(("id" = i64, Path, description = "The person's number"), ("fact" = i64, Path, description = "The fact's number")),
-    responses((status = 201, description = "Fact ended", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Fact ended", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn end_fact(
     State(app): State<App>,
@@ -331,7 +337,7 @@ pub async fn end_fact(
     let change = Change::EndFact {
         person: path.id,
         fact: path.fact,
-        last_day: form.last_day.0,
+        last_day: form.last_day.parse("last_day")?,
     };
     submit(&app, user, change).await
 }
@@ -339,7 +345,7 @@ pub async fn end_fact(
 /// 离开 — records the person's departure.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/departure", tag = "persons", request_body = DepartureRequest,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Departure recorded", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Departure recorded", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn depart(
     State(app): State<App>,
@@ -353,7 +359,7 @@ pub async fn depart(
         user,
         Change::Leave {
             person: path.id,
-            on: form.on.0,
+            on: form.on.parse("on")?,
         },
     )
     .await
@@ -362,7 +368,7 @@ pub async fn depart(
 /// 更正 — corrects a fact or the person's name or ID number, with a reason.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/corrections", tag = "persons", request_body = CorrectionRequest,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Corrected", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Corrected", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn correct(
     State(app): State<App>,
@@ -373,7 +379,7 @@ pub async fn correct(
     may_write_persons(&user)?;
     let change = Change::Correct {
         reason: form.reason,
-        correction: form.correction.into_correction(path.id),
+        correction: form.correction.parse(path.id, "correction")?,
     };
     submit(&app, user, change).await
 }
@@ -381,7 +387,7 @@ pub async fn correct(
 /// 家庭关系 — links the person to a registered relative.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/family", tag = "persons", request_body = FamilyRequest,
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 201, description = "Linked", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Linked", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn link_family(
     State(app): State<App>,
@@ -401,7 +407,7 @@ pub async fn link_family(
 /// A person's file: the person, every fact and the family (recorded as a view).
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons",
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 200, description = "The file", body = schemas::PersonFile), ReadErrors),
+    responses((status = 200, description = "The file", body = PersonFile), ReadErrors),
     security(("bearer" = [])))]
 pub async fn file(
     State(app): State<App>,
@@ -417,7 +423,7 @@ pub async fn file(
 /// What was true of a person on a date (recorded as a view).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/facts", tag = "persons",
     params(("id" = i64, Path, description = "The person's number"), OnQuery),
-    responses((status = 200, description = "The facts that held that day", body = Vec<schemas::Fact>), ReadErrors),
+    responses((status = 200, description = "The facts that held that day", body = Vec<Fact>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn facts_on(
     State(app): State<App>,
@@ -435,13 +441,13 @@ pub async fn facts_on(
 /// Every event about a person, oldest first (recorded as a view).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/timeline", tag = "persons",
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 200, description = "The events", body = Vec<schemas::Event>), ReadErrors),
+    responses((status = 200, description = "The events", body = Vec<Event>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn timeline(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Path(path): Path<PersonPath>,
-) -> Result<Json<Vec<domain::event::Event>>, ApiError> {
+) -> Result<Json<Vec<Event>>, ApiError> {
     may_read_persons(&user)?;
     app.run(move |store| store.timeline(&user, path.id))
         .await
@@ -451,7 +457,7 @@ pub async fn timeline(
 /// Who viewed a person's record, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/views", tag = "persons",
     params(("id" = i64, Path, description = "The person's number")),
-    responses((status = 200, description = "The views", body = Vec<schemas::ViewEntry>), ReadErrors),
+    responses((status = 200, description = "The views", body = Vec<ViewEntry>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn views(
     State(app): State<App>,
@@ -467,7 +473,7 @@ pub async fn views(
 /// Finds persons in your scope by full ID number or by part of the name (each hit
 /// recorded as a view). ID numbers are masked in the hits.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(SearchQuery),
-    responses((status = 200, description = "The hits", body = Vec<schemas::PersonSummary>), ReadErrors),
+    responses((status = 200, description = "The hits", body = Vec<PersonSummary>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn search(
     State(app): State<App>,

@@ -4,7 +4,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::division::DivisionCode;
 use domain::event::Change;
 use domain::registry::{Record, RecordDetail, RecordId};
 use serde::Deserialize;
@@ -15,8 +14,8 @@ use super::submit;
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Code};
-use crate::extract::{Day, Json, Path, Query, count_param};
-use crate::openapi::{ReadErrors, WriteErrors, schemas};
+use crate::extract::{CodeText, DateText, Json, Path, Query, Text, count_param};
+use crate::openapi::{ReadErrors, WriteErrors};
 
 /// The record named by the path.
 #[derive(Debug, Deserialize)]
@@ -31,28 +30,27 @@ pub struct RecordPath {
 pub struct RecordBody {
     #[schema(example = "无锡某某机械有限公司")]
     pub name: String,
-    /// The unit it belongs to (usually a village or community).
-    #[schema(value_type = String, example = "320211001003")]
-    pub unit: DivisionCode,
+    /// The unit it belongs to (usually a village or community), e.g. `320211001003`.
+    pub unit: CodeText,
     /// Opened, founded or hired on.
-    pub from: Day,
+    pub from: DateText,
     /// Closed or gone after this day; absent while it exists.
     #[serde(default)]
-    pub to: Option<Day>,
-    #[schema(value_type = schemas::RecordDetail)]
+    pub to: Option<DateText>,
     pub detail: RecordDetail,
 }
 
 impl RecordBody {
-    fn into_record(self, id: RecordId) -> Record {
-        Record {
+    /// The record numbered `id` (0 for a new one).
+    fn parse(self, id: RecordId) -> Result<Record, ApiError> {
+        Ok(Record {
             id,
             name: self.name,
-            unit: self.unit,
-            from: self.from.0,
-            to: self.to.map(|day| day.0),
+            unit: self.unit.parse("unit")?,
+            from: self.from.parse("from")?,
+            to: Text::parse_optional(self.to.as_ref(), "to")?,
             detail: self.detail,
-        }
+        })
     }
 }
 
@@ -79,7 +77,7 @@ fn may_write_records(user: &domain::access::User) -> Result<(), ApiError> {
 
 /// Lists records in your scope.
 #[utoipa::path(get, path = "/api/v1/records", tag = "records", params(ListQuery),
-    responses((status = 200, description = "The records", body = Vec<schemas::Record>), ReadErrors),
+    responses((status = 200, description = "The records", body = Vec<Record>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
@@ -111,7 +109,7 @@ pub async fn list(
 /// One record in your scope.
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
     params(("id" = i64, Path, description = "The record's number")),
-    responses((status = 200, description = "The record", body = schemas::Record), ReadErrors),
+    responses((status = 200, description = "The record", body = Record), ReadErrors),
     security(("bearer" = [])))]
 pub async fn get(
     State(app): State<App>,
@@ -125,7 +123,7 @@ pub async fn get(
 
 /// Adds a record.
 #[utoipa::path(post, path = "/api/v1/records", tag = "records", request_body = RecordBody,
-    responses((status = 201, description = "Added", body = schemas::Receipt), WriteErrors),
+    responses((status = 201, description = "Added", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
@@ -137,7 +135,7 @@ pub async fn create(
         &app,
         user,
         Change::SaveRecord {
-            record: form.into_record(0),
+            record: form.parse(0)?,
         },
     )
     .await
@@ -146,7 +144,7 @@ pub async fn create(
 /// Replaces a record (of the same kind).
 #[utoipa::path(put, path = "/api/v1/records/{id}", tag = "records", request_body = RecordBody,
     params(("id" = i64, Path, description = "The record's number")),
-    responses((status = 200, description = "Replaced", body = schemas::Receipt), WriteErrors),
+    responses((status = 200, description = "Replaced", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
 pub async fn replace(
     State(app): State<App>,
@@ -167,7 +165,7 @@ pub async fn replace(
         &app,
         user,
         Change::SaveRecord {
-            record: form.into_record(path.id),
+            record: form.parse(path.id)?,
         },
     )
     .await?;

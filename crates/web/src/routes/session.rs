@@ -12,7 +12,6 @@ use crate::App;
 use crate::auth::{CurrentUser, SESSION_HOURS, bearer, new_token, token_hash};
 use crate::error::{ApiError, Code};
 use crate::extract::Json;
-use crate::openapi::schemas;
 use crate::password;
 
 /// A login form.
@@ -31,10 +30,8 @@ pub struct LoginRequest {
 pub struct SessionResponse {
     /// Send as `Authorization: Bearer TOKEN` on every other call.
     pub token: String,
-    #[schema(value_type = schemas::User)]
     pub user: User,
     /// When the session ends (12 hours after login).
-    #[schema(value_type = String, format = DateTime)]
     pub expires: Timestamp,
 }
 
@@ -114,7 +111,7 @@ pub async fn logout(
     get,
     path = "/api/v1/me",
     tag = "session",
-    responses((status = 200, description = "The caller", body = schemas::User), crate::openapi::AuthErrors),
+    responses((status = 200, description = "The caller", body = User), crate::openapi::AuthErrors),
     security(("bearer" = []))
 )]
 pub async fn me(CurrentUser(user): CurrentUser) -> Json<User> {

@@ -10,7 +10,7 @@ use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Code};
 use crate::extract::{Json, Path, Query, date_param};
-use crate::openapi::{ReadErrors, schemas};
+use crate::openapi::ReadErrors;
 use crate::routes::persons::OnQuery;
 
 /// The unit named by the path.
@@ -23,18 +23,14 @@ pub struct UnitPath {
 /// A unit as seen on a date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitView {
-    #[schema(value_type = schemas::Unit)]
     pub unit: Unit,
     /// The date asked about.
-    #[schema(value_type = String, format = Date)]
     pub on: domain::Date,
     /// Whether the unit (and every unit above it) is valid on that date.
     pub valid: bool,
     /// From the city down to the unit itself, for breadcrumbs.
-    #[schema(value_type = Vec<schemas::Unit>)]
     pub path: Vec<Unit>,
     /// The children valid on that date, by code.
-    #[schema(value_type = Vec<schemas::Unit>)]
     pub children: Vec<Unit>,
 }
 

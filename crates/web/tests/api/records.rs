@@ -86,7 +86,9 @@ async fn records_are_added_read_listed_and_replaced_within_scope() {
     );
     let mut elsewhere = hotel;
     elsewhere["unit"] = json!("110101");
-    let answer = test.post("/api/v1/records", &binhu, elsewhere).await;
+    let answer = test
+        .post("/api/v1/records", &binhu, elsewhere.clone())
+        .await;
     assert_eq!(
         answer.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -94,6 +96,27 @@ async fn records_are_added_read_listed_and_replaced_within_scope() {
         answer.body
     );
     assert_eq!(answer.error().0, "record.unit");
+    // Malformed texts are refused naming their JSON path, with the domain's reason.
+    for (key, text) in [
+        ("unit", "3202x"),
+        ("from", "2010-02-30"),
+        ("to", "2010/03/01"),
+    ] {
+        let mut bad = elsewhere.clone();
+        bad["unit"] = json!(BINHU_VILLAGE);
+        bad[key] = json!(text);
+        let answer = test.post("/api/v1/records", &binhu, bad).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.body
+        );
+        let (field, zh, en) = answer.error();
+        assert_eq!(field, key, "{}", answer.body);
+        assert!(en.starts_with("expected"), "{en}");
+        assert!(!zh.contains(" / "), "{zh}");
+    }
     assert_eq!(test.events(), events);
 }
 
