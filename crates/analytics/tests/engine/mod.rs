@@ -1,0 +1,12 @@
+//! Cases of the engine's suite, by subject.
+
+mod aggregates;
+mod bands;
+mod hierarchy;
+mod persons;
+mod records;
+mod replace;
+mod seed;
+mod series;
+mod support;
+mod windows;
