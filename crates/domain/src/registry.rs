@@ -181,6 +181,32 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// Every kind's [`name`](FactKind::name), in declaration order: the fact kinds the
+    /// policy language knows.
+    pub const NAMES: &[&str] = &[
+        "residence",
+        "employment",
+        "labour_contract",
+        "insurance",
+        "high_risk_job",
+        "union_membership",
+        "skills_training",
+        "schooling",
+        "vaccination_certificate_checked",
+        "immunisation_up_to_date",
+        "child_care",
+        "pregnancy",
+        "maternal_care",
+        "tb_case",
+        "tb_free_treatment",
+        "married",
+        "family_planning_service",
+        "family_planning_certificate_check",
+        "family_planning_contract",
+        "legal_education",
+        "temporary_residence_permit",
+    ];
+
     /// The policy language's name of this kind, e.g. `labour_contract`.
     pub fn name(&self) -> &'static str {
         match self {
