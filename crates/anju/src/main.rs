@@ -1,4 +1,4 @@
-//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`. Thin: it parses
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -21,6 +21,8 @@ enum Command {
     Serve(anju::cli::serve::Args),
     /// 建立城市 — set up a city from NBS division files, with an administrator.
     Init(anju::cli::init::Args),
+    /// 指标 — every indicator for a unit and its children as of a date.
+    Indicators(anju::cli::indicators::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => anju::cli::demo::run(args),
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
+        Command::Indicators(args) => anju::cli::indicators::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

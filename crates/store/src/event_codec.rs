@@ -1,10 +1,17 @@
-//! How a [`Change`] is kept in the event log: its serde JSON, except that ID
-//! numbers never appear in clear. A registration's `person.resident_id` and a
-//! person correction's `correction.resident_id` are replaced by
-//! `resident_id_cipher` (the vault's ciphertext, hex) on the way in, and restored on
-//! the way out, so readers of the log get back the change as it was submitted.
+//! How an event's [`Change`] and [`Source`] are kept in the log.
+//!
+//! The change is its serde JSON, except that ID numbers never appear in clear. A
+//! registration's `person.resident_id` and a person correction's
+//! `correction.resident_id` are replaced by `resident_id_cipher` (the vault's
+//! ciphertext, hex) on the way in, and restored on the way out, so readers of the
+//! log get back the change as it was submitted.
+//!
+//! The source is its channel (`events.channel`: `station`, `import`, `cli`,
+//! `demo`, serde's tag) and, when it has other fields (an import's file, sha256
+//! and row), those as a JSON object (`events.source_detail`); a station, the
+//! command line and the demo need no JSON at all.
 
-use domain::event::{Change, Correction};
+use domain::event::{Change, Correction, Source};
 use serde_json::{Map, Value};
 
 use crate::StoreError;
@@ -72,6 +79,49 @@ fn reveal(holder: &mut Map<String, Value>, vault: &Vault) -> Result<(), StoreErr
     Ok(())
 }
 
+/// The name of a source's channel, as serde tags it.
+fn channel(source: &Source) -> &'static str {
+    match source {
+        Source::Station => "station",
+        Source::Import { .. } => "import",
+        Source::Cli => "cli",
+        Source::Demo => "demo",
+    }
+}
+
+/// The source as `events.channel` and `events.source_detail`.
+pub(crate) fn source_columns(source: &Source) -> (&'static str, Option<String>) {
+    let detail = match source {
+        Source::Station | Source::Cli | Source::Demo => None,
+        Source::Import { .. } => match serde_json::to_value(source) {
+            Ok(Value::Object(mut fields)) => {
+                fields.remove("channel");
+                Some(Value::Object(fields).to_string())
+            }
+            other => panic!("expected a source serialised as an object, but found {other:?}"),
+        },
+    };
+    (channel(source), detail)
+}
+
+/// The source kept as `channel` and `detail` (the inverse of [`source_columns`]).
+pub(crate) fn source_from(channel: String, detail: Option<&str>) -> Result<Source, StoreError> {
+    let damaged = |why: String| StoreError::Database(format!("reading an event's source: {why}"));
+    match (channel.as_str(), detail) {
+        ("station", None) => return Ok(Source::Station),
+        ("cli", None) => return Ok(Source::Cli),
+        ("demo", None) => return Ok(Source::Demo),
+        _ => {}
+    }
+    let mut fields = match detail {
+        Some(text) => serde_json::from_str::<Map<String, Value>>(text)
+            .map_err(|e| damaged(format!("source_detail: {e}")))?,
+        None => Map::new(),
+    };
+    fields.insert("channel".into(), Value::String(channel));
+    serde_json::from_value(Value::Object(fields)).map_err(|e| damaged(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use domain::event::ResidenceForm;
@@ -123,5 +173,27 @@ mod tests {
             assert!(!text.contains(id.as_str()), "{text}");
             assert_eq!(decode(&text, &vault).unwrap(), change);
         }
+    }
+
+    #[test]
+    fn sources_are_a_channel_and_what_else_they_say() {
+        let sources = [
+            Source::Station,
+            Source::Cli,
+            Source::Demo,
+            Source::Import {
+                file: "社保.csv".into(),
+                sha256: "ab".repeat(32),
+                row: 17,
+            },
+        ];
+        for source in sources {
+            let (name, detail) = source_columns(&source);
+            let json = serde_json::to_value(&source).unwrap();
+            assert_eq!(json["channel"], name);
+            assert_eq!(detail.is_some(), json.as_object().unwrap().len() > 1);
+            assert_eq!(source_from(name.into(), detail.as_deref()).unwrap(), source);
+        }
+        assert!(source_from("fax".into(), None).is_err());
     }
 }

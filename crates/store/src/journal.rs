@@ -4,7 +4,7 @@
 
 use domain::access::{User, UserId};
 use domain::division::Unit;
-use domain::event::{Event, Source};
+use domain::event::Event;
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::PersonId;
@@ -18,20 +18,30 @@ use crate::{NewUser, StoreError, ViewEntry};
 
 /// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first).
 pub(crate) fn event_values(vault: &Vault, event: &Event) -> Vec<Val<'static>> {
+    let (channel, detail) = event_codec::source_columns(&event.source);
     vec![
         event.seq.into(),
         event.at.into(),
         event.actor.into(),
         event.unit.into(),
         event.person.into(),
-        Val::Json(to_json(&event.source).into()),
+        channel.into(),
+        Val::OptJson(detail.map(Into::into)),
         Val::Json(event_codec::encode(&event.change, vault).into()),
     ]
 }
 
 /// The columns of `events`.
-pub(crate) const EVENT_COLUMNS: [&str; 7] =
-    ["seq", "at", "actor", "unit", "person", "source", "change"];
+pub(crate) const EVENT_COLUMNS: [&str; 8] = [
+    "seq",
+    "at",
+    "actor",
+    "unit",
+    "person",
+    "channel",
+    "source_detail",
+    "change",
+];
 
 /// Appends an event after the last one; its sequence number (`event.seq` is ignored).
 pub(crate) fn append_event(
@@ -40,12 +50,13 @@ pub(crate) fn append_event(
     event: &Event,
 ) -> Result<i64, StoreError> {
     let values = event_values(vault, event);
-    let sql = "INSERT INTO events (seq, at, actor, unit, person, source, change) \
-               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq";
+    let sql = "INSERT INTO events (seq, at, actor, unit, person, channel, source_detail, change) \
+               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq";
     returning_id(tx, sql, &values[1..])
 }
 
-const EVENT: &str = "SELECT seq, at, actor, unit, person, source, change FROM events";
+const EVENT: &str =
+    "SELECT seq, at, actor, unit, person, channel, source_detail, change FROM events";
 
 fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
     Ok(Event {
@@ -54,8 +65,8 @@ fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
         actor: row.int(2)?,
         unit: code(row, 3)?,
         person: row.opt_int(4)?,
-        source: json_from::<Source>(&row.text(5)?, "events.source")?,
-        change: event_codec::decode(&row.text(6)?, vault)?,
+        source: event_codec::source_from(row.text(5)?, row.opt_text(6)?.as_deref())?,
+        change: event_codec::decode(&row.text(7)?, vault)?,
     })
 }
 
@@ -182,6 +193,16 @@ pub(crate) fn insert_session(
     let sql = "INSERT INTO sessions (token_hash, user_id, expires) VALUES (?1, ?2, ?3)";
     tx.exec(sql, &[token_hash[..].into(), user.into(), expires.into()])?;
     Ok(())
+}
+
+/// The sequence number of the newest event, 0 for an empty log.
+pub(crate) fn last_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
+    Ok(
+        first(tx, "SELECT COALESCE(MAX(seq), 0) FROM events", &[], |row| {
+            row.int(0)
+        })?
+        .unwrap_or(0),
+    )
 }
 
 /// Ends a session (logout); ending an unknown one does nothing.

@@ -10,6 +10,7 @@
 mod engine;
 mod error;
 mod event_codec;
+mod fact_codec;
 mod journal;
 mod postgres;
 mod queries;
@@ -114,6 +115,15 @@ pub trait Store: Send + Sync {
 
     /// Events after `seq`, oldest first, at most `limit` (feeds the indicator engine).
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
+
+    /// Hands over what the indicator engine is built from: every record, then every
+    /// person with all their facts, in batches by person number, in one consistent
+    /// read. Returns the sequence number of the last event the scan includes.
+    fn scan(
+        &self,
+        records: &mut dyn FnMut(Record),
+        persons: &mut dyn FnMut(Vec<PersonState>),
+    ) -> Result<i64, StoreError>;
 
     /// Writes a batch prepared outside the event path (the demo city), in one
     /// transaction. Ids in the batch are the caller's and must be new.

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::fact_codec;
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 use crate::vault::Vault;
 use crate::{Page, StoreError};
@@ -242,7 +243,8 @@ pub(crate) fn refresh_presence(tx: &mut dyn Sql, id: PersonId) -> Result<(), Sto
     Ok(())
 }
 
-const FACT: &str = "SELECT id, person, from_day, to_day, detail FROM facts";
+const FACT: &str =
+    "SELECT id, person, from_day, to_day, kind, unit, record, value, amount FROM facts";
 
 fn fact_row(row: &dyn Row) -> Result<Fact, StoreError> {
     Ok(Fact {
@@ -250,7 +252,13 @@ fn fact_row(row: &dyn Row) -> Result<Fact, StoreError> {
         person: row.int(1)?,
         from: row.date(2)?,
         to: row.opt_date(3)?,
-        kind: json_from(&row.text(4)?, "facts.detail")?,
+        kind: fact_codec::kind_from(
+            &row.text(4)?,
+            opt_code(row, 5)?,
+            row.opt_int(6)?,
+            row.opt_text(7)?,
+            row.opt_int(8)?,
+        )?,
     })
 }
 
@@ -261,6 +269,83 @@ pub(crate) fn facts_of(tx: &mut dyn Sql, person: PersonId) -> Result<Vec<Fact>, 
         &format!("{FACT} WHERE person = ?1 ORDER BY from_day, id"),
         &[person.into()],
         fact_row,
+    )
+}
+
+/// The persons who ever worked for `employer`.
+pub(crate) fn employees_ever(
+    tx: &mut dyn Sql,
+    employer: RecordId,
+) -> Result<Vec<PersonId>, StoreError> {
+    rows(
+        tx,
+        "SELECT DISTINCT person FROM facts WHERE record = ?1 AND kind = 'employment' ORDER BY person",
+        &[employer.into()],
+        |row| row.int(0),
+    )
+}
+
+/// Every record, by number.
+pub(crate) fn all_records(
+    tx: &mut dyn Sql,
+    each: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.query(&format!("{RECORD} ORDER BY id"), &[], &mut |row| {
+        each(record_row(row)?)
+    })
+}
+
+/// The persons with numbers in `ids` (inclusive) and all their facts, by number.
+pub(crate) fn person_states_in(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    ids: (PersonId, PersonId),
+) -> Result<Vec<crate::PersonState>, StoreError> {
+    let range = [ids.0.into(), ids.1.into()];
+    let persons = rows(
+        tx,
+        &format!("{PERSON} WHERE id BETWEEN ?1 AND ?2 ORDER BY id"),
+        &range,
+        |row| person_row(row, vault),
+    )?;
+    let mut states: Vec<crate::PersonState> = persons
+        .into_iter()
+        .map(|person| crate::PersonState {
+            person,
+            facts: Vec::new(),
+        })
+        .collect();
+    let mut at = 0;
+    tx.query(
+        &format!("{FACT} WHERE person BETWEEN ?1 AND ?2 ORDER BY person, from_day, id"),
+        &range,
+        &mut |row| {
+            let fact = fact_row(row)?;
+            while states.get(at).is_some_and(|s| s.person.id < fact.person) {
+                at += 1;
+            }
+            match states.get_mut(at) {
+                Some(state) if state.person.id == fact.person => state.facts.push(fact),
+                _ => {
+                    return Err(StoreError::Database(format!(
+                        "fact {} of an unknown person",
+                        fact.id
+                    )));
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok(states)
+}
+
+/// The largest person number, 0 when there are none.
+pub(crate) fn max_person(tx: &mut dyn Sql) -> Result<PersonId, StoreError> {
+    Ok(
+        first(tx, "SELECT COALESCE(MAX(id), 0) FROM persons", &[], |row| {
+            row.int(0)
+        })?
+        .unwrap_or(0),
     )
 }
 
@@ -282,25 +367,23 @@ pub(crate) fn fact_values(
     kind: &FactKind,
     from: Date,
     to: Option<Date>,
-) -> Vec<Val<'static>> {
-    let unit = match kind {
-        FactKind::Residence { unit, .. } => Some(*unit),
-        _ => None,
-    };
+) -> Vec<Val<'_>> {
+    let columns = fact_codec::columns(kind);
     vec![
         person.into(),
-        kind.name().into(),
+        columns.kind.into(),
         from.into(),
         to.into(),
-        unit.into(),
-        kind.record().into(),
-        Val::Json(to_json(kind).into()),
+        columns.unit.into(),
+        columns.record.into(),
+        Val::OptText(columns.value.map(Into::into)),
+        columns.amount.into(),
     ]
 }
 
 /// The columns of `facts` after `id`.
-pub(crate) const FACT_COLUMNS: [&str; 7] = [
-    "person", "kind", "from_day", "to_day", "unit", "record", "detail",
+pub(crate) const FACT_COLUMNS: [&str; 8] = [
+    "person", "kind", "from_day", "to_day", "unit", "record", "value", "amount",
 ];
 
 pub(crate) fn insert_fact(
@@ -310,16 +393,16 @@ pub(crate) fn insert_fact(
     from: Date,
     to: Option<Date>,
 ) -> Result<FactId, StoreError> {
-    let sql = "INSERT INTO facts (person, kind, from_day, to_day, unit, record, detail) \
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
+    let sql = "INSERT INTO facts (person, kind, from_day, to_day, unit, record, value, amount) \
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
     returning_id(tx, sql, &fact_values(person, kind, from, to))
 }
 
 pub(crate) fn update_fact(tx: &mut dyn Sql, fact: &Fact) -> Result<(), StoreError> {
     let mut values = fact_values(fact.person, &fact.kind, fact.from, fact.to);
     values.push(fact.id.into());
-    let sql = "UPDATE facts SET person = ?1, kind = ?2, from_day = ?3, to_day = ?4, unit = ?5, record = ?6, detail = ?7 \
-               WHERE id = ?8 AND person = ?1";
+    let sql = "UPDATE facts SET person = ?1, kind = ?2, from_day = ?3, to_day = ?4, unit = ?5, record = ?6, \
+               value = ?7, amount = ?8 WHERE id = ?9 AND person = ?1";
     tx.exec(sql, &values)?;
     Ok(())
 }

@@ -21,6 +21,7 @@ pub(crate) enum Val<'a> {
     OptText(Option<Cow<'a, str>>),
     /// JSON, as text (TEXT in SQLite, jsonb in PostgreSQL).
     Json(Cow<'a, str>),
+    OptJson(Option<Cow<'a, str>>),
     Date(Date),
     OptDate(Option<Date>),
     Time(Timestamp),
@@ -121,7 +122,7 @@ pub(crate) fn describe(sql: &str) -> String {
 pub(crate) enum Cell {
     Null,
     Int(i64),
-    /// Text, JSON text, or (in SQLite) a date or time written as text.
+    /// Text, JSON text, or (in SQLite) a date written as text.
     Text(String),
     Blob(Vec<u8>),
     Date(Date),
@@ -203,10 +204,14 @@ pub(crate) trait Row {
     fn opt_date(&self, column: usize) -> Result<Option<Date>, StoreError> {
         optional(self.cell(column)?, |cell| as_date(column, cell))
     }
+    /// A time: PostgreSQL's timestamptz, or SQLite's microseconds since the epoch.
     fn time(&self, column: usize) -> Result<Timestamp, StoreError> {
         match self.cell(column)? {
             Cell::Time(time) => Ok(time),
-            other => parsed(column, "a time", other),
+            Cell::Int(micros) => Timestamp::from_microsecond(micros).map_err(|e| {
+                StoreError::Database(format!("reading column {column}: expected a time, {e}"))
+            }),
+            other => mismatch(column, "a time", &other),
         }
     }
     fn blob(&self, column: usize) -> Result<Vec<u8>, StoreError> {

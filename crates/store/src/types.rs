@@ -21,6 +21,29 @@ pub struct Receipt {
     /// The record it saved, if any.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub record: Option<domain::registry::RecordId>,
+    /// The state the event changed, for the indicator engine (not sent to clients).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub changed: Changed,
+}
+
+/// A person with all their facts, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonState {
+    pub person: Person,
+    pub facts: Vec<Fact>,
+}
+
+/// What a committed event changed, read in the same transaction, so that the
+/// indicator engine can replace exactly what it counted before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The person the event is about, before and after (`None` before a first
+    /// registration).
+    pub before: Option<PersonState>,
+    pub after: Option<PersonState>,
+    /// The record the event saved, and the persons whose facts refer to it.
+    pub record: Option<(Record, Vec<PersonState>)>,
 }
 
 /// A person's file as a page shows it.

@@ -11,17 +11,19 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod indicators;
 pub mod openapi;
 pub mod password;
 mod routes;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use domain::Date;
 use domain::division::Hierarchy;
+use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
@@ -43,21 +45,35 @@ struct Inner {
     /// A hash of a random password: unknown logins are verified against it so that
     /// they take as long as wrong passwords.
     dummy_hash: String,
+    /// The indicator engine; its lock also orders writes (see [`indicators`]).
+    engine: indicators::SharedEngine,
 }
 
 impl App {
-    /// The state over `store`, whose hierarchy is read now (a merger recorded later
-    /// is seen after a restart).
+    /// The state over `store` with the seed policy, whose hierarchy is read and
+    /// indicator engine built now (a merger recorded later is seen after a restart).
     pub fn new(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        App::with_policy(store, Arc::new(Policy::seed().clone()))
+    }
+
+    /// The state over `store`, counting indicators by `policy`.
+    pub fn with_policy(store: Arc<dyn Store>, policy: Arc<Policy>) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
+        let engine = indicators::build(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
         Ok(App {
             inner: Arc::new(Inner {
                 store,
                 hierarchy,
                 dummy_hash,
+                engine: Arc::new(RwLock::new(engine)),
             }),
         })
+    }
+
+    /// The indicator engine.
+    pub fn engine(&self) -> &indicators::SharedEngine {
+        &self.inner.engine
     }
 
     /// The store behind the API.
@@ -118,6 +134,7 @@ pub fn router(app: App) -> Router {
         .route("/records", get(records::list).post(records::create))
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))
+        .route("/indicators", get(indicators::get))
         .method_not_allowed_fallback(routes::method_not_allowed);
     Router::new()
         .route("/healthz", get(routes::healthz))

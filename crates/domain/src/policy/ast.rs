@@ -132,9 +132,16 @@ pub enum Term {
     /// whom P holds; `None` counts them all.
     CountPersons { filter: Option<PersonPredicate> },
     /// `count(KIND: P)` — records of a kind that exist on the date.
-    CountRecords { kind: RecordKind, filter: Option<RecordPredicate> },
+    CountRecords {
+        kind: RecordKind,
+        filter: Option<RecordPredicate>,
+    },
     /// `sum(KIND.FIELD: P)` — a numeric field summed over such records.
-    SumRecords { kind: RecordKind, field: RecordField, filter: Option<RecordPredicate> },
+    SumRecords {
+        kind: RecordKind,
+        field: RecordField,
+        filter: Option<RecordPredicate>,
+    },
     /// `count(towns: has KIND)` — towns and streets valid on the date, with at least
     /// one record of the kind existing in them when `has` is given.
     CountTowns { has: Option<RecordKind> },
@@ -181,15 +188,30 @@ impl RecordKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum PersonPredicate {
-    And { all: Vec<PersonPredicate> },
-    Or { any: Vec<PersonPredicate> },
-    Not { inner: Box<PersonPredicate> },
+    And {
+        all: Vec<PersonPredicate>,
+    },
+    Or {
+        any: Vec<PersonPredicate>,
+    },
+    Not {
+        inner: Box<PersonPredicate>,
+    },
     /// A fact of `kind` (a `FactKind::name()`, e.g. `labour_contract`) matching
     /// every filter, within the window.
-    Fact { kind: String, filters: Vec<FactFilter>, window: Window },
+    Fact {
+        kind: String,
+        filters: Vec<FactFilter>,
+        window: Window,
+    },
     /// Completed years (周岁) on the date, both bounds inclusive.
-    Age { min: Option<u16>, max: Option<u16> },
-    Sex { sex: Sex },
+    Age {
+        min: Option<u16>,
+        max: Option<u16>,
+    },
+    Sex {
+        sex: Sex,
+    },
 }
 
 /// A condition on the fact itself.
@@ -273,20 +295,38 @@ pub enum Comparison {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum RecordPredicate {
-    And { all: Vec<RecordPredicate> },
-    Or { any: Vec<RecordPredicate> },
-    Not { inner: Box<RecordPredicate> },
+    And {
+        all: Vec<RecordPredicate>,
+    },
+    Or {
+        any: Vec<RecordPredicate>,
+    },
+    Not {
+        inner: Box<RecordPredicate>,
+    },
     /// A date attribute set on or before the date: `registered`, `letter_signed`,
     /// `has_union`, `has_mediation`; `entrusted` holds within the entrustment.
-    Attribute { attribute: RecordAttribute },
+    Attribute {
+        attribute: RecordAttribute,
+    },
     /// `trained in PERIOD` (staff).
-    TrainedIn { period: Period },
+    TrainedIn {
+        period: Period,
+    },
     /// `opened in PERIOD` — the record's first day lies in D's period through D.
-    OpenedIn { period: Period },
+    OpenedIn {
+        period: Period,
+    },
     /// `FIELD OP NUMBER`, e.g. `migrants >= 200`.
-    Compare { field: RecordField, comparison: Comparison, value: i64 },
+    Compare {
+        field: RecordField,
+        comparison: Comparison,
+        value: i64,
+    },
     /// `role = …` (staff).
-    Role { role: StaffRole },
+    Role {
+        role: StaffRole,
+    },
     /// `is_migrant` (staff).
     IsMigrant,
 }

@@ -1,7 +1,12 @@
--- Anju's registry, SQLite. Dates are 'YYYY-MM-DD' text, times fixed-width UTC
--- text ('YYYY-MM-DDTHH:MM:SS.ffffffZ'), division codes their 12-digit number,
--- JSON is text. ID numbers are kept only encrypted (id_cipher) and as a keyed
--- blind index (id_index).
+-- Anju's registry, SQLite. Dates are 'YYYY-MM-DD' text, times integers
+-- (microseconds since 1970-01-01T00:00:00Z), division codes their 12-digit
+-- number, JSON is text. ID numbers are kept only encrypted (id_cipher) and as a
+-- keyed blind index (id_index).
+--
+-- The same tables, columns and indexes as the PostgreSQL schema. Secondary
+-- indexes are separate CREATE INDEX statements (no UNIQUE column constraints),
+-- so that a bulk load into an empty database can drop them and build them once
+-- at its end (see `deferred_indexes`).
 
 CREATE TABLE settings (
     id            INTEGER PRIMARY KEY CHECK (id = 1),
@@ -32,13 +37,13 @@ CREATE TABLE users (
 CREATE TABLE sessions (
     token_hash BLOB PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users (id),
-    expires    TEXT NOT NULL
+    expires    INTEGER NOT NULL
 );
 
 CREATE TABLE persons (
     id            INTEGER PRIMARY KEY,
     id_cipher     BLOB NOT NULL,
-    id_index      BLOB NOT NULL UNIQUE,
+    id_index      BLOB NOT NULL,
     name          TEXT NOT NULL,
     sex           TEXT NOT NULL,
     birth_date    TEXT NOT NULL,
@@ -47,8 +52,13 @@ CREATE TABLE persons (
     left_on       TEXT,
     unit          INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX persons_id_index ON persons (id_index);
 CREATE INDEX persons_unit ON persons (unit);
 
+-- A fact's kind and what it says, in typed columns (see store::fact_codec):
+-- `unit` the village of a residence; `record` the residence's place or the
+-- employer of a job or contract; `value` the housing, insurance scheme, school
+-- kind or permit number; `amount` a job's monthly wage in fen.
 CREATE TABLE facts (
     id       INTEGER PRIMARY KEY,
     person   INTEGER NOT NULL REFERENCES persons (id),
@@ -57,17 +67,19 @@ CREATE TABLE facts (
     to_day   TEXT,
     unit     INTEGER,
     record   INTEGER,
-    detail   TEXT NOT NULL
+    value    TEXT,
+    amount   INTEGER
 );
 CREATE INDEX facts_person ON facts (person);
-CREATE INDEX facts_kind_from ON facts (kind, from_day);
+-- The jobs at an employer: an employer's union changes what its employees count in.
+CREATE INDEX facts_employer ON facts (record) WHERE kind = 'employment';
 
 CREATE TABLE family_links (
     person   INTEGER NOT NULL REFERENCES persons (id),
     relative INTEGER NOT NULL REFERENCES persons (id),
-    relation TEXT NOT NULL,
-    PRIMARY KEY (person, relative, relation)
+    relation TEXT NOT NULL
 );
+CREATE UNIQUE INDEX family_links_key ON family_links (person, relative, relation);
 CREATE INDEX family_links_relative ON family_links (relative);
 
 CREATE TABLE records (
@@ -82,15 +94,18 @@ CREATE TABLE records (
 CREATE INDEX records_unit ON records (unit);
 CREATE INDEX records_kind_unit ON records (kind, unit);
 
--- The log: appended, never changed.
+-- The log: appended, never changed. `channel` is the source's channel (station,
+-- import, cli, demo) and `source_detail` the source's other fields as JSON (an
+-- import's file, sha256 and row), NULL when it has none.
 CREATE TABLE events (
-    seq    INTEGER PRIMARY KEY,
-    at     TEXT NOT NULL,
-    actor  INTEGER NOT NULL,
-    unit   INTEGER NOT NULL,
-    person INTEGER,
-    source TEXT NOT NULL,
-    change TEXT NOT NULL
+    seq           INTEGER PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    actor         INTEGER NOT NULL,
+    unit          INTEGER NOT NULL,
+    person        INTEGER,
+    channel       TEXT NOT NULL,
+    source_detail TEXT,
+    change        TEXT NOT NULL
 );
 CREATE INDEX events_person ON events (person, seq);
 
@@ -108,7 +123,15 @@ CREATE TABLE person_views (
     id     INTEGER PRIMARY KEY,
     viewer INTEGER NOT NULL REFERENCES users (id),
     person INTEGER NOT NULL REFERENCES persons (id),
-    at     TEXT NOT NULL,
+    at     INTEGER NOT NULL,
     what   TEXT NOT NULL
 );
 CREATE INDEX person_views_person ON person_views (person, at);
+
+-- Secondary indexes that a bulk load into an empty database dropped, to build
+-- them once at its end. A row left here means that load never finished: the
+-- store refuses to open the database, which must be built again.
+CREATE TABLE deferred_indexes (
+    name TEXT PRIMARY KEY,
+    sql  TEXT NOT NULL
+);

@@ -20,8 +20,8 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    LoadBatch, NewUser, Page, PersonFile, PersonSummary, Receipt, Store, StoreError, ViewEntry,
-    mask_resident_id,
+    LoadBatch, NewUser, Page, PersonFile, PersonState, PersonSummary, Receipt, Store, StoreError,
+    ViewEntry, mask_resident_id,
 };
 use crate::{journal, queries};
 
@@ -336,6 +336,30 @@ impl<B: Backend> Store for Engine<B> {
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
         self.backend
             .read(|tx| journal::events_after(tx, &self.vault, seq, limit))
+    }
+
+    fn scan(
+        &self,
+        records: &mut dyn FnMut(Record),
+        persons: &mut dyn FnMut(Vec<PersonState>),
+    ) -> Result<i64, StoreError> {
+        /// Persons read per batch: bounded memory, few round trips.
+        const BATCH: i64 = 50_000;
+        self.backend.read(|tx| {
+            let seq = journal::last_seq(tx)?;
+            queries::all_records(tx, &mut |record| {
+                records(record);
+                Ok(())
+            })?;
+            let last = queries::max_person(tx)?;
+            let mut from = 1;
+            while from <= last {
+                let to = from + BATCH - 1;
+                persons(queries::person_states_in(tx, &self.vault, (from, to))?);
+                from = to + 1;
+            }
+            Ok(seq)
+        })
     }
 
     fn load(&self, batch: &LoadBatch) -> Result<(), StoreError> {

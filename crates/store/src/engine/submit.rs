@@ -13,7 +13,7 @@ use domain::registry::Person;
 use super::now;
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{Receipt, StoreError, journal, queries};
+use crate::{Changed, PersonState, Receipt, StoreError, journal, queries};
 
 /// The state a change touches, read under the write lock.
 struct Loaded {
@@ -74,17 +74,33 @@ pub(super) fn submit(
         Refusal::Invalid(error) => StoreError::Refused(error),
         Refusal::Forbidden(error) => StoreError::Forbidden(error),
     })?;
+    let before = loaded.person.clone().map(|person| PersonState {
+        person,
+        facts: loaded.facts.clone(),
+    });
     let mut receipt = Receipt {
         seq: 0,
         person: loaded.person.as_ref().map(|p| p.id),
         facts: Vec::new(),
         record: None,
+        changed: Changed::default(),
     };
     for mutation in &planned.mutations {
         apply(tx, vault, &change, mutation, &mut receipt)?;
     }
     if let Some(person) = receipt.person {
         queries::refresh_presence(tx, person)?;
+        receipt.changed.before = before;
+        receipt.changed.after = person_state(tx, vault, person)?;
+    }
+    if let Some(id) = receipt.record {
+        let record = queries::record(tx, id)?
+            .ok_or_else(|| StoreError::Database(format!("record {id} vanished while saved")))?;
+        let mut dependents = Vec::new();
+        for person in queries::employees_ever(tx, id)? {
+            dependents.extend(person_state(tx, vault, person)?);
+        }
+        receipt.changed.record = Some((record, dependents));
     }
     let event = Event {
         seq: 0,
@@ -97,6 +113,19 @@ pub(super) fn submit(
     };
     receipt.seq = journal::append_event(tx, vault, &event)?;
     Ok(receipt)
+}
+
+/// A person with all their facts, as the indicator engine reads them.
+pub(crate) fn person_state(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    id: domain::registry::PersonId,
+) -> Result<Option<PersonState>, StoreError> {
+    let Some(person) = queries::person(tx, vault, id, false)? else {
+        return Ok(None);
+    };
+    let facts = queries::facts_of(tx, id)?;
+    Ok(Some(PersonState { person, facts }))
 }
 
 fn apply(

@@ -74,6 +74,8 @@ impl ToSql for Val<'_> {
             Val::Text(text) => text,
             Val::OptText(text) => text,
             Val::Json(text) => return JsonText(text).to_sql_checked(ty, out),
+            Val::OptJson(Some(text)) => return JsonText(text).to_sql_checked(ty, out),
+            Val::OptJson(None) => return Ok(IsNull::Yes),
             Val::Date(date) => date,
             Val::OptDate(date) => date,
             Val::Time(time) => time,

@@ -1,18 +1,12 @@
 //! [`Sql`] over a rusqlite connection: cached prepared statements, values bound
-//! as SQLite stores them (dates as `YYYY-MM-DD`, times as fixed-width UTC text
-//! so that they sort and compare as text).
+//! as SQLite stores them (dates as `YYYY-MM-DD` text, times as integer
+//! microseconds since the Unix epoch, so both sort and compare as they should).
 
-use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
 use crate::StoreError;
 use crate::sql::{Cell, DbError, Row, RowFn, Sql, Val, describe};
-
-/// A time as SQLite keeps it: UTC, microseconds, always the same width.
-pub(crate) fn time_text(time: Timestamp) -> String {
-    time.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
 
 impl ToSql for Val<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -24,7 +18,7 @@ impl ToSql for Val<'_> {
             Val::Text(text) | Val::Json(text) => {
                 ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes()))
             }
-            Val::OptText(text) => match text {
+            Val::OptText(text) | Val::OptJson(text) => match text {
                 Some(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
                 None => ToSqlOutput::Owned(Value::Null),
             },
@@ -32,7 +26,7 @@ impl ToSql for Val<'_> {
             Val::OptDate(date) => date.map_or(ToSqlOutput::Owned(Value::Null), |d| {
                 ToSqlOutput::Owned(Value::Text(d.to_string()))
             }),
-            Val::Time(time) => ToSqlOutput::Owned(Value::Text(time_text(*time))),
+            Val::Time(time) => ToSqlOutput::Owned(Value::Integer(time.as_microsecond())),
             Val::Blob(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
         })
     }

@@ -587,6 +587,7 @@ fn the_schemas_describe_every_answer() {
             person: Some(1),
             facts: vec![2],
             record: None,
+            changed: store::Changed::default(),
         },
     );
     document.describes(

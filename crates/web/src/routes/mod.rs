@@ -80,8 +80,16 @@ pub(crate) async fn submit(
     user: User,
     change: Change,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let engine = std::sync::Arc::clone(app.engine());
     let receipt = app
-        .run(move |store| store.submit(&user, Source::Station, change))
+        .run(move |store| {
+            let mut engine = engine
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let receipt = store.submit(&user, Source::Station, change)?;
+            crate::indicators::apply(&mut engine, &receipt.changed)?;
+            Ok(receipt)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }

@@ -1,0 +1,120 @@
+//! 指标 — the indicator engine inside the server: built from the store at start,
+//! changed after every committed write, and asked by `GET /api/v1/indicators`.
+//!
+//! Writes and the engine share one lock, taken before the store commits and released
+//! after the engine has the change: the next query sees every committed write, and
+//! the engine receives changes in commit order. No batch job.
+
+use std::sync::{Arc, RwLock};
+
+use analytics::{Engine, IndicatorResult};
+use axum::extract::State;
+use domain::division::{DivisionCode, Hierarchy};
+use domain::policy::Policy;
+use serde::Deserialize;
+use store::{Changed, PersonState, Store, StoreError};
+use utoipa::IntoParams;
+
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Code};
+use crate::extract::{Json, Query, date_param};
+use crate::openapi::ReadErrors;
+
+/// The engine and the lock that orders writes into it.
+pub type SharedEngine = Arc<RwLock<Engine>>;
+
+/// Builds the engine of `policy` from everything the store holds.
+pub fn build(
+    store: &dyn Store,
+    policy: Arc<Policy>,
+    hierarchy: Hierarchy,
+) -> Result<Engine, StoreError> {
+    let mut engine = Engine::new(policy, hierarchy);
+    let mut records = Vec::new();
+    let mut batches = Vec::new();
+    store.scan(&mut |record| records.push(record), &mut |states| {
+        batches.push(states)
+    })?;
+    for record in &records {
+        engine.put_record(record, &[]).map_err(engine_failed)?;
+    }
+    let mut loader = engine.loader();
+    for batch in &batches {
+        loader.add(&batch.iter().map(view).collect::<Vec<_>>());
+    }
+    loader.finish();
+    Ok(engine)
+}
+
+/// Hands the engine what a committed event changed.
+pub fn apply(engine: &mut Engine, changed: &Changed) -> Result<(), StoreError> {
+    if changed.before.is_some() || changed.after.is_some() {
+        engine
+            .replace_person(
+                changed.before.as_ref().map(view),
+                changed.after.as_ref().map(view),
+            )
+            .map_err(engine_failed)?;
+    }
+    if let Some((record, dependents)) = &changed.record {
+        let dependents: Vec<_> = dependents.iter().map(view).collect();
+        engine
+            .put_record(record, &dependents)
+            .map_err(engine_failed)?;
+    }
+    Ok(())
+}
+
+fn view(state: &PersonState) -> analytics::PersonState<'_> {
+    analytics::PersonState {
+        person: &state.person,
+        facts: &state.facts,
+    }
+}
+
+fn engine_failed(error: analytics::EngineError) -> StoreError {
+    StoreError::Database(format!("indicator engine: {error}"))
+}
+
+/// The unit and date asked about.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct IndicatorQuery {
+    /// A division code, e.g. 320211.
+    pub unit: String,
+    /// YYYY-MM-DD; today when absent.
+    pub as_of: Option<String>,
+}
+
+/// Every indicator of the policy for a unit and its direct children, as of a date.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
+    params(IndicatorQuery),
+    responses((status = 200, description = "One object per (indicator, unit)", body = Vec<Object>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(app): State<App>,
+    CurrentUser(_user): CurrentUser,
+    Query(query): Query<IndicatorQuery>,
+) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
+    let unit: DivisionCode = query
+        .unit
+        .parse()
+        .map_err(|error: domain::message::FieldError| ApiError {
+            code: Code::InvalidParameter,
+            field: Some("unit".into()),
+            message: error.message,
+        })?;
+    let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
+    let engine = app
+        .engine()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    engine
+        .evaluate(unit, as_of)
+        .map(Json)
+        .map_err(|error| ApiError {
+            code: Code::InvalidParameter,
+            field: Some("unit".into()),
+            message: error.message(),
+        })
+}
