@@ -91,6 +91,15 @@ impl User {
         )
     }
 
+    /// Whether the user may report aggregate values (estimates, departments' counts)
+    /// for units in their subtree.
+    pub fn may_report_values(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Administrator | Role::Officer | Role::DepartmentManager
+        )
+    }
+
     /// Whether `unit` lies in the user's subtree.
     pub fn covers(&self, unit: DivisionCode) -> bool {
         self.unit.contains(unit)
@@ -128,5 +137,14 @@ mod tests {
     fn leaders_read_figures_not_persons() {
         assert!(!user(Role::Leader, "3202").may_read_persons());
         assert!(user(Role::StationStaff, "320211001001").may_write_persons());
+    }
+
+    #[test]
+    fn officers_and_departments_report_values_stations_and_leaders_do_not() {
+        assert!(user(Role::Officer, "320211").may_report_values());
+        assert!(user(Role::DepartmentManager, "3202").may_report_values());
+        assert!(user(Role::Administrator, "3202").may_report_values());
+        assert!(!user(Role::StationStaff, "320211001001").may_report_values());
+        assert!(!user(Role::Leader, "3202").may_report_values());
     }
 }

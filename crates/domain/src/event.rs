@@ -11,6 +11,7 @@ use crate::division::DivisionCode;
 use crate::registry::{
     FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, Record, RecordId,
 };
+use crate::reported_value::ReportedValue;
 use crate::resident_id::ResidentId;
 
 /// Where an event came from.
@@ -115,6 +116,10 @@ pub enum Change {
     },
     /// 非人员对象 — adds a record (id 0) or replaces one.
     SaveRecord { record: Record },
+    /// 汇总值上报 — a value reported for a unit and a period (see
+    /// [`crate::reported_value`]); replaces an earlier report of the same unit, name
+    /// and period.
+    ReportValue { value: ReportedValue },
 }
 
 /// 更正内容 — what a correction puts right.
@@ -152,7 +157,9 @@ impl Change {
     /// The registered person this change is about, when it is about one already known.
     pub fn person(&self) -> Option<PersonId> {
         match self {
-            Change::Register { .. } | Change::SaveRecord { .. } => None,
+            Change::Register { .. } | Change::SaveRecord { .. } | Change::ReportValue { .. } => {
+                None
+            }
             Change::Move { person, .. }
             | Change::ChangeEmployer { person, .. }
             | Change::AddFact { person, .. }
@@ -179,6 +186,7 @@ impl Change {
             Change::LinkFamily { .. } => "link_family",
             Change::Correct { .. } => "correct",
             Change::SaveRecord { .. } => "save_record",
+            Change::ReportValue { .. } => "report_value",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod migrant;
 pub mod plan;
 pub mod policy;
 pub mod registry;
+pub mod reported_value;
 pub mod resident_id;
 
 pub use jiff::civil::Date;

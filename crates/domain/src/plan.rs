@@ -15,6 +15,7 @@ use crate::migrant::{MigrantRule, Residency};
 use crate::registry::{
     Fact, FactId, FactKind, FamilyLink, Housing, Person, Record, RecordDetail, RecordId, Relation,
 };
+use crate::reported_value::{MAX_NAME_LEN, ReportedValue, is_value_name};
 use crate::resident_id::ResidentId;
 
 /// The current state a change touches, read by the store inside the transaction.
@@ -56,6 +57,8 @@ pub enum Mutation {
     InsertLink(FamilyLink),
     /// A new record (its id is ignored) or a replaced one.
     SaveRecord(Record),
+    /// A reported value, replacing one of the same unit, name and period.
+    SaveValue(ReportedValue),
 }
 
 /// The outcome of planning: where it happens and what changes.
@@ -165,6 +168,7 @@ pub fn plan(actor: &User, change: &Change, ctx: &Context) -> Result<Plan, Refusa
         Change::LinkFamily { link } => link_family(link, ctx),
         Change::Correct { reason, correction } => correct(reason, correction, ctx),
         Change::SaveRecord { record } => save_record(record, ctx),
+        Change::ReportValue { value } => report_value(value, ctx),
     }
     .map_err(Refusal::Invalid)?;
     authorize(actor, change, ctx, &planned).map_err(Refusal::Forbidden)?;
@@ -179,10 +183,10 @@ fn authorize(
     planned: &Plan,
 ) -> Result<(), FieldError> {
     let is_record = matches!(change, Change::SaveRecord { .. });
-    let allowed = if is_record {
-        actor.may_write_records()
-    } else {
-        actor.may_write_persons()
+    let allowed = match change {
+        Change::SaveRecord { .. } => actor.may_write_records(),
+        Change::ReportValue { .. } => actor.may_report_values(),
+        _ => actor.may_write_persons(),
     };
     if !allowed {
         return Err(refuse(
@@ -848,5 +852,48 @@ fn save_record(record: &Record, ctx: &Context) -> Result<Plan, FieldError> {
     Ok(Plan {
         unit: record.unit,
         mutations: vec![Mutation::SaveRecord(record)],
+    })
+}
+
+fn report_value(value: &ReportedValue, ctx: &Context) -> Result<Plan, FieldError> {
+    if !is_value_name(&value.name) {
+        let shown: String = value.name.chars().take(MAX_NAME_LEN + 1).collect();
+        return Err(refuse(
+            "name",
+            format!(
+                "汇总值名称应为小写英文标识符（字母开头，仅含小写字母、数字和下划线，不超过 {MAX_NAME_LEN} 个字符），实为“{shown}”"
+            ),
+            format!(
+                "expected a lower-case identifier of at most {MAX_NAME_LEN} characters such as estimated_migrants, but found {shown:?}"
+            ),
+        ));
+    }
+    if value.to < value.from {
+        return Err(refuse(
+            "to",
+            format!("截止日期 {} 早于开始日期 {}", value.to, value.from),
+            format!(
+                "expected a last day on or after {}, but found {}",
+                value.from, value.to
+            ),
+        ));
+    }
+    if value.value < 0 {
+        return Err(refuse(
+            "value",
+            format!("汇总值不能为负，实为 {}", value.value),
+            format!("expected a value of 0 or more, but found {}", value.value),
+        ));
+    }
+    if !ctx.hierarchy.root().code.contains(value.unit) || ctx.hierarchy.unit(value.unit).is_none() {
+        return Err(refuse(
+            "unit",
+            format!("{} 不是本市的单位", value.unit),
+            format!("expected a unit of this city, but found {}", value.unit),
+        ));
+    }
+    Ok(Plan {
+        unit: value.unit,
+        mutations: vec![Mutation::SaveValue(value.clone())],
     })
 }

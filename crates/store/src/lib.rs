@@ -28,6 +28,7 @@ use domain::division::Hierarchy;
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
 use domain::registry::{Fact, PersonId, Record, RecordId};
+use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
 
 /// The registry's storage. Both backends implement it and pass the same suite.
@@ -117,12 +118,14 @@ pub trait Store: Send + Sync {
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
     /// Hands over what the indicator engine is built from: every record, then every
-    /// person with all their facts, in batches by person number, in one consistent
-    /// read. Returns the sequence number of the last event the scan includes.
+    /// person with all their facts, in batches by person number, then every reported
+    /// value, in one consistent read. Returns the sequence number of the last event
+    /// the scan includes.
     fn scan(
         &self,
         records: &mut dyn FnMut(Record),
         persons: &mut dyn FnMut(Vec<PersonState>),
+        values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError>;
 
     /// Writes a batch prepared outside the event path (the demo city), in one

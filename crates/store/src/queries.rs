@@ -1,11 +1,13 @@
 //! The registry's rows, read and written once for both backends: persons (ID
-//! numbers encrypted, found by blind index), facts, family links and records.
+//! numbers encrypted, found by blind index), facts, family links, records and
+//! reported values.
 //! The log, views, users and the city's settings are in [`crate::journal`].
 
 use domain::division::DivisionCode;
 use domain::message::FieldError;
 use domain::plan::PersonRow;
 use domain::registry::{Fact, FactId, FactKind, FamilyLink, Person, PersonId, Record, RecordId};
+use domain::reported_value::ReportedValue;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -541,4 +543,43 @@ pub(crate) fn save_record(tx: &mut dyn Sql, record: &Record) -> Result<RecordId,
     let sql = "UPDATE records SET kind = ?1, name = ?2, unit = ?3, from_day = ?4, to_day = ?5, detail = ?6 WHERE id = ?7";
     tx.exec(sql, &values)?;
     Ok(record.id)
+}
+
+/// The columns of `reported_values`.
+pub(crate) const VALUE_COLUMNS: [&str; 5] = ["unit", "name", "from_day", "to_day", "value"];
+
+/// A reported value's row, in [`VALUE_COLUMNS`] order.
+pub(crate) fn value_values(value: &ReportedValue) -> Vec<Val<'_>> {
+    vec![
+        value.unit.into(),
+        value.name.as_str().into(),
+        value.from.into(),
+        value.to.into(),
+        value.value.into(),
+    ]
+}
+
+/// Stores a reported value, replacing the one of the same unit, name and period.
+pub(crate) fn save_value(tx: &mut dyn Sql, value: &ReportedValue) -> Result<(), StoreError> {
+    let sql = "INSERT INTO reported_values (unit, name, from_day, to_day, value) VALUES (?1, ?2, ?3, ?4, ?5) \
+               ON CONFLICT (unit, name, from_day, to_day) DO UPDATE SET value = excluded.value";
+    tx.exec(sql, &value_values(value))?;
+    Ok(())
+}
+
+/// Every reported value, by unit, name and period.
+pub(crate) fn all_values(
+    tx: &mut dyn Sql,
+    each: &mut dyn FnMut(ReportedValue) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let sql = "SELECT unit, name, from_day, to_day, value FROM reported_values ORDER BY unit, name, from_day, to_day";
+    tx.query(sql, &[], &mut |row| {
+        each(ReportedValue {
+            unit: code(row, 0)?,
+            name: row.text(1)?,
+            from: row.date(2)?,
+            to: row.date(3)?,
+            value: row.int(4)?,
+        })
+    })
 }

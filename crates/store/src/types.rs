@@ -4,6 +4,7 @@ use domain::access::{Department, Role, UserId};
 use domain::division::DivisionCode;
 use domain::event::Event;
 use domain::registry::{Fact, FactId, FamilyLink, Person, PersonId, Record};
+use domain::reported_value::ReportedValue;
 use serde::Serialize;
 
 /// What a committed event produced.
@@ -44,6 +45,8 @@ pub struct Changed {
     pub after: Option<PersonState>,
     /// The record the event saved, and the persons whose facts refer to it.
     pub record: Option<(Record, Vec<PersonState>)>,
+    /// The value the event reported (replacing any of the same unit, name and period).
+    pub value: Option<ReportedValue>,
 }
 
 /// A person's file as a page shows it.
@@ -127,6 +130,8 @@ pub struct LoadBatch {
     pub facts: Vec<Fact>,
     /// Family links between those persons.
     pub links: Vec<FamilyLink>,
+    /// Reported values; each (unit, name, period) at most once, and new.
+    pub values: Vec<ReportedValue>,
     /// The events that made this state; `seq` is kept.
     pub events: Vec<Event>,
 }

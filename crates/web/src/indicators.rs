@@ -11,6 +11,7 @@ use analytics::{Engine, IndicatorResult};
 use axum::extract::State;
 use domain::division::{DivisionCode, Hierarchy};
 use domain::policy::Policy;
+use domain::reported_value::ReportedValue;
 use serde::Deserialize;
 use store::{Changed, PersonState, Store, StoreError};
 use utoipa::IntoParams;
@@ -33,9 +34,12 @@ pub fn build(
     let mut engine = Engine::new(policy, hierarchy);
     let mut records = Vec::new();
     let mut batches = Vec::new();
-    store.scan(&mut |record| records.push(record), &mut |states| {
-        batches.push(states)
-    })?;
+    let mut values = Vec::new();
+    store.scan(
+        &mut |record| records.push(record),
+        &mut |states| batches.push(states),
+        &mut |value| values.push(value),
+    )?;
     for record in &records {
         engine.put_record(record, &[]).map_err(engine_failed)?;
     }
@@ -44,6 +48,9 @@ pub fn build(
         loader.add(&batch.iter().map(view).collect::<Vec<_>>());
     }
     loader.finish();
+    for value in &values {
+        set_value(&mut engine, value)?;
+    }
     Ok(engine)
 }
 
@@ -63,7 +70,17 @@ pub fn apply(engine: &mut Engine, changed: &Changed) -> Result<(), StoreError> {
             .put_record(record, &dependents)
             .map_err(engine_failed)?;
     }
+    if let Some(value) = &changed.value {
+        set_value(engine, value)?;
+    }
     Ok(())
+}
+
+/// Gives the engine a reported value, replacing one of the same unit, name and period.
+fn set_value(engine: &mut Engine, value: &ReportedValue) -> Result<(), StoreError> {
+    engine
+        .set_aggregate(value.unit, &value.name, value.from, value.to, value.value)
+        .map_err(engine_failed)
 }
 
 fn view(state: &PersonState) -> analytics::PersonState<'_> {

@@ -27,7 +27,7 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{persons, records, session, units};
+use crate::routes::{persons, records, session, units, values};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -134,6 +134,7 @@ pub fn router(app: App) -> Router {
         .route("/records", get(records::list).post(records::create))
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))
+        .route("/values", post(values::report))
         .route("/indicators", get(indicators::get))
         .method_not_allowed_fallback(routes::method_not_allowed);
     Router::new()

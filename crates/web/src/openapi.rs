@@ -48,6 +48,7 @@ use crate::routes;
         routes::records::create,
         routes::records::replace,
         routes::units::get,
+        routes::values::report,
     ),
     components(schemas(ErrorBody, ErrorDetail, Code)),
     modifiers(&BearerAuth),
@@ -57,6 +58,7 @@ use crate::routes;
         (name = "persons", description = "人员 — registration lifecycle and person records (scoped, views recorded)"),
         (name = "records", description = "非人员对象 — employers, landlords, rental houses, zones, …"),
         (name = "units", description = "区划 — the dated division hierarchy"),
+        (name = "values", description = "汇总值 — values reported per unit and period (estimates, departments' counts)"),
     )
 )]
 pub struct ApiDoc;

@@ -7,7 +7,7 @@
 //!
 //! It decides nothing about anyone's life: callers say what happens and when.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context as _, anyhow, bail};
 use domain::access::User;
@@ -21,7 +21,9 @@ use domain::registry::{
 use jiff::Timestamp;
 use store::LoadBatch;
 
-use super::calibration::{Day, TODAY, UTC_OFFSET_HOURS, day};
+use domain::reported_value::ReportedValue;
+
+use super::calibration::{Day, PLAN_FIRST_YEAR, TODAY, UTC_OFFSET_HOURS, age_on, day, year_end};
 use super::people::mix;
 use super::places::{as_of, states};
 
@@ -88,6 +90,23 @@ pub struct Totals {
     pub links: u64,
     pub records: u64,
     pub events: u64,
+    /// Reported values (estimates, departments' counts).
+    pub values: u64,
+}
+
+/// The plan years, for which the demo reports values.
+pub const PLAN_YEARS: [i32; 3] = [
+    PLAN_FIRST_YEAR as i32,
+    PLAN_FIRST_YEAR as i32 + 1,
+    PLAN_FIRST_YEAR as i32 + 2,
+];
+
+/// Who was registered in a village on the last day of a plan year, as the indicator
+/// engine counts them: everyone, and the school-age children (6–15).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Present {
+    pub persons: u32,
+    pub school_age: u32,
 }
 
 /// A record's kind and unit: enough to stand in for it when the planner checks a
@@ -119,6 +138,8 @@ pub struct Ledger<'a> {
     pending: Vec<Pending>,
     order: u64,
     pub totals: Totals,
+    /// Per village and plan year, who was registered on the year's last day.
+    pub present: BTreeMap<(DivisionCode, i32), Present>,
 }
 
 fn kind_code(detail: &RecordDetail) -> u8 {
@@ -201,6 +222,7 @@ impl<'a> Ledger<'a> {
             pending: Vec::new(),
             order: 0,
             totals: Totals::default(),
+            present: BTreeMap::new(),
         }
     }
 
@@ -294,6 +316,51 @@ impl<'a> Ledger<'a> {
         }
         self.batch.records.push(as_of(&record, day(TODAY)));
         self.totals.records += 1;
+        Ok(())
+    }
+
+    /// Reports `value` on day `on`, by the officer of `office` (a town or district
+    /// office, or the city's): planned like any change, logged as its event.
+    pub fn report_value(
+        &mut self,
+        on: Day,
+        office: DivisionCode,
+        value: ReportedValue,
+    ) -> anyhow::Result<()> {
+        let actor = self.actors.covering(&[office])?.clone();
+        let change = Change::ReportValue { value };
+        let ctx = Context {
+            hierarchy: self.hierarchy,
+            rule: &self.rule,
+            person: None,
+            facts: &[],
+            others: &[],
+            records: &[],
+        };
+        let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
+            anyhow!("the planner refused a demo value: {refusal}\n{change:?}")
+        })?;
+        for mutation in planned.mutations {
+            match mutation {
+                Mutation::SaveValue(value) => {
+                    self.batch.values.push(value);
+                    self.totals.values += 1;
+                }
+                other => bail!("a value report planned {other:?}"),
+            }
+        }
+        let seconds = 10 * 3600 + (mix(self.order ^ 0x7a1e) % 3600) as i64;
+        let at = instant(on, seconds);
+        let event = Event {
+            seq: 0,
+            at: Timestamp::from_second(at).context("event time")?,
+            actor: actor.id,
+            unit: planned.unit,
+            person: None,
+            source: Source::Demo,
+            change,
+        };
+        self.push_event(at, event);
         Ok(())
     }
 
@@ -397,6 +464,7 @@ impl<'a> Ledger<'a> {
                     self.totals.links += 1;
                 }
                 Mutation::SaveRecord(_) => bail!("a person's change saved a record"),
+                Mutation::SaveValue(_) => bail!("a person's change reported a value"),
             }
         }
         life.last_at = at;
@@ -429,6 +497,23 @@ impl<'a> Ledger<'a> {
         person.left_on = left_on;
         self.totals.persons += 1;
         self.totals.present += u64::from(left_on.is_none());
+        let birth = day(person.birth_date);
+        for year in PLAN_YEARS {
+            let end = year_end(year);
+            let holds = life.facts.iter().find_map(|f| match f.kind {
+                FactKind::Residence { unit, .. }
+                    if day(f.from) <= end && f.to.is_none_or(|to| day(to) >= end) =>
+                {
+                    Some(unit)
+                }
+                _ => None,
+            });
+            if let Some(unit) = holds {
+                let present = self.present.entry((unit, year)).or_default();
+                present.persons += 1;
+                present.school_age += u32::from((6..=15).contains(&age_on(birth, end)));
+            }
+        }
         self.totals.facts += life.facts.len() as u64;
         self.batch.persons.push(person);
         self.batch.facts.extend(life.facts);

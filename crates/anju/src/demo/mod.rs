@@ -14,6 +14,7 @@ pub mod life;
 pub mod people;
 pub mod places;
 pub mod users;
+pub mod values;
 
 use std::collections::BTreeSet;
 use std::sync::mpsc;
@@ -216,6 +217,7 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
                     send(batch, &mut generating, &mut t)?;
                 }
             }
+            values::report(&mut ledger, options.seed)?;
             let batch = ledger.take_batch();
             units.extend(batch.persons.iter().map(|p| p.unit));
             send(batch, &mut generating, &mut t)?;

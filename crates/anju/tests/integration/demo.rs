@@ -137,6 +137,33 @@ fn a_small_demo_city_is_consistent() {
         .filter(|e| matches!(e.change, Change::Register { .. }))
         .count();
     assert!(registrations >= persons as usize);
+
+    // Every value(NAME) of the seed policy is reported, for each plan year.
+    let reported: BTreeSet<(String, i16)> = events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::ReportValue { value } => Some((value.name.clone(), value.from.year())),
+            _ => None,
+        })
+        .collect();
+    let policy = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policy/new-citizens.toml"),
+    )
+    .unwrap();
+    let names: BTreeSet<&str> = policy
+        .split("value(")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(')').unwrap()])
+        .collect();
+    assert!(names.len() >= 11, "{names:?}");
+    for name in names {
+        for year in 2024..=2026 {
+            assert!(
+                reported.contains(&(name.to_string(), year)),
+                "no {name} reported for {year}"
+            );
+        }
+    }
 }
 
 #[test]

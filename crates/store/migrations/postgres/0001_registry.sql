@@ -93,6 +93,19 @@ CREATE TABLE records (
 CREATE INDEX records_unit ON records (unit);
 CREATE INDEX records_kind_unit ON records (kind, unit);
 
+-- Values reported for a unit and a period rather than derived from persons
+-- (estimated migrants of a village, hotel guests verified in a district, …),
+-- read by indicators as value(NAME). A later report of the same unit, name and
+-- period replaces the value; the log keeps every report.
+CREATE TABLE reported_values (
+    unit     BIGINT NOT NULL,
+    name     TEXT NOT NULL,
+    from_day DATE NOT NULL,
+    to_day   DATE NOT NULL,
+    value    BIGINT NOT NULL,
+    PRIMARY KEY (unit, name, from_day, to_day)
+);
+
 -- The log: appended, never changed. Writers serialise on a table lock so that
 -- sequence numbers commit in order (readers that follow the log miss nothing).
 -- `channel` is the source's channel (station, import, cli, demo) and

@@ -94,6 +94,19 @@ CREATE TABLE records (
 CREATE INDEX records_unit ON records (unit);
 CREATE INDEX records_kind_unit ON records (kind, unit);
 
+-- Values reported for a unit and a period rather than derived from persons
+-- (estimated migrants of a village, hotel guests verified in a district, …),
+-- read by indicators as value(NAME). A later report of the same unit, name and
+-- period replaces the value; the log keeps every report.
+CREATE TABLE reported_values (
+    unit     INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    from_day TEXT NOT NULL,
+    to_day   TEXT NOT NULL,
+    value    INTEGER NOT NULL,
+    PRIMARY KEY (unit, name, from_day, to_day)
+);
+
 -- The log: appended, never changed. `channel` is the source's channel (station,
 -- import, cli, demo) and `source_detail` the source's other fields as JSON (an
 -- import's file, sha256 and row), NULL when it has none.

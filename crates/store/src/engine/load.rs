@@ -7,7 +7,9 @@ use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
-use crate::queries::{self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, enum_text};
+use crate::queries::{
+    self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
+};
 use crate::sql::{Sql, Val};
 use crate::vault::Vault;
 use crate::{LoadBatch, StoreError};
@@ -124,6 +126,13 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
                 enum_text(&link.relation).into(),
             ]
         },
+    )?;
+    stream(
+        tx,
+        "reported_values",
+        &VALUE_COLUMNS,
+        &batch.values,
+        queries::value_values,
     )?;
     stream(tx, "events", &EVENT_COLUMNS, &batch.events, |event| {
         journal::event_values(vault, event)

@@ -13,6 +13,7 @@ use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
+use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
 use jiff::civil::Date;
 use jiff::{Timestamp, Unit};
@@ -342,6 +343,7 @@ impl<B: Backend> Store for Engine<B> {
         &self,
         records: &mut dyn FnMut(Record),
         persons: &mut dyn FnMut(Vec<PersonState>),
+        values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError> {
         /// Persons read per batch: bounded memory, few round trips.
         const BATCH: i64 = 50_000;
@@ -358,6 +360,10 @@ impl<B: Backend> Store for Engine<B> {
                 persons(queries::person_states_in(tx, &self.vault, (from, to))?);
                 from = to + 1;
             }
+            queries::all_values(tx, &mut |value| {
+                values(value);
+                Ok(())
+            })?;
             Ok(seq)
         })
     }

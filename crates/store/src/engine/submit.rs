@@ -164,6 +164,10 @@ fn apply(
         }
         Mutation::InsertLink(link) => queries::insert_link(tx, link)?,
         Mutation::SaveRecord(record) => receipt.record = Some(queries::save_record(tx, record)?),
+        Mutation::SaveValue(value) => {
+            queries::save_value(tx, value)?;
+            receipt.changed.value = Some(value.clone());
+        }
     }
     Ok(())
 }

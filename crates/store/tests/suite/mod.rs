@@ -10,3 +10,4 @@ mod load;
 mod reads;
 mod registration;
 mod scope;
+mod values;

@@ -26,6 +26,7 @@ use crate::routes::persons::{
 use crate::routes::records::RecordBody;
 use crate::routes::session::LoginRequest;
 use crate::routes::units::UnitView;
+use crate::routes::values::ValueBody;
 
 /// The document as JSON, and a checker of values against its schemas.
 struct Document(Value);
@@ -401,6 +402,15 @@ fn all_changes() -> Vec<Change> {
                 detail: RecordDetail::Hotel,
             },
         },
+        Change::ReportValue {
+            value: domain::reported_value::ReportedValue {
+                unit: village(),
+                name: "estimated_migrants".into(),
+                from: day(2025, 1, 1),
+                to: day(2025, 12, 31),
+                value: 1200,
+            },
+        },
     ]
 }
 
@@ -432,6 +442,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/records/{id}", "get"),
         ("/api/v1/records/{id}", "put"),
         ("/api/v1/units/{code}", "get"),
+        ("/api/v1/values", "post"),
     ];
     for (path, method) in routes {
         assert!(
@@ -703,6 +714,11 @@ fn the_schemas_describe_every_request_body() {
         );
     }
     document.reads::<LoginRequest>("LoginRequest", json!({"login": "u", "password": "p"}));
+    document.reads::<ValueBody>(
+        "ValueBody",
+        json!({"unit": "320211001003", "name": "estimated_migrants", "from": "2025-01-01",
+            "to": "2025-12-31", "value": 1200}),
+    );
 }
 
 #[test]

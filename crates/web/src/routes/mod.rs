@@ -8,6 +8,7 @@ pub mod persons;
 pub mod records;
 pub mod session;
 pub mod units;
+pub mod values;
 
 use axum::http::{Method, StatusCode, Uri};
 use domain::access::User;

@@ -59,3 +59,132 @@ async fn bad_parameters_are_named() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.error().0, "as_of");
 }
+
+/// The row of `indicator` for `unit` in an indicators answer.
+fn row<'a>(body: &'a Value, indicator: &str, unit: &str) -> &'a Value {
+    body.as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["indicator"] == indicator && row["unit"] == unit)
+        .unwrap_or_else(|| panic!("no {indicator} for {unit} in {body}"))
+}
+
+fn estimate(unit: &str, value: i64) -> Value {
+    json!({"unit": unit, "name": "estimated_migrants", "from": "2025-01-01",
+        "to": "2025-12-31", "value": value})
+}
+
+#[tokio::test]
+async fn a_reported_estimate_becomes_the_registration_rates_denominator() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    for n in 0..3 {
+        let form = registration(
+            &resident_id(100 * (n + 1)),
+            "王五",
+            BINHU_VILLAGE,
+            "2025-01-01",
+        );
+        test.register(&token, form).await;
+    }
+    let uri = "/api/v1/indicators?unit=320211001&as_of=2025-12-31";
+    let before = test.get(uri, &token).await;
+    assert_eq!(row(&before.body, "R1", BINHU_VILLAGE)["value"], Value::Null);
+
+    let answer = test
+        .post("/api/v1/values", &token, estimate(BINHU_VILLAGE, 4))
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert!(answer.body["seq"].as_i64().unwrap() > 0);
+
+    let after = test.get(uri, &token).await;
+    for unit in [BINHU_VILLAGE, "320211001"] {
+        let r1 = row(&after.body, "R1", unit);
+        assert_eq!(r1["numerator"], json!("3"), "{unit}: {r1}");
+        assert_eq!(r1["denominator"], json!("4"), "{unit}: {r1}");
+        assert_eq!(r1["value"], json!(75.0), "{unit}: {r1}");
+    }
+    // Outside the report's period there is no estimate.
+    let next_year = test
+        .get("/api/v1/indicators?unit=320211001&as_of=2026-01-01", &token)
+        .await;
+    assert_eq!(
+        row(&next_year.body, "R1", BINHU_VILLAGE)["value"],
+        Value::Null
+    );
+
+    // A second report of the same unit, name and period replaces the first, at once
+    // and after a restart.
+    let answer = test
+        .post("/api/v1/values", &token, estimate(BINHU_VILLAGE, 5))
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let replaced = test.get(uri, &token).await;
+    assert_eq!(
+        row(&replaced.body, "R1", "320211001")["denominator"],
+        json!("5")
+    );
+    let restarted = web::App::new(std::sync::Arc::clone(&test.store)).unwrap();
+    let results = restarted
+        .engine()
+        .read()
+        .unwrap()
+        .evaluate(code("320211001"), date("2025-12-31"))
+        .unwrap();
+    let results = serde_json::to_value(results).unwrap();
+    assert_eq!(
+        row(&results, "R1", BINHU_VILLAGE)["denominator"],
+        json!("5")
+    );
+}
+
+#[tokio::test]
+async fn values_are_reported_by_offices_only_and_checked() {
+    let test = TestApp::new();
+    let leader = test.session("leader", Role::Leader, "3202").await;
+    let answer = test
+        .post("/api/v1/values", &leader, estimate(BINHU_VILLAGE, 4))
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    let station = test
+        .session("station", Role::StationStaff, BINHU_VILLAGE)
+        .await;
+    let answer = test
+        .post("/api/v1/values", &station, estimate(BINHU_VILLAGE, 4))
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    let officer = test.session("binhu", Role::Officer, "320211").await;
+    let answer = test
+        .post("/api/v1/values", &officer, estimate(LIANGXI_VILLAGE, 4))
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    assert_eq!(answer.error().0, "unit");
+
+    let mut bad_name = estimate(BINHU_VILLAGE, 4);
+    bad_name["name"] = json!("Estimated Migrants");
+    let mut bad_date = estimate(BINHU_VILLAGE, 4);
+    bad_date["from"] = json!("2025-02-30");
+    let mut bad_unit = estimate(BINHU_VILLAGE, 4);
+    bad_unit["unit"] = json!("32021");
+    let mut backwards = estimate(BINHU_VILLAGE, 4);
+    backwards["to"] = json!("2024-12-31");
+    let mut negative = estimate(BINHU_VILLAGE, -4);
+    negative["value"] = json!(-4);
+    for (body, field) in [
+        (bad_name, "name"),
+        (bad_date, "from"),
+        (bad_unit, "unit"),
+        (backwards, "to"),
+        (negative, "value"),
+    ] {
+        let answer = test.post("/api/v1/values", &officer, body).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.body
+        );
+        assert_eq!(answer.error().0, field, "{}", answer.body);
+    }
+    assert_eq!(test.events(), 0);
+}
