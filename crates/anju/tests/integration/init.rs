@@ -6,17 +6,16 @@ use std::process::Command;
 
 use store::vault::Vault;
 
-/// `data/china-divisions` of the shared folder beside the repository.
+/// The NBS division files: `ANJU_DIVISIONS_DIR`, or the repository's sample of
+/// Beijing and Suzhou (`data/china-divisions`).
 fn divisions() -> PathBuf {
     let dir = match std::env::var_os("ANJU_DIVISIONS_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/china-divisions")
-        }
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/china-divisions"),
     };
     assert!(
         dir.join("villages.csv").is_file(),
-        "the division files are missing: expected {}/villages.csv (the shared folder beside the repository, or ANJU_DIVISIONS_DIR)",
+        "the division files are missing: expected {}/villages.csv (data/china-divisions of the repository, or ANJU_DIVISIONS_DIR)",
         dir.display()
     );
     dir

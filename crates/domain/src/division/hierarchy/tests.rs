@@ -1,5 +1,5 @@
 //! Tests of the hierarchy: Wuxi's embedded data and its 2015 merger, other cities
-//! from the shared NBS files, malformed files, and recorded mergers.
+//! from the NBS files, malformed files, and recorded mergers.
 
 use std::sync::LazyLock;
 
@@ -105,17 +105,21 @@ fn path_runs_from_the_city_down() {
     assert!(!wuxi.valid_on(code("320299"), TODAY));
 }
 
-/// The shared NBS files, read once. Missing files fail the test: they are part of
-/// the project's shared data, not optional.
+/// The folder of NBS division files for tests: `ANJU_DIVISIONS_DIR`, or the
+/// repository's sample of Beijing and Suzhou (`data/china-divisions`).
+fn divisions_folder() -> String {
+    std::env::var("ANJU_DIVISIONS_DIR").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/china-divisions").to_owned()
+    })
+}
+
+/// The division files, read once. Missing files fail the test.
 static SHARED: LazyLock<[String; 4]> = LazyLock::new(|| {
-    let folder = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/china-divisions"
-    );
+    let folder = divisions_folder();
     ["cities.csv", "areas.csv", "streets.csv", "villages.csv"].map(|file| {
         let path = format!("{folder}/{file}");
         std::fs::read_to_string(&path).unwrap_or_else(|error| {
-            panic!("the shared division data is missing: cannot read {path} ({error}); it belongs in shared/data/china-divisions beside the work tree")
+            panic!("the division files are missing: cannot read {path} ({error}); they belong in data/china-divisions of the repository, or in ANJU_DIVISIONS_DIR")
         })
     })
 });
@@ -129,21 +133,6 @@ fn shared_files() -> DivisionFiles<'static> {
         villages,
         history: None,
     }
-}
-
-#[test]
-fn shared_data_path_is_the_shared_folder() {
-    let folder = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/china-divisions"
-    );
-    let resolved =
-        std::fs::canonicalize(folder).unwrap_or_else(|error| panic!("{folder}: {error}"));
-    assert!(
-        resolved.ends_with("shared/data/china-divisions"),
-        "{}",
-        resolved.display()
-    );
 }
 
 #[test]
