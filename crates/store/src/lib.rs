@@ -128,9 +128,32 @@ pub trait Store: Send + Sync {
         values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError>;
 
-    /// Writes a batch prepared outside the event path (the demo city), in one
-    /// transaction. Ids in the batch are the caller's and must be new.
-    fn load(&self, batch: &LoadBatch) -> Result<(), StoreError>;
+    /// Starts a bulk load of batches prepared outside the event path (the demo
+    /// city); see [`Loader`]. Other writers wait until the loader is finished or
+    /// dropped (on SQLite; on PostgreSQL they may run, but see below).
+    ///
+    /// Into a database whose registry is empty (no records, persons, facts, family
+    /// links, reported values or events), the load trades durability for speed until
+    /// [`Loader::finish`]: the secondary indexes of those tables are dropped and
+    /// built once at the end (uniqueness of ID numbers and links is checked then),
+    /// and SQLite writes without waiting for the disk. A load that never finishes
+    /// (the process died) leaves a database the store refuses to open: build it
+    /// again. Into any other database each batch is an ordinary durable
+    /// transaction with every index in place.
+    fn loader(&self) -> Result<Box<dyn Loader + '_>, StoreError>;
+}
+
+/// A bulk load under way (from [`Store::loader`]).
+pub trait Loader {
+    /// Writes one batch in one transaction, all or nothing. Ids in the batch are
+    /// the caller's and must be new; records are written first, then persons,
+    /// facts, family links, reported values and events.
+    fn load(&mut self, batch: &LoadBatch) -> Result<(), StoreError>;
+
+    /// Ends the load: builds the indexes it deferred and returns the database to
+    /// the settings of normal writes, everything written durable. A loader
+    /// dropped without `finish` does the same, ignoring errors.
+    fn finish(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (or a plain path) or `postgres://…`,

@@ -248,13 +248,15 @@ pub(crate) trait Sql {
     ) -> Result<(), StoreError>;
     /// Runs several statements without parameters (migrations).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;
-    /// Writes many rows into `table` as fast as the backend can (prepared inserts,
-    /// or COPY). Every row has one value per column.
-    fn bulk(
+    /// Writes many rows into `table` as fast as the backend can (multi-row
+    /// inserts, or COPY). Rows come in chunks, each a flat run of values, one per
+    /// column for each of its rows; a chunk, once written, is handed to `spent`.
+    fn bulk<'v>(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &mut dyn Iterator<Item = Vec<Val<'_>>>,
+        chunks: &mut dyn Iterator<Item = Vec<Val<'v>>>,
+        spent: &mut dyn FnMut(Vec<Val<'v>>),
     ) -> Result<u64, DbError>;
     /// Serialises writers that append to the event log, so that sequence numbers
     /// commit in order. (SQLite's write transactions already are.)
@@ -264,6 +266,10 @@ pub(crate) trait Sql {
     fn for_update(&self) -> &'static str;
     /// Moves id sequences past ids a bulk load supplied.
     fn after_load(&mut self) -> Result<(), DbError>;
+    /// A query of the secondary indexes of the table named `?1` (not those of
+    /// primary keys or constraints): each index's name and the statement that
+    /// creates it.
+    fn index_catalog(&self) -> &'static str;
 }
 
 /// Every row of a query, each turned into a value by `read`.

@@ -1,7 +1,7 @@
 //! 演示城市 — a reproducible synthetic Wuxi: migrants over the city's 1,254
 //! villages and communities, their households, homes, employers and lives across
 //! the plan years, derived through the same planner as every real change and
-//! written to the store in batches through [`store::Store::load`].
+//! written to the store in batches through a [`store::Loader`].
 //!
 //! Same persons and seed, same database content: every draw comes from RNGs seeded
 //! from the seed (one stream per village), no output depends on a hash map's order
@@ -72,8 +72,10 @@ pub struct Report {
     pub users: Vec<DemoUser>,
     /// Time spent generating (not waiting for the store).
     pub generating: Duration,
-    /// Time the store spent writing batches.
+    /// Time the store spent writing batches and finishing the load.
     pub storing: Duration,
+    /// The part of `storing` spent finishing the load (building its indexes).
+    pub indexing: Duration,
     /// Wall-clock time of generating and storing, which overlap.
     pub elapsed: Duration,
 }
@@ -173,13 +175,15 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
     let progress = options.progress;
     let mut generating = Duration::ZERO;
     let mut units: BTreeSet<DivisionCode> = BTreeSet::new();
-    let outcome = std::thread::scope(|scope| -> Result<Duration> {
-        let loader = scope.spawn(move || -> Result<Duration> {
-            let mut storing = Duration::ZERO;
+    let outcome = std::thread::scope(|scope| -> Result<(Duration, Duration)> {
+        let loader = scope.spawn(move || -> Result<(Duration, Duration)> {
+            let t = Instant::now();
+            let mut loader = store.loader().context("starting to write the demo city")?;
+            let mut storing = t.elapsed();
             let mut persons = 0u64;
             for batch in receiver {
                 let t = Instant::now();
-                store
+                loader
                     .load(&batch)
                     .context("writing a batch of the demo city")?;
                 storing += t.elapsed();
@@ -191,7 +195,18 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
                     );
                 }
             }
-            Ok(storing)
+            let t = Instant::now();
+            loader
+                .finish()
+                .context("finishing the demo city (building its indexes)")?;
+            let indexing = t.elapsed();
+            if progress {
+                eprintln!(
+                    "  已建索引 indexed ({:.1} s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok((storing + indexing, indexing))
         });
         let generated = (|| -> Result<()> {
             let mut t = Instant::now();
@@ -232,7 +247,7 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
         generated?;
         Ok(storing)
     });
-    let storing = outcome?;
+    let (storing, indexing) = outcome?;
     Ok(Report {
         totals: ledger.totals,
         villages_used: units.len(),
@@ -241,6 +256,7 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
         users: demo_users.listed,
         generating,
         storing,
+        indexing,
         elapsed: started.elapsed(),
     })
 }

@@ -1,18 +1,38 @@
 //! 批量写入 — setting up a city and loading prepared state in bulk (the demo
-//! city): one transaction, rows streamed through the backend's fastest path
-//! ([`Sql::bulk`]), ID numbers encrypted on the way.
+//! city): a transaction per batch, rows streamed through the backend's fastest
+//! path ([`Sql::bulk`]), ID numbers encrypted on the way.
+//!
+//! A load into an empty registry ([`BulkLoader::start`]) first drops the
+//! secondary indexes of the tables it fills, noting them in `deferred_indexes`
+//! (committed durably before anything else), and switches the connection to its
+//! fast settings ([`Bulk::fast`]); [`BulkLoader::finish`] builds the indexes
+//! from the sorted rows, which is far cheaper than keeping them up to date row by
+//! row, restores the durable settings and only then clears the note. A note left
+//! behind means a load that never finished: [`refuse_unfinished`] keeps such a
+//! database from being opened.
 
 use domain::division::Hierarchy;
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 
+use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
 use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
-use crate::sql::{Sql, Val};
+use crate::sql::{Sql, Val, first, rows};
 use crate::vault::Vault;
-use crate::{LoadBatch, StoreError};
+use crate::{LoadBatch, Loader, StoreError};
+
+/// The tables a load fills, in the order it fills them.
+const LOADED: [&str; 6] = [
+    "records",
+    "persons",
+    "facts",
+    "family_links",
+    "reported_values",
+    "events",
+];
 
 /// `id` followed by a table's other columns.
 fn with_id(columns: &[&'static str]) -> Vec<&'static str> {
@@ -53,14 +73,22 @@ pub(super) fn initialise(
         )));
     }
     journal::insert_settings(tx, rule)?;
-    let mut rows = city.units().iter().map(journal::unit_values);
-    tx.bulk("units", &UNIT_COLUMNS, &mut rows)?;
+    let values: Vec<Val<'_>> = city.units().iter().flat_map(journal::unit_values).collect();
+    tx.bulk(
+        "units",
+        &UNIT_COLUMNS,
+        &mut std::iter::once(values),
+        &mut drop,
+    )?;
     Ok(())
 }
 
 /// Writes `items` into `table`, their rows made on a helper thread while the
 /// backend writes earlier ones, so that encryption and JSON keep pace with the
-/// database.
+/// database. Rows travel in chunks, flat runs of values; each chunk goes back
+/// to the helper once written, to be emptied there and filled again, so that
+/// memory is freed by the thread that allocated it (freeing another thread's
+/// allocations makes the two contend for the allocator's locks).
 fn stream<'a, T: Sync>(
     tx: &mut dyn Sql,
     table: &str,
@@ -69,17 +97,36 @@ fn stream<'a, T: Sync>(
     make: impl Fn(&'a T) -> Vec<Val<'a>> + Send + Sync,
 ) -> Result<u64, StoreError> {
     const CHUNK: usize = 2048;
+    let width = columns.len();
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<Val<'a>>>>(4);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Val<'a>>>(4);
+        let (give_back, spent) = std::sync::mpsc::channel::<Vec<Val<'a>>>();
         scope.spawn(move || {
-            for chunk in items.chunks(CHUNK) {
-                if send.send(chunk.iter().map(&make).collect()).is_err() {
+            for rows in items.chunks(CHUNK) {
+                let mut chunk = match spent.try_recv() {
+                    Ok(mut used) => {
+                        used.clear();
+                        used
+                    }
+                    Err(_) => Vec::with_capacity(CHUNK * width),
+                };
+                for item in rows {
+                    chunk.extend(make(item));
+                }
+                if send.send(chunk).is_err() {
                     break; // the writer stopped early
                 }
             }
+            drop(send);
+            // Free what the writer hands back until it is done.
+            spent.into_iter().for_each(drop);
         });
-        let mut rows = receive.into_iter().flatten();
-        Ok(tx.bulk(table, columns, &mut rows)?)
+        let mut chunks = receive.into_iter();
+        let mut spent = |chunk| {
+            // When the helper is gone the chunk is freed here instead.
+            let _ = give_back.send(chunk);
+        };
+        Ok(tx.bulk(table, columns, &mut chunks, &mut spent)?)
     })
 }
 
@@ -92,7 +139,7 @@ fn numbered(id: i64, rest: Vec<Val<'_>>) -> Vec<Val<'_>> {
 }
 
 /// Writes a prepared batch; ids are the caller's.
-pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
+fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
     tx.lock_log()?;
     stream(
         tx,
@@ -139,4 +186,161 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
     })?;
     tx.after_load()?;
     Ok(())
+}
+
+/// A secondary index dropped for a load: its name and the statement that makes it.
+struct Deferred {
+    name: String,
+    sql: String,
+}
+
+/// Whether none of the tables a load fills holds a row.
+fn registry_empty(tx: &mut dyn Sql) -> Result<bool, StoreError> {
+    for table in LOADED {
+        let sql = format!("SELECT 1 FROM {table} LIMIT 1");
+        if first(tx, &sql, &[], |row| row.int(0))?.is_some() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Drops the secondary indexes of the tables a load fills, noting each in
+/// `deferred_indexes`.
+fn defer_indexes(tx: &mut dyn Sql) -> Result<Vec<Deferred>, StoreError> {
+    let mut deferred = Vec::new();
+    for table in LOADED {
+        let catalog = tx.index_catalog();
+        deferred.extend(rows(tx, catalog, &[table.into()], |row| {
+            Ok(Deferred {
+                name: row.text(0)?,
+                sql: row.text(1)?,
+            })
+        })?);
+    }
+    for index in &deferred {
+        tx.exec(
+            "INSERT INTO deferred_indexes (name, sql) VALUES (?1, ?2)",
+            &[index.name.as_str().into(), index.sql.as_str().into()],
+        )?;
+        tx.batch(&format!("DROP INDEX {}", index.name))?;
+    }
+    Ok(deferred)
+}
+
+fn unfinished(names: &[String]) -> StoreError {
+    StoreError::Database(format!(
+        "expected a database whose bulk load finished, but the load that dropped the indexes {} \
+         never rebuilt them (the process stopped during the load): build the database again \
+         (anju demo --fresh)",
+        names.join(", ")
+    ))
+}
+
+/// Refuses a database left by a bulk load that never finished (see the module).
+pub(crate) fn refuse_unfinished(tx: &mut dyn Sql) -> Result<(), StoreError> {
+    let names = rows(
+        tx,
+        "SELECT name FROM deferred_indexes ORDER BY name",
+        &[],
+        |row| row.text(0),
+    )?;
+    if names.is_empty() {
+        Ok(())
+    } else {
+        Err(unfinished(&names))
+    }
+}
+
+/// A bulk load on one backend connection (see the module).
+pub(super) struct BulkLoader<'e, C: Bulk> {
+    connection: C,
+    vault: &'e Vault,
+    /// The indexes to build at the end; none when the registry was not empty.
+    deferred: Vec<Deferred>,
+    /// Whether a batch of a fast load failed: without a journal its rollback
+    /// may be incomplete, so the database is left to be built again.
+    failed: bool,
+    finished: bool,
+}
+
+fn failed_before() -> StoreError {
+    StoreError::Database(
+        "expected a bulk load whose batches all went in, but one failed: the database must be \
+         built again (anju demo --fresh)"
+            .into(),
+    )
+}
+
+impl<'e, C: Bulk> BulkLoader<'e, C> {
+    /// Starts a load on `connection`: a fast one when the registry is empty.
+    pub(super) fn start(mut connection: C, vault: &'e Vault) -> Result<Self, StoreError> {
+        let deferred = connection.write(|tx| {
+            tx.lock_log()?;
+            if registry_empty(tx)? {
+                defer_indexes(tx)
+            } else {
+                Ok(Vec::new())
+            }
+        })?;
+        let mut loader = BulkLoader {
+            connection,
+            vault,
+            finished: deferred.is_empty(),
+            deferred,
+            failed: false,
+        };
+        if !loader.finished {
+            // Should this fail, dropping the loader builds the indexes again.
+            loader.connection.fast()?;
+        }
+        Ok(loader)
+    }
+
+    /// Builds the deferred indexes, one transaction each, then makes everything
+    /// durable and clears the note of the deferred indexes; after a failed
+    /// batch, only makes everything durable and leaves the note.
+    fn complete(&mut self) -> Result<(), StoreError> {
+        if self.finished {
+            return Ok(());
+        }
+        self.finished = true;
+        if self.failed {
+            self.connection.durable()?;
+            return Err(failed_before());
+        }
+        let built = self
+            .deferred
+            .iter()
+            .try_for_each(|index| self.connection.write(|tx| Ok(tx.batch(&index.sql)?)));
+        self.connection.durable()?;
+        built?;
+        self.connection.write(|tx| {
+            tx.exec("DELETE FROM deferred_indexes", &[])?;
+            Ok(())
+        })
+    }
+}
+
+impl<C: Bulk> Loader for BulkLoader<'_, C> {
+    fn load(&mut self, batch: &LoadBatch) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(failed_before());
+        }
+        let vault = self.vault;
+        let loaded = self.connection.write(|tx| load(tx, vault, batch));
+        // A fast load is under way until it finishes.
+        self.failed = loaded.is_err() && !self.deferred.is_empty() && !self.finished;
+        loaded
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.complete()
+    }
+}
+
+impl<C: Bulk> Drop for BulkLoader<'_, C> {
+    fn drop(&mut self) {
+        let _ = self.complete();
+    }
 }

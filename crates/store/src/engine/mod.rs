@@ -1,9 +1,12 @@
 //! The [`Store`] written once over any [`Backend`]: scope checks, recorded views,
 //! the submit flow ([`submit`]) and bulk loading ([`load`]). A backend only knows
-//! how to open transactions; the SQL it runs is shared (see [`crate::sql`]).
+//! how to open transactions (and, for a bulk load, how to trade durability for
+//! speed and back); the SQL it runs is shared (see [`crate::sql`]).
 
 mod load;
 mod submit;
+
+pub(crate) use load::refuse_unfinished;
 
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +24,7 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    LoadBatch, NewUser, Page, PersonFile, PersonState, PersonSummary, Receipt, Store, StoreError,
+    Loader, NewUser, Page, PersonFile, PersonState, PersonSummary, Receipt, Store, StoreError,
     ViewEntry, mask_resident_id,
 };
 use crate::{journal, queries};
@@ -29,6 +32,10 @@ use crate::{journal, queries};
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
 pub(crate) trait Backend: Send + Sync + 'static {
+    /// The connection a bulk load keeps until it ends.
+    type Bulk<'a>: Bulk
+    where
+        Self: 'a;
     /// A write transaction: serialised against other writers where the backend
     /// needs it (SQLite's single writer), durable on return.
     fn write<T>(
@@ -40,6 +47,25 @@ pub(crate) trait Backend: Send + Sync + 'static {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError>;
+    /// A connection for a bulk load (SQLite: the writer, which other writers wait
+    /// for until the bulk connection is dropped).
+    fn bulk(&self) -> Result<Self::Bulk<'_>, StoreError>;
+}
+
+/// The connection of a bulk load. Dropping it returns the connection to the
+/// settings of normal writes (as [`Bulk::durable`], ignoring errors).
+pub(crate) trait Bulk {
+    /// A write transaction, like [`Backend::write`].
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError>;
+    /// Trades durability for speed until [`Bulk::durable`]: only for a load into
+    /// an empty registry, which can be built again when the load does not finish.
+    fn fast(&mut self) -> Result<(), StoreError>;
+    /// Back to the settings of normal writes, with everything committed so far
+    /// on disk.
+    fn durable(&mut self) -> Result<(), StoreError>;
 }
 
 /// The city as the write path needs it, cached until its divisions change.
@@ -368,7 +394,10 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
-    fn load(&self, batch: &LoadBatch) -> Result<(), StoreError> {
-        self.backend.write(|tx| load::load(tx, &self.vault, batch))
+    fn loader(&self) -> Result<Box<dyn Loader + '_>, StoreError> {
+        Ok(Box::new(load::BulkLoader::start(
+            self.backend.bulk()?,
+            &self.vault,
+        )?))
     }
 }

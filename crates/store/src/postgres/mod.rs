@@ -13,7 +13,7 @@ use r2d2::Pool;
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::StoreError;
-use crate::engine::{Backend, Engine, now};
+use crate::engine::{Backend, Bulk, Engine, now, refuse_unfinished};
 use crate::sql::{Sql, first, migrate};
 use crate::vault::Vault;
 use sql::PgSql;
@@ -59,7 +59,8 @@ pub(crate) fn open(url: &str, vault: Vault) -> Result<Engine<Postgres>, StoreErr
         if encoding.as_deref() != Some("UTF8") {
             return Err(StoreError::Database(format!("postgres: {target} has encoding {encoding:?}; Anju needs UTF8")));
         }
-        migrate(tx, MIGRATIONS, now())
+        migrate(tx, MIGRATIONS, now())?;
+        refuse_unfinished(tx)
     })?;
     Ok(Engine::new(backend, vault))
 }
@@ -86,6 +87,8 @@ fn run<T>(
 }
 
 impl Backend for Postgres {
+    type Bulk<'a> = PgBulk;
+
     fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
@@ -109,5 +112,58 @@ impl Backend for Postgres {
             .start()
             .map_err(pg_error("beginning a read"))?;
         run(tx, f)
+    }
+
+    fn bulk(&self) -> Result<PgBulk, StoreError> {
+        Ok(PgBulk {
+            conn: self.connection()?,
+            fast: false,
+        })
+    }
+}
+
+/// The memory a bulk load's index builds may use (the server's default is small).
+const FAST: &str = "SET maintenance_work_mem = '256MB'";
+
+/// A pooled connection, held for a bulk load.
+pub(crate) struct PgBulk {
+    conn: r2d2::PooledConnection<PostgresConnectionManager<NoTls>>,
+    fast: bool,
+}
+
+impl Bulk for PgBulk {
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        run(
+            self.conn
+                .transaction()
+                .map_err(pg_error("beginning a write"))?,
+            f,
+        )
+    }
+
+    fn fast(&mut self) -> Result<(), StoreError> {
+        self.fast = true;
+        self.conn
+            .batch_execute(FAST)
+            .map_err(pg_error("configuring a bulk load"))
+    }
+
+    fn durable(&mut self) -> Result<(), StoreError> {
+        if !self.fast {
+            return Ok(());
+        }
+        self.fast = false;
+        self.conn
+            .batch_execute("RESET maintenance_work_mem")
+            .map_err(pg_error("restoring the settings"))
+    }
+}
+
+impl Drop for PgBulk {
+    fn drop(&mut self) {
+        let _ = self.durable();
     }
 }

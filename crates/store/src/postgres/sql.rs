@@ -161,11 +161,12 @@ impl Sql for PgSql<'_> {
             .map_err(|e| db_error(&describe(sql), e))
     }
 
-    fn bulk(
+    fn bulk<'v>(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &mut dyn Iterator<Item = Vec<Val<'_>>>,
+        chunks: &mut dyn Iterator<Item = Vec<Val<'v>>>,
+        spent: &mut dyn FnMut(Vec<Val<'v>>),
     ) -> Result<u64, DbError> {
         let what = format!("loading {table}");
         let fail = |e| db_error(&what, e);
@@ -186,8 +187,12 @@ impl Sql for PgSql<'_> {
             ))
             .map_err(fail)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
-        for row in rows {
-            writer.write(&refs(&row)).map_err(fail)?;
+        let width = types.len().max(1);
+        for chunk in chunks {
+            for row in chunk.chunks(width) {
+                writer.write(&refs(row)).map_err(fail)?;
+            }
+            spent(chunk);
         }
         writer.finish().map_err(fail)
     }
@@ -208,5 +213,13 @@ impl Sql for PgSql<'_> {
             self.batch(&sql)?;
         }
         Ok(())
+    }
+
+    fn index_catalog(&self) -> &'static str {
+        "SELECT i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x \
+         JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+         WHERE t.relname::text = ?1 AND t.relnamespace = current_schema()::regnamespace \
+         AND NOT x.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) \
+         ORDER BY 1"
     }
 }

@@ -1,18 +1,28 @@
 //! The SQLite backend: one file in WAL mode, `synchronous=FULL` (a reported commit
 //! survives power loss), one writer connection behind a mutex whose transactions
-//! begin IMMEDIATE, and a small pool of `query_only` readers.
+//! begin IMMEDIATE, and a small pool of `query_only` readers, opened as reads
+//! need them.
+//!
+//! A bulk load into an empty registry ([`SqliteBulk`]) holds the writer and,
+//! until it finishes, writes without a journal and without waiting for the disk
+//! ([`FAST`]): no page is written twice (log, then database) and no commit waits
+//! for a sync, but a crash or power cut during the load leaves a file to be
+//! built again. (Should a reader still have the write-ahead log open, the
+//! journal cannot be switched off; the load then keeps the log, unsynced.) At
+//! the end the durable settings come back, WAL first, and the file is synced
+//! ([`SqliteBulk::durable`]).
 
 mod sql;
 
-use std::path::Path;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use r2d2::Pool;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::StoreError;
-use crate::engine::{Backend, Engine, now};
+use crate::engine::{Backend, Bulk, Engine, now, refuse_unfinished};
 use crate::sql::{Sql, migrate};
 use crate::vault::Vault;
 use sql::SqliteSql;
@@ -24,21 +34,49 @@ const MIGRATIONS: &[(i64, &str)] =
 const PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
 
-/// The writer's page cache, in KiB (negative: a size, not a page count): large
-/// enough that a bulk load does not spill pages before its commit.
+/// The writer's page cache, in KiB (negative: a size, not a page count). A bulk
+/// load keeps it: appending needs few pages at a time, and a larger cache only
+/// costs allocations.
 const WRITER_CACHE: &str = "PRAGMA cache_size = -65536;";
+
+/// The writer's settings while it loads an empty registry, after the journal is
+/// switched off: commits that do not wait for the disk, and a helper thread for
+/// the sorts that build the indexes at the end (by then the demo's generator has
+/// left a core free).
+const FAST: &str = "PRAGMA synchronous = OFF; PRAGMA threads = 1;";
+
+/// What [`FAST`] changed, back to normal (besides [`PRAGMAS`]).
+const NOT_FAST: &str = "PRAGMA threads = 0;";
 
 /// How many connections serve reads.
 const READERS: u32 = 4;
 
 /// An open SQLite database.
 pub(crate) struct Sqlite {
+    path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Pool<SqliteConnectionManager>,
+    /// Replaced (its idle connections closed) when a bulk load switches the
+    /// journal: a connection that has read keeps the write-ahead log open.
+    readers: RwLock<Pool<SqliteConnectionManager>>,
 }
 
 fn failed(what: &str, path: &Path, error: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("{what} sqlite file {}: {error}", path.display()))
+}
+
+/// A pool of read connections to `path`, none opened until a read needs one.
+fn reader_pool(path: &Path) -> Result<Pool<SqliteConnectionManager>, StoreError> {
+    let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+        conn.execute_batch(PRAGMAS)?;
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    });
+    Pool::builder()
+        .max_size(READERS)
+        .min_idle(Some(0))
+        .build(manager)
+        .map_err(|e| failed("opening readers of", path, e))
 }
 
 /// Opens (creating if needed) the database file at `path` and migrates it.
@@ -56,21 +94,13 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| failed("migrating", path, e))?;
     migrate(&mut SqliteSql { conn: &tx }, MIGRATIONS, now())?;
+    refuse_unfinished(&mut SqliteSql { conn: &tx })?;
     tx.commit().map_err(|e| failed("migrating", path, e))?;
-    let manager = SqliteConnectionManager::file(path).with_init(|conn| {
-        conn.execute_batch(PRAGMAS)?;
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-        conn.set_prepared_statement_cache_capacity(64);
-        Ok(())
-    });
-    let readers = Pool::builder()
-        .max_size(READERS)
-        .build(manager)
-        .map_err(|e| failed("opening readers of", path, e))?;
     Ok(Engine::new(
         Sqlite {
+            readers: RwLock::new(reader_pool(path)?),
+            path: path.to_path_buf(),
             writer: Mutex::new(writer),
-            readers,
         },
         vault,
     ))
@@ -92,16 +122,42 @@ fn run<T>(
     Ok(out)
 }
 
+impl Sqlite {
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn readers(&self) -> Pool<SqliteConnectionManager> {
+        self.readers
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Closes the idle read connections (a fresh pool takes the old one's
+    /// place); whether none was in use, so that all are closed.
+    fn close_readers(&self) -> Result<bool, StoreError> {
+        let fresh = reader_pool(&self.path)?;
+        let mut readers = self
+            .readers
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let state = readers.state();
+        *readers = fresh;
+        Ok(state.connections == state.idle_connections)
+    }
+}
+
 impl Backend for Sqlite {
+    type Bulk<'a> = SqliteBulk<'a>;
+
     fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        run(&mut conn, TransactionBehavior::Immediate, f)
+        run(&mut self.writer(), TransactionBehavior::Immediate, f)
     }
 
     fn read<T>(
@@ -109,9 +165,107 @@ impl Backend for Sqlite {
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self
-            .readers
+            .readers()
             .get()
             .map_err(|e| StoreError::Database(format!("sqlite: getting a reader: {e}")))?;
         run(&mut conn, TransactionBehavior::Deferred, f)
+    }
+
+    fn bulk(&self) -> Result<SqliteBulk<'_>, StoreError> {
+        Ok(SqliteBulk {
+            conn: self.writer(),
+            sqlite: self,
+            mode: Mode::Durable,
+        })
+    }
+}
+
+/// How a bulk load's writer is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// As for every write: WAL, `synchronous=FULL`.
+    Durable,
+    /// No journal, `synchronous=OFF`.
+    NoJournal,
+    /// WAL kept (a reader had it open), `synchronous=OFF`.
+    Unsynced,
+}
+
+/// The writer, held for a bulk load.
+pub(crate) struct SqliteBulk<'a> {
+    conn: MutexGuard<'a, Connection>,
+    sqlite: &'a Sqlite,
+    mode: Mode,
+}
+
+impl SqliteBulk<'_> {
+    fn journal_mode(&self, mode: &str) -> rusqlite::Result<String> {
+        self.conn
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {
+                row.get(0)
+            })
+    }
+}
+
+impl Bulk for SqliteBulk<'_> {
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        run(&mut self.conn, TransactionBehavior::Immediate, f)
+    }
+
+    fn fast(&mut self) -> Result<(), StoreError> {
+        let path = &self.sqlite.path;
+        self.mode = Mode::Unsynced;
+        // The journal can only be switched off when no other connection has
+        // the log open; a busy database keeps it.
+        if self.sqlite.close_readers()? && self.journal_mode("OFF").as_deref() == Ok("off") {
+            self.mode = Mode::NoJournal;
+        }
+        self.conn
+            .execute_batch(FAST)
+            .map_err(|e| failed("configuring a bulk load of", path, e))
+    }
+
+    fn durable(&mut self) -> Result<(), StoreError> {
+        let path = &self.sqlite.path;
+        let mode = std::mem::replace(&mut self.mode, Mode::Durable);
+        if mode == Mode::Durable {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch(PRAGMAS)
+            .and_then(|()| self.conn.execute_batch(NOT_FAST))
+            .map_err(|e| failed("restoring the settings of", path, e))?;
+        if mode == Mode::NoJournal {
+            let journal = self
+                .journal_mode("WAL")
+                .map_err(|e| failed("setting WAL mode on", path, e))?;
+            if journal != "wal" {
+                return Err(failed(
+                    "setting WAL mode on",
+                    path,
+                    format!("expected the journal mode wal, but found {journal}"),
+                ));
+            }
+            // Readers opened during the load did so without the log.
+            self.sqlite.close_readers()?;
+        }
+        // Empties the log into the file. Should a reader keep it from finishing,
+        // what stays in the log is synced with the next commit.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| failed("checkpointing", path, e))?;
+        // Writes during the load did not wait for the disk: wait once, for all.
+        std::fs::File::open(path)
+            .and_then(|file| file.sync_all())
+            .map_err(|e| failed("syncing", path, e))
+    }
+}
+
+impl Drop for SqliteBulk<'_> {
+    fn drop(&mut self) {
+        let _ = self.durable();
     }
 }

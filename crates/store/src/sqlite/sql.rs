@@ -2,8 +2,9 @@
 //! as SQLite stores them (dates as `YYYY-MM-DD` text, times as integer
 //! microseconds since the Unix epoch, so both sort and compare as they should).
 
+use jiff::civil::Date;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, ToSql, params_from_iter};
+use rusqlite::{Connection, Statement, ToSql, params_from_iter};
 
 use crate::StoreError;
 use crate::sql::{Cell, DbError, Row, RowFn, Sql, Val, describe};
@@ -29,6 +30,58 @@ impl ToSql for Val<'_> {
             Val::Time(time) => ToSqlOutput::Owned(Value::Integer(time.as_microsecond())),
             Val::Blob(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
         })
+    }
+}
+
+/// Rows in one bulk INSERT statement.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Parameters one statement may have (SQLite's default limit is 32,766).
+const MAX_PARAMETERS: usize = 32_000;
+
+/// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
+fn insert(table: &str, columns: &[&str], rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        vec![row; rows].join(", ")
+    )
+}
+
+/// `date` as SQLite keeps it (`YYYY-MM-DD`), written into `buffer`; `None` for
+/// a year outside 0–9999, which `Date`'s own formatting spells differently.
+fn date_text(date: Date, buffer: &mut [u8; 10]) -> Option<&str> {
+    let year = u16::try_from(date.year())
+        .ok()
+        .filter(|year| *year <= 9999)?;
+    let digits = |value: u16, out: &mut [u8]| {
+        let mut value = value;
+        for slot in out.iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    digits(year, &mut buffer[0..4]);
+    buffer[4] = b'-';
+    digits(date.month() as u16, &mut buffer[5..7]);
+    buffer[7] = b'-';
+    digits(date.day() as u16, &mut buffer[8..10]);
+    std::str::from_utf8(buffer).ok()
+}
+
+/// Binds `value` to parameter `index` of `statement`; dates are written into
+/// a buffer on the stack rather than a new string.
+fn bind(statement: &mut Statement<'_>, index: usize, value: &Val<'_>) -> rusqlite::Result<()> {
+    let date = match value {
+        Val::Date(date) => Some(*date),
+        Val::OptDate(date) => *date,
+        _ => None,
+    };
+    let mut buffer = [0u8; 10];
+    match date.and_then(|date| date_text(date, &mut buffer)) {
+        Some(text) => statement.raw_bind_parameter(index, text),
+        None => statement.raw_bind_parameter(index, value),
     }
 }
 
@@ -107,29 +160,44 @@ impl Sql for SqliteSql<'_> {
             .map_err(|e| db_error(&describe(sql), e))
     }
 
-    fn bulk(
+    fn bulk<'v>(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &mut dyn Iterator<Item = Vec<Val<'_>>>,
+        chunks: &mut dyn Iterator<Item = Vec<Val<'v>>>,
+        spent: &mut dyn FnMut(Vec<Val<'v>>),
     ) -> Result<u64, DbError> {
-        let marks: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({})",
-            columns.join(", "),
-            marks.join(", ")
-        );
         let what = format!("loading {table}");
-        let mut statement = self
+        let fail = |e| db_error(&what, e);
+        let width = columns.len().max(1);
+        // Many rows per statement: one cursor appends them all, where a statement
+        // per row would seek from the root of the table (and of each index) again.
+        let per = (MAX_PARAMETERS / width).clamp(1, ROWS_PER_INSERT);
+        let mut many = self
             .conn
-            .prepare_cached(&sql)
-            .map_err(|e| db_error(&what, e))?;
+            .prepare_cached(&insert(table, columns, per))
+            .map_err(fail)?;
+        let mut one = self
+            .conn
+            .prepare_cached(&insert(table, columns, 1))
+            .map_err(fail)?;
         let mut count = 0;
-        for row in rows {
-            statement
-                .execute(params_from_iter(&row))
-                .map_err(|e| db_error(&what, e))?;
-            count += 1;
+        for chunk in chunks {
+            for rows in chunk.chunks(per * width) {
+                let statement = if rows.len() == per * width {
+                    &mut many
+                } else {
+                    &mut one
+                };
+                for row in rows.chunks(statement.parameter_count()) {
+                    for (n, value) in row.iter().enumerate() {
+                        bind(statement, n + 1, value).map_err(fail)?;
+                    }
+                    statement.raw_execute().map_err(fail)?;
+                }
+            }
+            count += (chunk.len() / width) as u64;
+            spent(chunk);
         }
         Ok(count)
     }
@@ -144,5 +212,31 @@ impl Sql for SqliteSql<'_> {
 
     fn after_load(&mut self) -> Result<(), DbError> {
         Ok(())
+    }
+
+    fn index_catalog(&self) -> &'static str {
+        // Indexes SQLite makes for constraints have no SQL.
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_date_writes_them() {
+        let mut buffer = [0u8; 10];
+        for day in [
+            date(2019, 1, 2),
+            date(1, 12, 31),
+            date(9999, 10, 9),
+            date(2024, 2, 29),
+        ] {
+            assert_eq!(date_text(day, &mut buffer), Some(day.to_string().as_str()));
+        }
+        assert_eq!(date_text(date(-1, 1, 1), &mut buffer), None);
     }
 }

@@ -62,11 +62,16 @@ impl TestDb {
 
     /// A second store opened on the same database (as another process would).
     pub fn reopen(&self) -> Box<dyn Store> {
+        self.try_reopen().unwrap()
+    }
+
+    /// Opening the database again, as another process would, or why it failed.
+    pub fn try_reopen(&self) -> Result<Box<dyn Store>, store::StoreError> {
         let url = match &self.place {
             Place::Sqlite { path, .. } => path.display().to_string(),
             Place::Postgres { url, .. } => url.clone(),
         };
-        store::open(&url, vault()).unwrap()
+        store::open(&url, vault())
     }
 
     /// Runs one statement outside the store; the database's error as text.
@@ -88,6 +93,28 @@ impl TestDb {
                 client.execute(sql, &[]).map_err(message)
             }
         }
+    }
+
+    /// A SQLite connection outside the store that has read the database, and so
+    /// keeps its write-ahead log open while it lives.
+    pub fn raw_reader(&self) -> rusqlite::Connection {
+        let Place::Sqlite { path, .. } = &self.place else {
+            panic!("raw_reader is for SQLite")
+        };
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM units", [], |row| row.get::<_, i64>(0))
+            .unwrap();
+        conn
+    }
+
+    /// For SQLite, whether the file is in WAL mode, as its header says (bytes 18
+    /// and 19: 2 for WAL, 1 for a rollback journal); `None` for PostgreSQL.
+    pub fn raw_wal(&self) -> Option<bool> {
+        let Place::Sqlite { path, .. } = &self.place else {
+            return None;
+        };
+        let header = std::fs::read(path).unwrap();
+        Some(header[18] == 2 && header[19] == 2)
     }
 
     /// A count from `SELECT COUNT(*) FROM …` run outside the store.

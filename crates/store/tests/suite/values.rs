@@ -185,7 +185,9 @@ fn values_loaded_in_bulk_are_scanned() {
             values: vec![estimate(BINHU, 40), estimate(LIANGXI, 60)],
             ..store::LoadBatch::default()
         };
-        db.load(&batch).unwrap();
+        let mut loader = db.loader().unwrap();
+        loader.load(&batch).unwrap();
+        loader.finish().unwrap();
         let mut values = scanned(&**db);
         values.sort_by_key(|v| v.unit);
         assert_eq!(values, batch.values);
