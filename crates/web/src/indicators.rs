@@ -5,12 +5,14 @@
 //! after the engine has the change: the next query sees every committed write, and
 //! the engine receives changes in commit order. No batch job.
 
+use std::cell::RefCell;
 use std::sync::{Arc, RwLock};
 
-use analytics::{Engine, IndicatorResult};
+use analytics::{Engine, IndicatorResult, Loader};
 use axum::extract::State;
 use domain::division::{DivisionCode, Hierarchy};
 use domain::policy::Policy;
+use domain::registry::Record;
 use domain::reported_value::ReportedValue;
 use serde::Deserialize;
 use store::{Changed, PersonState, Store, StoreError};
@@ -25,33 +27,78 @@ use crate::openapi::ReadErrors;
 /// The engine and the lock that orders writes into it.
 pub type SharedEngine = Arc<RwLock<Engine>>;
 
-/// Builds the engine of `policy` from everything the store holds.
+/// Builds the engine of `policy` from everything the store holds, streaming: the
+/// scan hands over every record before the first persons, so records go in first
+/// (a person's count can read their employer) and each batch of persons goes
+/// straight into one loader, never all held at once.
 pub fn build(
     store: &dyn Store,
     policy: Arc<Policy>,
     hierarchy: Hierarchy,
 ) -> Result<Engine, StoreError> {
     let mut engine = Engine::new(policy, hierarchy);
-    let mut records = Vec::new();
-    let mut batches = Vec::new();
     let mut values = Vec::new();
+    let sink = RefCell::new(Sink::Records(&mut engine, Ok(())));
     store.scan(
-        &mut |record| records.push(record),
-        &mut |states| batches.push(states),
+        &mut |record| sink.borrow_mut().record(&record),
+        &mut |states| sink.borrow_mut().persons(&states),
         &mut |value| values.push(value),
     )?;
-    for record in &records {
-        engine.put_record(record, &[]).map_err(engine_failed)?;
-    }
-    let mut loader = engine.loader();
-    for batch in &batches {
-        loader.add(&batch.iter().map(view).collect::<Vec<_>>());
-    }
-    loader.finish();
+    sink.into_inner().finish()?;
     for value in &values {
         set_value(&mut engine, value)?;
     }
     Ok(engine)
+}
+
+/// Where the scan's rows go: records into the engine, then persons into a loader.
+enum Sink<'e> {
+    /// Records so far, and the first failure to put one.
+    Records(&'e mut Engine, Result<(), analytics::EngineError>),
+    Persons(Loader<'e>),
+    /// Only while changing from one to the other.
+    Switching,
+}
+
+impl Sink<'_> {
+    fn record(&mut self, record: &Record) {
+        match self {
+            Sink::Records(engine, outcome) if outcome.is_ok() => {
+                *outcome = engine.put_record(record, &[])
+            }
+            Sink::Records(..) => {}
+            Sink::Persons(_) | Sink::Switching => {
+                unreachable!("the scan hands over every record before the persons")
+            }
+        }
+    }
+
+    fn persons(&mut self, states: &[PersonState]) {
+        if let Sink::Records(..) = self {
+            let Sink::Records(engine, outcome) = std::mem::replace(self, Sink::Switching) else {
+                unreachable!()
+            };
+            if outcome.is_err() {
+                *self = Sink::Records(engine, outcome);
+                return;
+            }
+            *self = Sink::Persons(engine.loader());
+        }
+        if let Sink::Persons(loader) = self {
+            loader.add(&states.iter().map(view).collect::<Vec<_>>());
+        }
+    }
+
+    fn finish(self) -> Result<(), StoreError> {
+        match self {
+            Sink::Records(_, outcome) => outcome.map_err(engine_failed),
+            Sink::Persons(loader) => {
+                loader.finish();
+                Ok(())
+            }
+            Sink::Switching => unreachable!("a switch always completes"),
+        }
+    }
 }
 
 /// Hands the engine what a committed event changed.
