@@ -1,0 +1,222 @@
+//! 状态推导 — what an event does to the current state.
+//!
+//! [`plan`] takes a [`Change`] and the current state it touches and returns the
+//! mutations to apply in the same transaction that appends the event, or the reason
+//! it is refused. Both store backends apply the same plan, so the rules live here
+//! once. Pure: the store reads the context and writes the mutations.
+
+use jiff::civil::Date;
+
+use crate::access::User;
+use crate::division::{DivisionCode, Hierarchy};
+use crate::event::{Change, Correction, ResidenceForm};
+use crate::message::FieldError;
+use crate::migrant::MigrantRule;
+use crate::registry::{Fact, FactId, FactKind, FamilyLink, Person, Record, RecordDetail, RecordId};
+use crate::reported_value::ReportedValue;
+use crate::resident_id::ResidentId;
+
+/// The current state a change touches, read by the store inside the transaction.
+mod checks;
+mod person;
+mod record;
+
+use checks::refuse;
+
+pub struct Context<'a> {
+    pub hierarchy: &'a Hierarchy,
+    pub rule: &'a MigrantRule,
+    /// The person the change is about (for a registration: the person with that ID
+    /// number, if they were registered before).
+    pub person: Option<&'a Person>,
+    /// Every fact of that person.
+    pub facts: &'a [Fact],
+    /// Other persons the change names (a relative).
+    pub others: &'a [Person],
+    /// The records the change names (see [`Change::records`]).
+    pub records: &'a [Record],
+}
+
+/// A person about to be stored for the first time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub resident_id: ResidentId,
+    pub name: String,
+    pub unit: DivisionCode,
+}
+
+/// One change to the current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    InsertPerson(PersonRow),
+    UpdatePerson(Person),
+    /// A new fact of the event's person.
+    InsertFact {
+        kind: FactKind,
+        from: Date,
+        to: Option<Date>,
+    },
+    UpdateFact(Fact),
+    DeleteFact(FactId),
+    InsertLink(FamilyLink),
+    /// A new record (its id is ignored) or a replaced one.
+    SaveRecord(Record),
+    /// A reported value, replacing one of the same unit, name and period.
+    SaveValue(ReportedValue),
+}
+
+/// The outcome of planning: where it happens and what changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The unit the event is filed under.
+    pub unit: DivisionCode,
+    pub mutations: Vec<Mutation>,
+}
+
+impl Change {
+    /// The records this change names, which the store loads into the [`Context`].
+    pub fn records(&self) -> Vec<RecordId> {
+        let mut ids = Vec::new();
+        let mut residence = |form: &ResidenceForm| ids.extend(form.place);
+        match self {
+            Change::Register {
+                residence: form,
+                facts,
+                ..
+            } => {
+                residence(form);
+                ids.extend(facts.iter().filter_map(|f| f.fact.record()));
+            }
+            Change::Move {
+                residence: form, ..
+            } => residence(form),
+            Change::ChangeEmployer { employer, .. } => ids.push(*employer),
+            Change::AddFact { fact, .. }
+            | Change::Correct {
+                correction: Correction::Fact { kind: fact, .. },
+                ..
+            } => ids.extend(fact.record()),
+            Change::SaveRecord { record } => {
+                ids.push(record.id);
+                if let RecordDetail::RentalHouse { landlord, .. } = record.detail {
+                    ids.push(landlord);
+                }
+            }
+            _ => {}
+        }
+        ids.retain(|id| *id != 0);
+        ids
+    }
+
+    /// The other persons this change names, which the store loads into the [`Context`].
+    pub fn others(&self) -> Vec<crate::registry::PersonId> {
+        match self {
+            Change::LinkFamily { link } => vec![link.relative],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl FactKind {
+    /// The record a fact refers to, if any.
+    pub fn record(&self) -> Option<RecordId> {
+        match self {
+            FactKind::Residence { place, .. } => *place,
+            FactKind::Employment { employer, .. } | FactKind::LabourContract { employer } => {
+                Some(*employer)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why a change was not planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The change is wrong in itself: a bad field, an impossible date.
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// The actor may not make it: their role, or a unit outside their scope.
+    #[error("{0}")]
+    Forbidden(FieldError),
+}
+
+/// Decides what `change`, made by `actor`, does to the state in `ctx`.
+pub fn plan(actor: &User, change: &Change, ctx: &Context) -> Result<Plan, Refusal> {
+    let planned = match change {
+        Change::Register {
+            person,
+            on,
+            residence,
+            facts,
+        } => person::register(person, *on, residence, facts, ctx),
+        Change::Move { on, residence, .. } => person::move_residence(*on, residence, ctx),
+        Change::ChangeEmployer {
+            on,
+            employer,
+            monthly_wage_fen,
+            ..
+        } => person::change_employer(*on, *employer, *monthly_wage_fen, ctx),
+        Change::AddFact { fact, from, to, .. } => person::add_fact(fact, *from, *to, ctx),
+        Change::EndFact { fact, last_day, .. } => person::end_fact(*fact, *last_day, ctx),
+        Change::Leave { on, .. } => person::leave(*on, ctx),
+        Change::LinkFamily { link } => person::link_family(link, ctx),
+        Change::Correct { reason, correction } => person::correct(reason, correction, ctx),
+        Change::SaveRecord { record } => record::save_record(record, ctx),
+        Change::ReportValue { value } => record::report_value(value, ctx),
+    }
+    .map_err(Refusal::Invalid)?;
+    authorize(actor, change, ctx, &planned).map_err(Refusal::Forbidden)?;
+    Ok(planned)
+}
+
+/// A user changes only what lies in their subtree, and only what their role allows.
+fn authorize(
+    actor: &User,
+    change: &Change,
+    ctx: &Context,
+    planned: &Plan,
+) -> Result<(), FieldError> {
+    let is_record = matches!(change, Change::SaveRecord { .. });
+    let allowed = match change {
+        Change::SaveRecord { .. } => actor.may_write_records(),
+        Change::ReportValue { .. } => actor.may_report_values(),
+        _ => actor.may_write_persons(),
+    };
+    if !allowed {
+        return Err(refuse(
+            "role",
+            "当前角色无权进行此项修改".into(),
+            "expected a role that may make this change".into(),
+        ));
+    }
+    let mut units = vec![planned.unit];
+    units.extend(ctx.person.map(|p| p.unit));
+    units.extend(ctx.others.iter().map(|p| p.unit));
+    if is_record {
+        units.extend(
+            ctx.records
+                .iter()
+                .filter(|r| Some(r.id) == change_record_id(change))
+                .map(|r| r.unit),
+        );
+    }
+    match units.into_iter().find(|unit| !actor.covers(*unit)) {
+        Some(unit) => Err(refuse(
+            "unit",
+            format!("单位 {unit} 不在您的管辖范围（{}）内", actor.unit),
+            format!(
+                "expected a unit inside your scope {}, but found {unit}",
+                actor.unit
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn change_record_id(change: &Change) -> Option<RecordId> {
+    match change {
+        Change::SaveRecord { record } if record.id != 0 => Some(record.id),
+        _ => None,
+    }
+}
