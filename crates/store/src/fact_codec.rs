@@ -204,11 +204,11 @@ pub(crate) fn kind_from(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::queries::enum_text;
 
-    fn every_kind() -> Vec<FactKind> {
+    pub(crate) fn every_kind() -> Vec<FactKind> {
         let unit: DivisionCode = "320211001001".parse().unwrap();
         let mut kinds = vec![
             FactKind::Residence {
