@@ -94,7 +94,7 @@ fn feed(
             let (facts, after) = rest.split_at(count);
             rest = after;
             export.person(person, facts)?;
-            states.push(PersonState { person, facts });
+            states.push(PersonState::of(person, facts));
         }
         if batch.facts.len() != states.iter().map(|s| s.facts.len()).sum::<usize>() {
             bail!("the demo sent facts of persons outside their batch");
