@@ -1,0 +1,123 @@
+//! 文案 — every string the pages show, in simplified Chinese (the default) and
+//! English, in one catalogue. A page asks `Msg::X.in_(lang)`; a string missing from
+//! the catalogue does not compile.
+
+/// The language of the pages, kept in the `anju_lang` cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 简体中文 — the default.
+    #[default]
+    Zh,
+    English,
+}
+
+impl Lang {
+    /// The cookie's value for this language.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::English => "en",
+        }
+    }
+
+    /// The language a cookie value names; Chinese for anything else.
+    pub fn from_code(code: &str) -> Lang {
+        if code == "en" {
+            Lang::English
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// The HTML `lang` attribute.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::English => "en",
+        }
+    }
+
+    /// The other language (what the switch offers).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::English,
+            Lang::English => Lang::Zh,
+        }
+    }
+
+    /// One of a bilingual pair.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::English => en,
+        }
+    }
+
+    /// A domain message in this language.
+    pub fn message(self, message: &domain::message::Message) -> &str {
+        self.pick(&message.zh, &message.en)
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A string of the pages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// The string in `lang`.
+            pub fn in_(self, lang: Lang) -> &'static str {
+                match self { $(Msg::$key => lang.pick($zh, $en)),* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppName => "安居 · 新市民信息平台", "Anju · New citizens platform";
+    SwitchLanguage => "English", "中文";
+    Login => "登录", "Log in";
+    Logout => "退出", "Log out";
+    LoginName => "登录名", "Login";
+    Password => "口令", "Password";
+    WrongLogin => "登录名或口令错误", "Wrong login or password";
+    FormExpired => "表单已失效（缺少或错误的校验令牌），请重新提交", "The form has expired (missing or wrong check token); please submit it again";
+    Home => "首页", "Home";
+    Dashboard => "目标看板", "Dashboard";
+    Search => "查找人员", "Find a person";
+    Register => "来人登记", "Register an arrival";
+    Records => "非人员对象", "Records";
+    Welcome => "您好", "Hello";
+    YourUnit => "管辖范围", "Your area";
+    YourRole => "角色", "Role";
+    YourDepartment => "部门", "Department";
+    RoleAdministrator => "系统管理员", "Administrator";
+    RoleOfficer => "外管办工作人员", "Officer";
+    RoleStationStaff => "服务站工作人员", "Station staff";
+    RoleDepartmentManager => "部门数据管理员", "Department data manager";
+    RoleLeader => "领导", "Leader";
+    DeptPublicSecurity => "公安", "Public security";
+    DeptLabour => "劳动和社会保障", "Labour and social security";
+    DeptEducation => "教育", "Education";
+    DeptHealth => "卫生", "Health";
+    DeptFamilyPlanning => "计生", "Family planning";
+    DeptTradeUnion => "工会", "Trade unions";
+    DeptJustice => "司法", "Justice";
+    DeptStatistics => "统计", "Statistics";
+    WhatToDo => "常用功能", "What you can do";
+    TodayFigures => "今日指标", "Indicators today";
+    Indicator => "指标", "Indicator";
+    Value => "数值", "Value";
+    Fraction => "分子/分母", "Numerator/denominator";
+    Target => "本年目标", "This year's target";
+    Gap => "差距", "Gap";
+    Band => "状态", "Status";
+    BandGreen => "达标", "Met";
+    BandYellow => "接近", "Close";
+    BandRed => "未达标", "Short";
+    BandNoTarget => "无目标", "No target";
+    BandNoData => "无数据", "No data";
+    Error => "出错了", "Something went wrong";
+    BackHome => "返回首页", "Back to the home page";
+}

@@ -1,0 +1,51 @@
+//! 页面 — the web application: server-rendered pages for station staff, officers,
+//! leaders and departments, served by the same binary as the JSON API. One module
+//! per page or group of pages; the frame, the message catalogue and the cookie
+//! session are shared.
+
+mod catalogue;
+mod figures;
+mod home;
+mod layout;
+mod login;
+mod session;
+
+use std::sync::Arc;
+
+use analytics::IndicatorResult;
+use axum::Router;
+use axum::routing::{get, post};
+use domain::Date;
+use domain::division::DivisionCode;
+use domain::policy::Policy;
+
+use crate::App;
+use crate::error::{ApiError, Code};
+
+/// The routes of the pages.
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", get(login::switch))
+        .route("/static/anju.css", get(layout::style))
+}
+
+/// Every indicator for `unit` and its children as of `date`, with the policy.
+fn evaluate(
+    app: &App,
+    unit: DivisionCode,
+    date: Date,
+) -> Result<(Arc<Policy>, Vec<IndicatorResult>), ApiError> {
+    let engine = app
+        .engine()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let results = engine.evaluate(unit, date).map_err(|error| ApiError {
+        code: Code::InvalidParameter,
+        field: Some("unit".into()),
+        message: error.message(),
+    })?;
+    Ok((Arc::clone(engine.policy()), results))
+}
