@@ -9,3 +9,6 @@ mod visitor;
 
 #[path = "pages/session.rs"]
 mod session;
+
+#[path = "pages/dashboard.rs"]
+mod dashboard;

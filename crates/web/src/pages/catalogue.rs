@@ -118,6 +118,13 @@ catalogue! {
     BandRed => "未达标", "Short";
     BandNoTarget => "无目标", "No target";
     BandNoData => "无数据", "No data";
+    AsOf => "截至日期", "As of";
+    Show => "查看", "Show";
+    Unit => "单位", "Unit";
+    QuarterlyTrend => "季度走势（红线为目标）", "Quarterly trend (red: target)";
+    ChildUnits => "下级单位对比（红线为目标）", "Units below compared (red: target)";
+    DistrictRanking => "各区排名", "Districts ranked";
+    Rank => "名次", "Rank";
     Error => "出错了", "Something went wrong";
     BackHome => "返回首页", "Back to the home page";
 }

@@ -4,6 +4,8 @@
 //! session are shared.
 
 mod catalogue;
+mod charts;
+mod dashboard;
 mod figures;
 mod home;
 mod layout;
@@ -26,6 +28,7 @@ use crate::error::{ApiError, Code};
 pub fn router() -> Router<App> {
     Router::new()
         .route("/", get(home::show))
+        .route("/dashboard", get(dashboard::show))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch))
