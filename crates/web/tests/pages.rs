@@ -12,3 +12,6 @@ mod session;
 
 #[path = "pages/dashboard.rs"]
 mod dashboard;
+
+#[path = "pages/station.rs"]
+mod station;

@@ -29,6 +29,22 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+/// The one script of the pages (the registration form's ID check), served at
+/// `/static/anju.js`.
+const SCRIPT: &str = include_str!("anju.js");
+
+/// `GET /static/anju.js`.
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
 /// The hidden CSRF field every form of a logged-in user carries.
 pub fn csrf_field(viewer: &Viewer) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(viewer.csrf); }

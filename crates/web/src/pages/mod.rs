@@ -6,10 +6,15 @@
 mod catalogue;
 mod charts;
 mod dashboard;
+mod describe;
 mod figures;
+mod forms;
 mod home;
+mod id_check;
 mod layout;
 mod login;
+mod person;
+mod persons;
 mod session;
 
 use std::sync::Arc;
@@ -32,7 +37,13 @@ pub fn router() -> Router<App> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch))
+        .route("/persons", get(persons::search))
+        .route("/persons/new", get(persons::new).post(persons::create))
+        .route("/persons/{id}", get(person::show))
+        .route("/persons/{id}/{action}", post(person::act))
+        .route("/id-check", get(id_check::answer))
         .route("/static/anju.css", get(layout::style))
+        .route("/static/anju.js", get(layout::script))
 }
 
 /// Every indicator for `unit` and its children as of `date`, with the policy.
