@@ -94,6 +94,9 @@ pub trait Store: Send + Sync {
     /// Adds a user with an already-hashed password (argon2id PHC string).
     fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
 
+    /// A user by number (to show who recorded an event).
+    fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
     /// A user and their password hash, by login name.
     fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError>;
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod indicators;
 pub mod openapi;
+mod pages;
 pub mod password;
 mod routes;
 
@@ -142,6 +143,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
+        .merge(pages::router())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -333,6 +333,10 @@ impl<B: Backend> Store for Engine<B> {
         self.backend.write(|tx| journal::insert_user(tx, &user))
     }
 
+    fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.backend.read(|tx| journal::user(tx, id))
+    }
+
     fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
         self.backend.read(|tx| journal::credentials(tx, login))
     }
