@@ -1,4 +1,5 @@
 //! Integration tests of the `anju` command line and demo city, in one binary.
 
 mod demo;
+mod import;
 mod init;
