@@ -22,8 +22,8 @@ pub fn errors_workbook(errors: &[RowError]) -> Result<Vec<u8>, XlsxError> {
         sheet.write_number(row, 0, error.row as f64)?;
         // Strings are written as strings: nothing in a cell becomes a formula.
         sheet.write_string(row, 1, &error.column)?;
-        sheet.write_string(row, 2, &error.message.zh)?;
-        sheet.write_string(row, 3, &error.message.en)?;
+        sheet.write_string(row, 2, &error.zh)?;
+        sheet.write_string(row, 3, &error.en)?;
     }
     workbook.save_to_buffer()
 }

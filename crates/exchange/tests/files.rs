@@ -57,7 +57,7 @@ fn bad_cells_are_named_by_row_and_column_in_both_languages() {
     assert!(rows.is_empty());
     let lines: Vec<String> = errors
         .iter()
-        .map(|e| format!("{} {}: {}", e.row, e.column, e.message))
+        .map(|e| format!("{} {}: {} / {}", e.row, e.column, e.zh, e.en))
         .collect();
     insta::assert_snapshot!(lines.join("\n"), @r#"
     2 用人单位编号: “用人单位编号”不能为空 / expected a value in "用人单位编号", but the cell is empty

@@ -156,8 +156,8 @@ fn print_report(report: &Report) {
             &error.column
         };
         println!(
-            "第 {} 行 row {} [{}] {}",
-            error.row, error.row, column, error.message
+            "第 {} 行 row {} [{column}] {} / {}",
+            error.row, error.row, error.zh, error.en
         );
     }
     let verb = match (report.dry_run, report.committed) {

@@ -23,7 +23,10 @@ pub struct RowError {
     pub row: u64,
     /// The column's header, or empty when the reason is the row as a whole.
     pub column: String,
-    pub message: Message,
+    /// 原因 — the reason in simplified Chinese.
+    pub zh: String,
+    /// The reason in English.
+    pub en: String,
 }
 
 impl RowError {
@@ -31,7 +34,8 @@ impl RowError {
         RowError {
             row,
             column: column.map_or("", Column::header).to_owned(),
-            message,
+            zh: message.zh,
+            en: message.en,
         }
     }
 }
