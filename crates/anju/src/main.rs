@@ -1,4 +1,5 @@
-//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`. Thin: it parses
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
+//! `import`, `template`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -23,6 +24,10 @@ enum Command {
     Init(anju::cli::init::Args),
     /// 指标 — every indicator for a unit and its children as of a date.
     Indicators(anju::cli::indicators::Args),
+    /// 数据导入 — import a department's CSV or XLSX file (all or nothing by default).
+    Import(anju::cli::import::Args),
+    /// 导入模板 — write a department's import template as XLSX.
+    Template(anju::cli::import::TemplateArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +37,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
+        Command::Import(args) => anju::cli::import::run(args),
+        Command::Template(args) => anju::cli::import::template(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

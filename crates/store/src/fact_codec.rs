@@ -271,13 +271,7 @@ pub(crate) mod tests {
     fn every_kind_reads_back() {
         for kind in every_kind() {
             let c = columns(&kind);
-            let back = kind_from(
-                c.kind,
-                c.unit,
-                c.record,
-                c.value,
-                c.amount,
-            );
+            let back = kind_from(c.kind, c.unit, c.record, c.value, c.amount);
             assert_eq!(back.unwrap(), kind);
         }
     }

@@ -26,7 +26,7 @@ pub use types::*;
 use domain::Date;
 use domain::access::{User, UserId};
 use domain::division::Hierarchy;
-use domain::event::{Change, Event, Source};
+use domain::event::{Change, Event, ImportSummary, Source};
 use domain::migrant::MigrantRule;
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
@@ -145,6 +145,26 @@ pub trait Store: Send + Sync {
     /// again. Into any other database each batch is an ordinary durable
     /// transaction with every index in place.
     fn loader(&self) -> Result<Box<dyn Loader + '_>, StoreError>;
+
+    /// 导入 — plans and applies rows of a department's file as `actor`, in one
+    /// transaction, each row an event with source [`Source::Import`]. A row whose
+    /// (file SHA-256, row number) an earlier import added is not applied again: the
+    /// key is written in the same transaction as the row's event, so a file
+    /// imported twice, or again after the process died, ends with every row once.
+    /// `each` hears every row's outcome in order; `commit` says whether the
+    /// transaction commits (returned: whether it did).
+    fn import(
+        &self,
+        actor: &User,
+        file: &ImportFile,
+        rows: &[ImportRow],
+        commit: Commit,
+        each: &mut dyn FnMut(u64, &RowOutcome),
+    ) -> Result<bool, StoreError>;
+
+    /// Appends the record of an import run, after its rows; the event's sequence
+    /// number.
+    fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError>;
 }
 
 /// A bulk load under way (from [`Store::loader`]).

@@ -28,7 +28,7 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{persons, records, session, units, values};
+use crate::routes::{imports, persons, records, session, units, values};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -48,6 +48,8 @@ struct Inner {
     dummy_hash: String,
     /// The indicator engine; its lock also orders writes (see [`indicators`]).
     engine: indicators::SharedEngine,
+    /// Department files being imported, and the reports of those done.
+    imports: Arc<imports::Imports>,
 }
 
 impl App {
@@ -68,6 +70,7 @@ impl App {
                 hierarchy,
                 dummy_hash,
                 engine: Arc::new(RwLock::new(engine)),
+                imports: Arc::default(),
             }),
         })
     }
@@ -75,6 +78,11 @@ impl App {
     /// The indicator engine.
     pub fn engine(&self) -> &indicators::SharedEngine {
         &self.inner.engine
+    }
+
+    /// The imports of department files since start.
+    pub(crate) fn imports(&self) -> &Arc<imports::Imports> {
+        &self.inner.imports
     }
 
     /// The store behind the API.
@@ -136,6 +144,13 @@ pub fn router(app: App) -> Router {
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))
         .route("/values", post(values::report))
+        .route(
+            "/imports",
+            post(imports::start).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+        )
+        .route("/imports/{id}", get(imports::status))
+        .route("/imports/{id}/errors", get(imports::errors))
+        .route("/templates/{kind}", get(imports::template_file))
         .route("/indicators", get(indicators::get))
         .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);

@@ -49,6 +49,10 @@ use crate::routes;
         routes::records::replace,
         routes::units::get,
         routes::values::report,
+        routes::imports::start,
+        routes::imports::status,
+        routes::imports::errors,
+        routes::imports::template_file,
         crate::indicators::get,
         crate::indicators::series,
     ),
@@ -61,6 +65,7 @@ use crate::routes;
         (name = "records", description = "非人员对象 — employers, landlords, rental houses, zones, …"),
         (name = "units", description = "区划 — the dated division hierarchy"),
         (name = "values", description = "汇总值 — values reported per unit and period (estimates, departments' counts)"),
+        (name = "imports", description = "数据导入 — department files (CSV, XLSX) imported with progress; templates"),
         (name = "indicators", description = "指标 — every indicator with its target and band, as of a date or by period"),
     )
 )]

@@ -7,6 +7,8 @@ mod support;
 
 #[path = "api/bad_input.rs"]
 mod bad_input;
+#[path = "api/imports.rs"]
+mod imports;
 #[path = "api/indicators.rs"]
 mod indicators;
 #[path = "api/persons.rs"]

@@ -164,6 +164,11 @@ pub fn plan(actor: &User, change: &Change, ctx: &Context) -> Result<Plan, Refusa
         Change::Correct { reason, correction } => person::correct(reason, correction, ctx),
         Change::SaveRecord { record } => record::save_record(record, ctx),
         Change::ReportValue { value } => record::report_value(value, ctx),
+        Change::Import { .. } => Err(refuse(
+            "type",
+            "导入记录由导入程序在导入后写入，不能单独提交".into(),
+            "expected a change to the registry, but found an import's record, which only the importer writes".into(),
+        )),
     }
     .map_err(Refusal::Invalid)?;
     authorize(actor, change, ctx, &planned).map_err(Refusal::Forbidden)?;

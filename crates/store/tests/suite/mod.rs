@@ -4,6 +4,7 @@ mod fixtures;
 mod harness;
 
 mod divisions;
+mod imports;
 mod integrity;
 mod lifecycle;
 mod load;
