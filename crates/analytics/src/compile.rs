@@ -88,15 +88,30 @@ pub(crate) struct CompiledIndicator {
     pub denominator: Option<Combination>,
 }
 
+/// The permit's new-citizen criteria as person sides (新市民条件).
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCriteria {
+    /// Every present person.
+    pub present: usize,
+    /// Per criterion, in policy order, the side of its test.
+    pub each: Vec<usize>,
+    /// All criteria together.
+    pub all: usize,
+}
+
 /// The policy, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub leaves: Vec<Leaf>,
+    /// Per leaf, the predicate it was compiled from.
+    pub leaf_sources: Vec<PersonPredicate>,
     /// Per person side: `None` counts every present person.
     pub person_sides: Vec<Option<Node>>,
     pub record_sides: Vec<RecordSide>,
     pub values: Vec<String>,
     pub indicators: Vec<CompiledIndicator>,
+    /// `None` when the policy has no `[permit]`.
+    pub criteria: Option<CompiledCriteria>,
     /// 1 January of Y1.
     pub plan_start: Day,
 }
@@ -138,16 +153,29 @@ pub(crate) fn compile(policy: &Policy) -> Compiled {
             denominator: indicator.denominator.as_ref().map(|e| builder.expr(e)),
         })
         .collect();
+    let criteria = policy.permit.as_ref().map(|permit| CompiledCriteria {
+        present: builder.person_side(&None),
+        each: permit
+            .criteria
+            .iter()
+            .map(|criterion| builder.person_side(&Some(criterion.test.clone())))
+            .collect(),
+        all: builder.person_side(&Some(PersonPredicate::And {
+            all: permit.criteria.iter().map(|c| c.test.clone()).collect(),
+        })),
+    });
     let plan_start = policy
         .plan_years
         .first()
         .map_or(NEG_INF, |_| day_of(policy.plan_start()));
     Compiled {
         leaves: builder.leaves,
+        leaf_sources: builder.leaf_sources,
         person_sides: builder.person_sides,
         record_sides: builder.record_sides,
         values: builder.values,
         indicators,
+        criteria,
         plan_start,
     }
 }

@@ -37,6 +37,7 @@
 mod aggregate;
 mod calendar;
 mod compile;
+mod eligibility;
 mod engine;
 mod error;
 mod exact;
@@ -51,6 +52,7 @@ mod series;
 mod tree;
 
 pub use calendar::{EPOCH, last_supported};
+pub use eligibility::{CriterionOutcome, Eligibility, NewCitizenCount, Stretch, TestOutcome, Used};
 pub use engine::{Engine, MemoryUse};
 pub use error::EngineError;
 pub use exact::Exact;

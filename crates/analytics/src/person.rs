@@ -66,13 +66,7 @@ pub(crate) fn contributions(
     if scratch.residence.is_empty() {
         return;
     }
-    scratch.memo.clear();
-    scratch.memo.resize(context.compiled.leaves.len(), None);
-    let mut evaluator = Evaluator {
-        context,
-        state,
-        memo: &mut scratch.memo,
-    };
+    let mut evaluator = Evaluator::new(context, state, &mut scratch.memo);
     for (side, node) in context.compiled.person_sides.iter().enumerate() {
         let days = match node {
             None => ALWAYS.to_vec(),
@@ -136,14 +130,34 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
     }
 }
 
-struct Evaluator<'a, 'b> {
+/// The days on which nodes and leaves hold for one person (whether present or not),
+/// each leaf computed once.
+pub(crate) struct Evaluator<'a, 'b> {
     context: Context<'a>,
     state: PersonState<'a>,
     memo: &'b mut Vec<Option<Vec<Interval>>>,
 }
 
+impl<'a, 'b> Evaluator<'a, 'b> {
+    /// An evaluator of `state`; `memo` is cleared and sized to the leaves.
+    pub(crate) fn new(
+        context: Context<'a>,
+        state: PersonState<'a>,
+        memo: &'b mut Vec<Option<Vec<Interval>>>,
+    ) -> Evaluator<'a, 'b> {
+        memo.clear();
+        memo.resize(context.compiled.leaves.len(), None);
+        Evaluator {
+            context,
+            state,
+            memo,
+        }
+    }
+}
+
 impl Evaluator<'_, '_> {
-    fn eval(&mut self, node: &Node) -> Vec<Interval> {
+    /// The days on which `node` holds.
+    pub(crate) fn eval(&mut self, node: &Node) -> Vec<Interval> {
         match node {
             Node::Leaf(index) => {
                 if self.memo[*index].is_none() {

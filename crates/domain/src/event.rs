@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::UserId;
 use crate::division::DivisionCode;
+use crate::permit::PermitStep;
 use crate::registry::{
     FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, Record, RecordId,
 };
@@ -120,6 +121,9 @@ pub enum Change {
     /// [`crate::reported_value`]); replaces an earlier report of the same unit, name
     /// and period.
     ReportValue { value: ReportedValue },
+    /// 居住证 — a step of a residence permit's life (see [`crate::permit`]), with
+    /// the reason it is taken.
+    Permit { step: PermitStep, reason: String },
 }
 
 /// 更正内容 — what a correction puts right.
@@ -160,6 +164,10 @@ impl Change {
             Change::Register { .. } | Change::SaveRecord { .. } | Change::ReportValue { .. } => {
                 None
             }
+            Change::Permit { step, .. } => match step {
+                PermitStep::Apply { person, .. } => Some(*person),
+                _ => None,
+            },
             Change::Move { person, .. }
             | Change::ChangeEmployer { person, .. }
             | Change::AddFact { person, .. }
@@ -187,6 +195,7 @@ impl Change {
             Change::Correct { .. } => "correct",
             Change::SaveRecord { .. } => "save_record",
             Change::ReportValue { .. } => "report_value",
+            Change::Permit { .. } => "permit",
         }
     }
 }

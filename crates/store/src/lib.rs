@@ -12,6 +12,7 @@ mod error;
 mod event_codec;
 mod fact_codec;
 mod journal;
+mod permits;
 mod postgres;
 mod queries;
 mod sql;
@@ -27,6 +28,7 @@ use domain::access::{User, UserId};
 use domain::division::Hierarchy;
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
+use domain::permit::Permit;
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -78,6 +80,10 @@ pub trait Store: Send + Sync {
 
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
+
+    /// A person's residence permits and applications, oldest first — scoped and
+    /// recorded as a view.
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError>;
 
     /// One record that is not a person, if in the viewer's subtree.
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;

@@ -27,7 +27,7 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{persons, records, session, units, values};
+use crate::routes::{permit_steps, permits, persons, records, session, units, values};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -131,6 +131,17 @@ pub fn router(app: App) -> Router {
         .route("/persons/{id}/family", post(persons::link_family))
         .route("/persons/{id}/timeline", get(persons::timeline))
         .route("/persons/{id}/views", get(persons::views))
+        .route("/persons/{id}/eligibility", get(permits::eligibility))
+        .route(
+            "/persons/{id}/permits",
+            get(permit_steps::list).post(permit_steps::apply),
+        )
+        .route("/permits/{id}/review", post(permit_steps::review))
+        .route("/permits/{id}/issue", post(permit_steps::issue))
+        .route("/permits/{id}/renew", post(permit_steps::renew))
+        .route("/permits/{id}/change", post(permit_steps::change))
+        .route("/permits/{id}/revoke", post(permit_steps::revoke))
+        .route("/new-citizens", get(permits::new_citizens))
         .route("/records", get(records::list).post(records::create))
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))

@@ -49,6 +49,15 @@ use crate::routes;
         routes::records::replace,
         routes::units::get,
         routes::values::report,
+        routes::permits::eligibility,
+        routes::permits::new_citizens,
+        routes::permit_steps::apply,
+        routes::permit_steps::list,
+        routes::permit_steps::review,
+        routes::permit_steps::issue,
+        routes::permit_steps::renew,
+        routes::permit_steps::change,
+        routes::permit_steps::revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail, Code)),
     modifiers(&BearerAuth),
@@ -58,6 +67,7 @@ use crate::routes;
         (name = "persons", description = "人员 — registration lifecycle and person records (scoped, views recorded)"),
         (name = "records", description = "非人员对象 — employers, landlords, rental houses, zones, …"),
         (name = "units", description = "区划 — the dated division hierarchy"),
+        (name = "permits", description = "居住证 — new-citizen eligibility and the residence permit"),
         (name = "values", description = "汇总值 — values reported per unit and period (estimates, departments' counts)"),
     )
 )]

@@ -9,6 +9,10 @@ mod support;
 mod bad_input;
 #[path = "api/indicators.rs"]
 mod indicators;
+#[path = "api/permit_steps.rs"]
+mod permit_steps;
+#[path = "api/permits.rs"]
+mod permits;
 #[path = "api/persons.rs"]
 mod persons;
 #[path = "api/records.rs"]

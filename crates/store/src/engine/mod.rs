@@ -15,6 +15,7 @@ use domain::division::{DivisionCode, Hierarchy};
 use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
+use domain::permit::Permit;
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -27,7 +28,7 @@ use crate::{
     Loader, NewUser, Page, PersonFile, PersonState, PersonSummary, Receipt, Store, StoreError,
     ViewEntry, mask_resident_id,
 };
-use crate::{journal, queries};
+use crate::{journal, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -304,6 +305,12 @@ impl<B: Backend> Store for Engine<B> {
                 .filter(|person| viewer.covers(person.unit))
                 .ok_or_else(|| person_not_found(id))?;
             journal::views_of(tx, id)
+        })
+    }
+
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError> {
+        self.viewed(viewer, person, "permits", |tx, _| {
+            permits::permits_of(tx, person)
         })
     }
 

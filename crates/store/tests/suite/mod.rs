@@ -7,6 +7,7 @@ mod divisions;
 mod integrity;
 mod lifecycle;
 mod load;
+mod permits;
 mod reads;
 mod registration;
 mod scope;

@@ -1,0 +1,252 @@
+//! 新市民资格 — the permit's criteria for one person as of a date (each criterion's
+//! edges: exactly one year, a gap, income ending the day before, the year's minimum
+//! wage, family planning), the same engine under the national 2015 rules, and the
+//! counts per unit read from the index.
+
+use analytics::{Eligibility, Engine, Stretch};
+use domain::policy::{Policy, parse};
+use domain::registry::{FactKind, Housing, SchoolKind};
+use jiff::civil::{Date, date};
+
+use super::support::*;
+
+fn permit() -> FactKind {
+    FactKind::TemporaryResidencePermit {
+        number: "暂320205001".into(),
+    }
+}
+
+fn job(wage: i64) -> FactKind {
+    FactKind::Employment {
+        employer: 7,
+        monthly_wage_fen: wage,
+    }
+}
+
+/// A man with a temporary permit since 2023, renting in V1 from 2024-06-01 and
+/// working from then at 3,000 yuan a month: a new citizen from 2025-05-31.
+fn settled(id: i64) -> P {
+    P::man(id)
+        .with(permit(), date(2023, 1, 1), None)
+        .lives(V1, date(2024, 6, 1), None)
+        .with(job(300_000), date(2024, 6, 1), None)
+}
+
+fn national() -> Policy {
+    parse(
+        "policy/national-2015.toml",
+        include_str!("../../../../policy/national-2015.toml"),
+    )
+    .unwrap()
+}
+
+fn check(engine: &Engine, person: &P, on: Date) -> Eligibility {
+    engine.eligibility(person.state(), on).unwrap()
+}
+
+/// The ids of the criteria failed.
+fn failed(engine: &Engine, person: &P, on: Date) -> Vec<String> {
+    check(engine, person, on)
+        .criteria
+        .into_iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.id)
+        .collect()
+}
+
+fn stretch(from: Option<Date>, through: Option<Date>) -> Option<Stretch> {
+    Some(Stretch { from, through })
+}
+
+#[test]
+fn continuous_residence_passes_on_the_day_it_has_lasted_exactly_one_year() {
+    let person = settled(1);
+    let engine = seed_engine(&[], &[]);
+    assert_eq!(failed(&engine, &person, date(2025, 5, 30)), ["b"]);
+    let on_the_day = check(&engine, &person, date(2025, 5, 31));
+    assert!(on_the_day.eligible);
+    let b = &on_the_day.criteria[1];
+    assert_eq!(
+        (b.id.as_str(), b.clause.as_str()),
+        ("b", "新市民定义（末段）")
+    );
+    assert_eq!(b.tests[0].test, "residence for 1 year");
+    assert_eq!(b.tests[0].during, stretch(Some(date(2025, 5, 31)), None));
+}
+
+#[test]
+fn a_day_without_a_residence_starts_the_year_again() {
+    let with_gap = P::man(1)
+        .with(permit(), date(2023, 1, 1), None)
+        .lives(V1, date(2023, 1, 1), Some(date(2024, 5, 30)))
+        .lives(V2, date(2024, 6, 1), None)
+        .with(job(300_000), date(2023, 1, 1), None);
+    let moved_next_day = P::man(2)
+        .with(permit(), date(2023, 1, 1), None)
+        .lives(V1, date(2023, 1, 1), Some(date(2024, 5, 31)))
+        .lives(V2, date(2024, 6, 1), None)
+        .with(job(300_000), date(2023, 1, 1), None);
+    let engine = seed_engine(&[], &[]);
+    let on = date(2025, 5, 30);
+    assert!(check(&engine, &moved_next_day, on).eligible);
+    let explained = check(&engine, &with_gap, on);
+    assert!(!explained.eligible);
+    let b = &explained.criteria[1].tests[0];
+    assert!(!b.holds);
+    // A year was reached before the gap, and will be again a year after it.
+    assert_eq!(
+        b.before,
+        stretch(Some(date(2023, 12, 31)), Some(date(2024, 5, 30)))
+    );
+    assert_eq!(b.after, stretch(Some(date(2025, 5, 31)), None));
+    assert_eq!(b.used.len(), 2, "both residences are shown");
+}
+
+#[test]
+fn income_is_checked_on_the_date_asked() {
+    let ended = settled(1);
+    let mut ended = ended.clone();
+    let last_day = date(2025, 9, 30);
+    ended.facts[2].to = Some(last_day);
+    let engine = seed_engine(&[], &[]);
+    assert!(check(&engine, &ended, last_day).eligible);
+    let next_day = check(&engine, &ended, date(2025, 10, 1));
+    assert_eq!(failed(&engine, &ended, date(2025, 10, 1)), ["d"]);
+    let d = &next_day.criteria[3].tests[0];
+    assert_eq!(d.before, stretch(Some(date(2024, 6, 1)), Some(last_day)));
+    assert_eq!(d.during, None);
+}
+
+#[test]
+fn the_minimum_wage_is_the_one_of_the_year_asked() {
+    // 2,500 yuan reaches 2025's minimum (2,490) but not 2026's (2,620).
+    let person = P::man(1)
+        .with(permit(), date(2023, 1, 1), None)
+        .lives(V1, date(2023, 1, 1), None)
+        .with(job(250_000), date(2023, 1, 1), None);
+    let engine = seed_engine(&[], &[]);
+    assert!(check(&engine, &person, date(2025, 12, 31)).eligible);
+    assert_eq!(failed(&engine, &person, date(2026, 1, 1)), ["d"]);
+}
+
+#[test]
+fn a_married_woman_of_childbearing_age_needs_a_check_or_a_contract() {
+    let married = |id| {
+        let mut p = settled(id).with(FactKind::Married, date(2015, 1, 1), None);
+        p.person.sex = domain::resident_id::Sex::Female;
+        p
+    };
+    let unchecked = married(1);
+    let contract = married(2).with(FactKind::FamilyPlanningContract, date(2024, 1, 1), None);
+    let man = settled(3).with(FactKind::Married, date(2015, 1, 1), None);
+    let on = date(2025, 6, 1);
+    let engine = seed_engine(&[], &[]);
+    assert_eq!(failed(&engine, &unchecked, on), ["e"]);
+    assert!(check(&engine, &contract, on).eligible);
+    assert!(check(&engine, &man, on).eligible);
+    // At 50 she is past childbearing age (15..49) and complies.
+    let older = date(2040, 6, 15);
+    assert!(
+        check(&engine, &unchecked, older).criteria[4].passed,
+        "no longer of childbearing age"
+    );
+}
+
+#[test]
+fn without_a_temporary_permit_criterion_a_fails() {
+    let mut person = settled(1);
+    person.facts.remove(0);
+    let engine = seed_engine(&[], &[]);
+    assert_eq!(failed(&engine, &person, date(2025, 6, 1)), ["a"]);
+}
+
+#[test]
+fn the_national_rules_need_half_a_year_and_one_of_job_home_or_school() {
+    let engine = engine_with(&national(), &[], &[]);
+    // A dormitory without a job meets none of the three.
+    let dormitory = P::man(1).lives_as(V1, Housing::EmployerDormitory, date(2025, 1, 1), None);
+    let pupil = P::new(2, date(2014, 3, 1), domain::resident_id::Sex::Female)
+        .lives_as(V1, Housing::EmployerDormitory, date(2025, 1, 1), None)
+        .with(
+            FactKind::Schooling {
+                school: SchoolKind::Public,
+            },
+            date(2025, 9, 1),
+            None,
+        );
+    // Six months are enough: "以上" includes the number.
+    assert_eq!(failed(&engine, &pupil, date(2025, 6, 30)), ["a", "b"]);
+    assert_eq!(failed(&engine, &pupil, date(2025, 7, 1)), ["b"]);
+    assert!(check(&engine, &pupil, date(2025, 9, 1)).eligible);
+    assert_eq!(failed(&engine, &dormitory, date(2025, 9, 1)), ["b"]);
+    let clause = &check(&engine, &pupil, date(2025, 9, 1)).criteria[0].clause;
+    assert_eq!(clause, "第二条");
+}
+
+#[test]
+fn a_departed_person_is_not_eligible() {
+    let person = settled(1).left(date(2025, 8, 1));
+    let engine = seed_engine(&[], &[]);
+    assert!(check(&engine, &person, date(2025, 7, 31)).eligible);
+    let gone = check(&engine, &person, date(2025, 8, 1));
+    assert!(!gone.present && !gone.eligible);
+}
+
+#[test]
+fn counts_per_unit_come_from_the_index() {
+    let persons = [
+        settled(1),
+        settled(2),
+        // No job: fails d.
+        P::man(3)
+            .with(permit(), date(2023, 1, 1), None)
+            .lives(V2, date(2023, 1, 1), None),
+        // In another district, not yet a year: fails b.
+        P::man(4)
+            .with(permit(), date(2023, 1, 1), None)
+            .lives(V4, date(2025, 1, 1), None)
+            .with(job(300_000), date(2025, 1, 1), None),
+    ];
+    let engine = seed_engine(&[], &persons);
+    let counts = engine.new_citizens(code(CITY), date(2025, 6, 1)).unwrap();
+    let city = &counts[0];
+    assert_eq!((city.present, city.eligible), (4, 2));
+    let passing: Vec<i64> = city.passing.iter().map(|(_, n)| *n).collect();
+    assert_eq!(passing, [4, 3, 4, 3, 4]);
+    let districts: Vec<(String, i64)> = counts[1..]
+        .iter()
+        .map(|c| (c.unit.to_string(), c.eligible))
+        .collect();
+    assert_eq!(
+        districts,
+        [
+            (DISTRICT_A.to_string(), 2),
+            (DISTRICT_B.to_string(), 0),
+            (NEW_DISTRICT.to_string(), 0)
+        ]
+    );
+    // And each count agrees with asking person by person.
+    let one_by_one = persons
+        .iter()
+        .filter(|p| check(&engine, p, date(2025, 6, 1)).eligible)
+        .count();
+    assert_eq!(one_by_one, 2);
+}
+
+#[test]
+fn an_explanation_names_the_facts_and_dates_it_used() {
+    let engine = seed_engine(&[], &[]);
+    insta::assert_json_snapshot!(check(&engine, &settled(1), date(2025, 5, 31)));
+}
+
+#[test]
+fn a_policy_without_a_permit_has_no_criteria() {
+    let mut policy = super::seed::policy();
+    policy.permit = None;
+    let engine = engine_with(&policy, &[], &[]);
+    let error = engine.eligibility(settled(1).state(), date(2025, 6, 1));
+    assert_eq!(
+        error.unwrap_err().message().to_string(),
+        "政策文件没有 [permit] 部分，因而没有新市民条件 / expected a policy with a [permit] section, but found none"
+    );
+}
