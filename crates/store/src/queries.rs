@@ -74,7 +74,7 @@ const PERSON: &str =
 fn person_row(row: &dyn Row, vault: &Vault) -> Result<Person, StoreError> {
     Ok(Person {
         id: row.int(0)?,
-        resident_id: vault.decrypt(&row.blob(1)?)?,
+        resident_id: vault.decrypt(row.blob(1)?)?,
         name: row.text(2)?,
         sex: enum_from(row.text(3)?, "persons.sex")?,
         birth_date: row.date(4)?,
@@ -255,10 +255,10 @@ fn fact_row(row: &dyn Row) -> Result<Fact, StoreError> {
         from: row.date(2)?,
         to: row.opt_date(3)?,
         kind: fact_codec::kind_from(
-            &row.text(4)?,
+            row.str(4)?,
             opt_code(row, 5)?,
             row.opt_int(6)?,
-            row.opt_text(7)?,
+            row.opt_str(7)?,
             row.opt_int(8)?,
         )?,
     })

@@ -58,6 +58,8 @@ use crate::routes;
         routes::permit_steps::renew,
         routes::permit_steps::change,
         routes::permit_steps::revoke,
+        crate::indicators::get,
+        crate::indicators::series,
     ),
     components(schemas(ErrorBody, ErrorDetail, Code)),
     modifiers(&BearerAuth),
@@ -69,6 +71,7 @@ use crate::routes;
         (name = "units", description = "区划 — the dated division hierarchy"),
         (name = "permits", description = "居住证 — new-citizen eligibility and the residence permit"),
         (name = "values", description = "汇总值 — values reported per unit and period (estimates, departments' counts)"),
+        (name = "indicators", description = "指标 — every indicator with its target and band, as of a date or by period"),
     )
 )]
 pub struct ApiDoc;
