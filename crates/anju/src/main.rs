@@ -23,6 +23,8 @@ enum Command {
     Init(anju::cli::init::Args),
     /// 指标 — every indicator for a unit and its children as of a date.
     Indicators(anju::cli::indicators::Args),
+    /// 验证居住证 — check a permit card's code offline with the city's public key.
+    Verify(anju::cli::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,11 @@ fn main() -> ExitCode {
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
+        Command::Verify(args) => match anju::cli::verify::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

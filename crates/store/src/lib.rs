@@ -28,7 +28,7 @@ use domain::access::{User, UserId};
 use domain::division::Hierarchy;
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
-use domain::permit::Permit;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -84,6 +84,14 @@ pub trait Store: Send + Sync {
     /// A person's residence permits and applications, oldest first — scoped and
     /// recorded as a view.
     fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError>;
+
+    /// One permit, if its holder is in the viewer's subtree — recorded as a view of
+    /// the holder.
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError>;
+
+    /// Every issued permit revoked or replaced by a later edition: what the city's
+    /// revocation list publishes (numbers, editions and days only; no viewer).
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError>;
 
     /// One record that is not a person, if in the viewer's subtree.
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;

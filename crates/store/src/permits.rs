@@ -53,6 +53,20 @@ pub(crate) fn permit(tx: &mut dyn Sql, id: PermitId) -> Result<Option<Permit>, S
     first(tx, &sql, &[id.into()], permit_row)
 }
 
+/// Every issued permit whose card is no longer good as first printed: revoked, or
+/// replaced by a later edition.
+pub(crate) fn replaced_or_revoked(tx: &mut dyn Sql) -> Result<Vec<Permit>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM permits WHERE number IS NOT NULL AND (status = ?1 OR edition > 1) ORDER BY id"
+    );
+    rows(
+        tx,
+        &sql,
+        &[status_name(PermitStatus::Revoked).into()],
+        permit_row,
+    )
+}
+
 /// Inserts a new application (id 0) or updates a permit; its id.
 pub(crate) fn save_permit(tx: &mut dyn Sql, permit: &Permit) -> Result<PermitId, StoreError> {
     let mut values: Vec<Val<'_>> = vec![

@@ -9,6 +9,8 @@ mod support;
 mod bad_input;
 #[path = "api/indicators.rs"]
 mod indicators;
+#[path = "api/permit_card.rs"]
+mod permit_card;
 #[path = "api/permit_steps.rs"]
 mod permit_steps;
 #[path = "api/permits.rs"]

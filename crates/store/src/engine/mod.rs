@@ -15,7 +15,7 @@ use domain::division::{DivisionCode, Hierarchy};
 use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
-use domain::permit::Permit;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -312,6 +312,27 @@ impl<B: Backend> Store for Engine<B> {
         self.viewed(viewer, person, "permits", |tx, _| {
             permits::permits_of(tx, person)
         })
+    }
+
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError> {
+        let not_found = || StoreError::NotFound {
+            what: "permit",
+            key: id.to_string(),
+        };
+        let permit = self
+            .backend
+            .read(|tx| permits::permit(tx, id))?
+            .ok_or_else(not_found)?;
+        self.viewed(viewer, permit.person, "permit", |_, _| Ok(()))
+            .map_err(|error| match error {
+                StoreError::NotFound { .. } => not_found(),
+                other => other,
+            })?;
+        Ok(permit)
+    }
+
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError> {
+        self.backend.read(|tx| permits::replaced_or_revoked(tx))
     }
 
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError> {

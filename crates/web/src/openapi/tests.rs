@@ -460,6 +460,10 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/permits/{id}/renew", "post"),
         ("/api/v1/permits/{id}/change", "post"),
         ("/api/v1/permits/{id}/revoke", "post"),
+        ("/api/v1/permits/{id}/card", "get"),
+        ("/api/v1/card/public-key", "get"),
+        ("/api/v1/card/revocations", "get"),
+        ("/verify", "get"),
         ("/api/v1/indicators", "get"),
         ("/api/v1/indicators/series", "get"),
     ];
