@@ -255,30 +255,14 @@ impl Engine {
     ) -> TestOutcome {
         let days = evaluator.eval(&Node::Leaf(leaf));
         let used = match &self.compiled.leaves[leaf] {
-            Leaf::Fact(test) => {
-                let mut facts: Vec<Used> = state
-                    .facts
-                    .iter()
-                    .filter(|fact| fact.kind.name() == test.kind)
-                    .map(|fact| Used::Fact {
-                        fact: fact.id,
-                        kind: fact.kind.clone(),
-                        from: fact.from,
-                        to: fact.to,
-                    })
-                    .collect();
-                facts.sort_by_key(|used| match used {
-                    Used::Fact { from, fact, .. } => (*from, *fact),
-                    _ => unreachable!("only facts here"),
-                });
-                facts
-            }
+            Leaf::Fact(test) => self.facts_of(state, &test.kind),
             Leaf::Age { .. } => vec![Used::BirthDate {
                 birth_date: state.person.birth_date,
             }],
             Leaf::Sex(_) => vec![Used::Sex {
                 sex: state.person.sex,
             }],
+            Leaf::Rollout => self.facts_of(state, "residence"),
         };
         TestOutcome {
             test: self.compiled.leaf_sources[leaf].to_string(),
@@ -295,6 +279,27 @@ impl Engine {
             after: days.iter().find(|(from, _)| *from > day).map(stretch),
             used,
         }
+    }
+}
+
+impl Engine {
+    /// The person's facts of `kind`, oldest first, as a test used them.
+    fn facts_of(&self, state: PersonState<'_>, kind: &str) -> Vec<Used> {
+        let mut facts: Vec<&domain::registry::Fact> = state
+            .facts
+            .iter()
+            .filter(|f| f.kind.name() == kind)
+            .collect();
+        facts.sort_by_key(|fact| (fact.from, fact.id));
+        facts
+            .into_iter()
+            .map(|fact| Used::Fact {
+                fact: fact.id,
+                kind: fact.kind.clone(),
+                from: fact.from,
+                to: fact.to,
+            })
+            .collect()
     }
 }
 

@@ -11,6 +11,7 @@
 //! the run's end; `age in A..B` from the A-th birthday through the day before the
 //! (B+1)-th.
 
+use domain::division::CodeLevel;
 use domain::policy::{FactFilter, Period, Window};
 use domain::registry::{Fact, FactKind, Person};
 
@@ -207,7 +208,27 @@ impl Evaluator<'_, '_> {
                     Vec::new()
                 }
             }
+            Leaf::Rollout => self.rollout(),
         }
+    }
+
+    /// The days of a residence in a district the rollout has reached that year.
+    fn rollout(&self) -> Vec<Interval> {
+        let mut days = Vec::new();
+        for fact in self.state.facts {
+            let FactKind::Residence { unit, .. } = &fact.kind else {
+                continue;
+            };
+            let district = unit.truncate(CodeLevel::District);
+            let lived = [span_of(Some(fact.from), fact.to)];
+            for (first, last, districts) in &self.context.compiled.rollout {
+                if districts.as_ref().is_none_or(|d| d.contains(&district)) {
+                    days.extend(intersect(&lived, &[(*first, *last)]));
+                }
+            }
+        }
+        normalize(&mut days);
+        days
     }
 
     /// The days a fact test holds.

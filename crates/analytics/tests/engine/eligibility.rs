@@ -250,3 +250,88 @@ fn a_policy_without_a_permit_has_no_criteria() {
         "政策文件没有 [permit] 部分，因而没有新市民条件 / expected a policy with a [permit] section, but found none"
     );
 }
+
+fn held(number: &str) -> FactKind {
+    FactKind::ResidencePermit {
+        number: number.into(),
+    }
+}
+
+/// P1 by hand. The seed rollout: preparation in 2024, a pilot in 2025 in 320281,
+/// 320205, 320206 and 320211 (so the small city's districts A and B, not 320213),
+/// citywide in 2026.
+#[test]
+fn p1_counts_permits_of_new_citizens_where_the_rollout_has_reached() {
+    let persons = [
+        // A new citizen of district A holding a permit from 2025-06-10.
+        settled(1).with(
+            held("3202052025000001"),
+            date(2025, 6, 10),
+            Some(date(2027, 6, 9)),
+        ),
+        // A new citizen of district A without one.
+        settled(2),
+        // A new citizen of 320213, which the pilot does not reach.
+        P::man(3)
+            .with(permit(), date(2023, 1, 1), None)
+            .lives(V5, date(2024, 6, 1), None)
+            .with(job(300_000), date(2024, 6, 1), None),
+        // A holder in district B whose job ended on 2025-06-30: no longer eligible.
+        P::man(4)
+            .with(permit(), date(2023, 1, 1), None)
+            .lives(V4, date(2024, 1, 1), None)
+            .with(job(300_000), date(2024, 1, 1), Some(date(2025, 6, 30)))
+            .with(
+                held("3202062025000004"),
+                date(2025, 6, 1),
+                Some(date(2027, 5, 31)),
+            ),
+    ];
+    let engine = seed_engine(&[], &persons);
+    let p1 = |unit, on| nd(&engine, unit, "P1", on);
+    // 2024 is preparation: nobody is counted; 0/0 is no data.
+    assert_eq!(p1(CITY, date(2024, 12, 31)), ("0".into(), "0".into()));
+    assert!(
+        result(&engine, CITY, "P1", date(2024, 12, 31))
+            .value
+            .is_none()
+    );
+    // 2025-06-20: persons 1, 2 and 4 are new citizens in pilot districts; 1 and 4
+    // hold permits.
+    assert_eq!(p1(CITY, date(2025, 6, 20)), ("2".into(), "3".into()));
+    assert_eq!(p1(DISTRICT_B, date(2025, 6, 20)), ("1".into(), "1".into()));
+    // 2025-07-01: person 4 is no longer eligible.
+    assert_eq!(p1(CITY, date(2025, 7, 1)), ("1".into(), "2".into()));
+    assert_eq!(p1(NEW_DISTRICT, date(2025, 7, 1)), ("0".into(), "0".into()));
+    // 2026: citywide, person 3 is counted.
+    assert_eq!(p1(CITY, date(2026, 1, 1)), ("1".into(), "3".into()));
+    assert_eq!(p1(NEW_DISTRICT, date(2026, 1, 1)), ("0".into(), "1".into()));
+    // After the plan no stage applies.
+    assert_eq!(p1(CITY, date(2027, 1, 1)), ("0".into(), "0".into()));
+}
+
+#[test]
+fn rollout_reached_is_explained_with_the_residences() {
+    let person = P::man(1)
+        .with(permit(), date(2023, 1, 1), None)
+        .lives(V1, date(2023, 1, 1), Some(date(2025, 3, 31)))
+        .lives(V5, date(2025, 4, 1), None)
+        .with(job(300_000), date(2023, 1, 1), None);
+    let mut policy = super::seed::policy();
+    policy.permit.as_mut().unwrap().criteria[0].test =
+        domain::policy::PersonPredicate::RolloutReached;
+    let engine = engine_with(&policy, &[], &[]);
+    let explained = check(&engine, &person, date(2025, 5, 1));
+    let a = &explained.criteria[0].tests[0];
+    assert_eq!(a.test, "rollout_reached");
+    // Reached while in district A in 2025; not since the move to 320213; again from 2026.
+    assert_eq!(
+        a.before,
+        stretch(Some(date(2025, 1, 1)), Some(date(2025, 3, 31)))
+    );
+    assert_eq!(
+        a.after,
+        stretch(Some(date(2026, 1, 1)), Some(date(2026, 12, 31)))
+    );
+    assert_eq!(a.used.len(), 2);
+}

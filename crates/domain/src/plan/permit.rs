@@ -2,15 +2,18 @@
 //! applies for a person living there, the town reviews, the district issues, renews,
 //! changes and revokes. A step is refused when the actor's role or level does not
 //! take it, the unit lies outside their scope, or the permit's state does not allow
-//! it; every step needs a reason.
+//! it; every step needs a reason. Issuing records a `residence_permit` fact for the
+//! validity (what the indicators count), renewing extends it and revoking ends it
+//! the day before.
 
 use jiff::civil::Date;
 
 use crate::access::{Role, User};
 use crate::division::{CodeLevel, DivisionCode};
 use crate::permit::{Permit, PermitId, PermitStatus, PermitStep};
+use crate::registry::{Fact, FactKind};
 
-use super::checks::refuse;
+use super::checks::{day_before, refuse};
 use super::{Context, Mutation, Plan, Refusal};
 
 /// Who takes a step: a role at a level of the hierarchy.
@@ -105,6 +108,7 @@ pub(super) fn plan_step(
         )));
     }
     let mut next = permit.clone();
+    let mut facts = Vec::new();
     match *step {
         PermitStep::Apply { .. } => unreachable!("planned above"),
         PermitStep::Review { approve, .. } => {
@@ -121,7 +125,15 @@ pub(super) fn plan_step(
             expect_status(permit, PermitStatus::Reviewed, "issue", "签发")?;
             after("valid_to", valid_to, on)?;
             next.status = PermitStatus::Issued;
-            next.number = Some(Permit::number_for(permit.district(), on.year(), id));
+            let number = Permit::number_for(permit.district(), on.year(), id);
+            facts.push(Mutation::InsertFact {
+                kind: FactKind::ResidencePermit {
+                    number: number.clone(),
+                },
+                from: on,
+                to: Some(valid_to),
+            });
+            next.number = Some(number);
             next.valid_from = Some(on);
             next.valid_to = Some(valid_to);
             next.edition = 1;
@@ -132,6 +144,12 @@ pub(super) fn plan_step(
             after("valid_to", valid_to, permit.valid_to.unwrap_or(on))?;
             next.valid_to = Some(valid_to);
             next.edition += 1;
+            facts.extend(held(ctx, permit).map(|fact| {
+                Mutation::UpdateFact(Fact {
+                    to: Some(valid_to),
+                    ..fact.clone()
+                })
+            }));
         }
         PermitStep::Change { .. } => {
             allowed(actor, &DISTRICT, person.unit)?;
@@ -144,11 +162,32 @@ pub(super) fn plan_step(
             expect_status(permit, PermitStatus::Issued, "revoke", "注销")?;
             next.status = PermitStatus::Revoked;
             next.revoked_on = Some(on);
+            let last_day = day_before(on);
+            facts.extend(held(ctx, permit).map(|fact| {
+                if last_day < fact.from {
+                    Mutation::DeleteFact(fact.id)
+                } else {
+                    Mutation::UpdateFact(Fact {
+                        to: Some(fact.to.map_or(last_day, |to| to.min(last_day))),
+                        ..fact.clone()
+                    })
+                }
+            }));
         }
     }
+    let mut mutations = vec![Mutation::SavePermit(next.clone())];
+    mutations.extend(facts);
     Ok(Plan {
         unit: next.unit,
-        mutations: vec![Mutation::SavePermit(next)],
+        mutations,
+    })
+}
+
+/// The `residence_permit` fact that records `permit`, if any.
+fn held<'a>(ctx: &'a Context, permit: &Permit) -> Option<&'a Fact> {
+    ctx.facts.iter().find(|fact| {
+        matches!(&fact.kind, FactKind::ResidencePermit { number }
+            if Some(number) == permit.number.as_ref())
     })
 }
 

@@ -212,6 +212,13 @@ pub enum PersonPredicate {
     Sex {
         sex: Sex,
     },
+    /// `new_citizen` — every criterion of the policy's `[permit]` passes (never, in
+    /// a policy without one). Not allowed inside a criterion.
+    NewCitizen,
+    /// `rollout_reached` — the person's residence on the date lies in a district
+    /// where the permit's rollout accepts applications that year
+    /// ([`Policy::rollout_reaches`]).
+    RolloutReached,
 }
 
 /// A condition on the fact itself.
@@ -376,3 +383,4 @@ pub struct Criterion {
     pub clause: String,
     pub test: PersonPredicate,
 }
+

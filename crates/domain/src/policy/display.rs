@@ -46,6 +46,8 @@ impl fmt::Display for PersonPredicate {
                 (None, None) => f.write_str("age >= 0"),
             },
             PersonPredicate::Sex { sex } => write!(f, "sex = {}", name(sex)),
+            PersonPredicate::NewCitizen => f.write_str("new_citizen"),
+            PersonPredicate::RolloutReached => f.write_str("rollout_reached"),
         }
     }
 }

@@ -217,6 +217,10 @@ fn permit_refusals() {
             "permit_year_outside_plan",
             good.replace("year = 2024", "year = 2023"),
         ),
+        (
+            "permit_criterion_names_itself",
+            good.replace("and residence for 1 year", "and new_citizen"),
+        ),
     ];
     for (name, permit) in cases {
         let text = format!("{}{permit}", super::tests::BASE);

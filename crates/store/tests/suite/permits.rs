@@ -6,7 +6,7 @@
 use domain::access::{Role, User};
 use domain::event::{Change, Source};
 use domain::permit::{PermitId, PermitStatus, PermitStep};
-use domain::registry::PersonId;
+use domain::registry::{FactKind, PersonId};
 use jiff::civil::{Date, date};
 use store::{Receipt, StoreError};
 
@@ -104,6 +104,22 @@ fn a_permit_is_applied_for_reviewed_issued_renewed_changed_and_revoked() {
         assert_eq!(
             (card.valid_to, card.edition, card.revoked_on),
             (Some(date(2027, 6, 30)), 3, Some(date(2026, 8, 1)))
+        );
+
+        // The permit is a fact of the person for its validity, ended by the revocation.
+        let held: Vec<(Option<jiff::civil::Date>, String)> = db
+            .person(officer, a.person)
+            .unwrap()
+            .facts
+            .into_iter()
+            .filter_map(|fact| match fact.kind {
+                FactKind::ResidencePermit { number } => Some((fact.to, number)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            held,
+            [(Some(date(2026, 7, 31)), format!("3202112025{permit:06}"))]
         );
 
         // Every step is an event about the person, with its actor and reason.

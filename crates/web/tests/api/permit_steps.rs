@@ -60,6 +60,25 @@ async fn a_permit_goes_from_the_station_through_the_town_to_the_district() {
         .post(&format!("/api/v1/permits/{permit}/issue"), &district, issue)
         .await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    // P1 counts the permit at once: 1 of the 1 new citizen of the village.
+    let p1 = test
+        .get(
+            "/api/v1/indicators?unit=320211001&as_of=2025-06-10",
+            &district,
+        )
+        .await;
+    let row = p1
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["indicator"] == "P1" && row["unit"] == BINHU_VILLAGE)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["numerator"].clone(), row["denominator"].clone()),
+        (json!("1"), json!("1"))
+    );
     let mut renew = step("2026-06-01", "年度签注");
     renew["valid_to"] = json!("2027-06-09");
     let renewed = test
