@@ -115,6 +115,8 @@ pub(crate) struct Compiled {
     pub indicators: Vec<CompiledIndicator>,
     /// `None` when the policy has no `[permit]`.
     pub criteria: Option<CompiledCriteria>,
+    /// Per entitlement of the permit, its test (`None`: every holder).
+    pub entitlements: Vec<Option<Node>>,
     /// 1 January of Y1.
     pub plan_start: Day,
     /// The permit's rollout: per plan year whose stage accepts applications, its
@@ -183,8 +185,15 @@ pub(crate) fn compile(policy: &Policy) -> Compiled {
         .plan_years
         .first()
         .map_or(NEG_INF, |_| day_of(policy.plan_start()));
+    let entitlements = policy
+        .permit
+        .iter()
+        .flat_map(|permit| &permit.entitlements)
+        .map(|entitlement| entitlement.test.as_ref().map(|test| builder.node(test)))
+        .collect();
     let rollout = rollout_days(policy);
     Compiled {
+        entitlements,
         rollout,
         leaves: builder.leaves,
         leaf_sources: builder.leaf_sources,

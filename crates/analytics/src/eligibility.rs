@@ -316,7 +316,7 @@ fn outcome(criterion: &Criterion, passed: bool, tests: Vec<TestOutcome>) -> Crit
 }
 
 /// Whether `day` lies in one of `days` (sorted, disjoint).
-fn holds_on(days: &[Interval], day: Day) -> bool {
+pub(crate) fn holds_on(days: &[Interval], day: Day) -> bool {
     let at = days.partition_point(|(_, through)| *through < day);
     days.get(at).is_some_and(|(from, _)| *from <= day)
 }

@@ -150,6 +150,7 @@ pub fn router(app: App) -> Router {
         .route("/persons/{id}/timeline", get(persons::timeline))
         .route("/persons/{id}/views", get(persons::views))
         .route("/persons/{id}/eligibility", get(permits::eligibility))
+        .route("/persons/{id}/entitlements", get(permits::entitlements))
         .route(
             "/persons/{id}/permits",
             get(permit_steps::list).post(permit_steps::apply),

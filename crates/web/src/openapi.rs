@@ -51,6 +51,7 @@ use crate::routes;
         routes::values::report,
         routes::permits::eligibility,
         routes::permits::new_citizens,
+        routes::permits::entitlements,
         routes::permit_steps::apply,
         routes::permit_steps::list,
         routes::permit_steps::review,

@@ -335,3 +335,74 @@ fn rollout_reached_is_explained_with_the_residences() {
     );
     assert_eq!(a.used.len(), 2);
 }
+
+fn granted(engine: &Engine, person: &P, on: Date) -> Vec<String> {
+    engine
+        .entitlements(person.state(), on)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.granted)
+        .map(|e| e.id)
+        .collect()
+}
+
+#[test]
+fn a_holder_has_the_entitlements_whose_tests_hold() {
+    let holder = settled(1).with(
+        held("3202052025000001"),
+        date(2025, 6, 10),
+        Some(date(2026, 6, 9)),
+    );
+    let engine = seed_engine(&[], &[]);
+    let all = [
+        "children_schooling",
+        "family_planning",
+        "health",
+        "social_insurance",
+        "licences",
+        "science_projects",
+        "public_hiring",
+        "qualifications",
+        "model_workers",
+    ];
+    assert_eq!(granted(&engine, &holder, date(2025, 7, 1)), all);
+    // Without a job, social insurance and model-worker selection are not open.
+    let mut jobless = holder.clone();
+    jobless.facts[2].to = Some(date(2025, 6, 30));
+    let without: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|id| !["social_insurance", "model_workers"].contains(id))
+        .collect();
+    assert_eq!(granted(&engine, &jobless, date(2025, 7, 1)), without);
+    let outcome = engine
+        .entitlements(jobless.state(), date(2025, 7, 1))
+        .unwrap();
+    assert_eq!(
+        outcome[3].reason.en,
+        "holds a residence permit, but `employment` does not hold on 2025-07-01"
+    );
+    // Before the permit and after it expires, nothing.
+    assert!(granted(&engine, &holder, date(2025, 6, 9)).is_empty());
+    assert!(granted(&engine, &holder, date(2026, 6, 10)).is_empty());
+    assert_eq!(
+        engine
+            .entitlements(holder.state(), date(2026, 6, 10))
+            .unwrap()[0]
+            .reason
+            .zh,
+        "2026-06-10 未持有有效居住证"
+    );
+}
+
+#[test]
+fn the_national_rules_list_their_own_entitlements() {
+    let engine = engine_with(&national(), &[], &[]);
+    let holder = settled(1).with(held("3202052025000001"), date(2025, 6, 10), None);
+    let ids = granted(&engine, &holder, date(2025, 7, 1));
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("compulsory_education")
+    );
+    assert_eq!(ids.len(), 9);
+}

@@ -356,6 +356,8 @@ pub struct Permit {
     pub rollout: Vec<RolloutStage>,
     /// 新市民条件 — every criterion must pass.
     pub criteria: Vec<Criterion>,
+    /// 市民待遇 — what the permit opens to its holder.
+    pub entitlements: Vec<Entitlement>,
 }
 
 /// Where the permit stands in one plan year.
@@ -384,3 +386,15 @@ pub struct Criterion {
     pub test: PersonPredicate,
 }
 
+/// One entitlement the permit opens (schooling, health, social insurance, licences,
+/// …), with where the policy says it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entitlement {
+    /// e.g. `schooling`.
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub clause: String,
+    /// Who among holders has it; every holder when absent.
+    pub test: Option<PersonPredicate>,
+}

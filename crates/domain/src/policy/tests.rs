@@ -351,3 +351,16 @@ fn the_rollout_reaches_a_district_by_year_and_stage() {
     );
     assert!(refused(binhu, on(2027, 1, 1)).contains("a year of the permit's rollout"));
 }
+
+#[test]
+fn entitlements_are_read_with_their_tests() {
+    let permit = Policy::seed().permit.as_ref().unwrap();
+    let ids: Vec<&str> = permit.entitlements.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 9);
+    let insurance = &permit.entitlements[3];
+    assert_eq!(
+        (insurance.id.as_str(), insurance.test.as_ref()),
+        ("social_insurance", Some(&fact("employment")))
+    );
+    assert_eq!(permit.entitlements[0].test, None);
+}

@@ -453,6 +453,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/values", "post"),
         ("/api/v1/persons/{id}/eligibility", "get"),
         ("/api/v1/new-citizens", "get"),
+        ("/api/v1/persons/{id}/entitlements", "get"),
         ("/api/v1/persons/{id}/permits", "get"),
         ("/api/v1/persons/{id}/permits", "post"),
         ("/api/v1/permits/{id}/review", "post"),

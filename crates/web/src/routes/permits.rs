@@ -1,10 +1,11 @@
-//! 居住证 — the residence permit's routes: a person's eligibility as of a date,
-//! criterion by criterion (新市民资格审查), and the new citizens counted per unit.
+//! 居住证 — the residence permit's reads: a person's eligibility as of a date,
+//! criterion by criterion (新市民资格审查), the entitlements the permit opens to them
+//! (市民待遇), and the new citizens counted per unit.
 //!
 //! Eligibility is decided by the indicator engine from the policy's criteria; the
 //! person's facts are read through the store, which scopes and records the view.
 
-use analytics::{Eligibility, EngineError, NewCitizenCount};
+use analytics::{Eligibility, EngineError, EntitlementOutcome, NewCitizenCount};
 use axum::extract::State;
 use domain::division::DivisionCode;
 use serde::Deserialize;
@@ -60,6 +61,36 @@ pub async fn eligibility(
     };
     engine
         .eligibility(state, as_of)
+        .map(Json)
+        .map_err(|error| refused("as_of", &error))
+}
+
+/// 市民待遇 — what the residence permit opens to a person on a date: each
+/// entitlement of the policy, granted or not, and why (the read is recorded as a
+/// view).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/entitlements", tag = "permits",
+    params(("id" = i64, Path, description = "The person's number"), AsOfQuery),
+    responses((status = 200, description = "The entitlements, each granted or not, with the reason", body = Vec<Object>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn entitlements(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PersonPath>,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Json<Vec<EntitlementOutcome>>, ApiError> {
+    may_read_persons(&user)?;
+    let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
+    let file = app.run(move |store| store.person(&user, path.id)).await?;
+    let engine = app
+        .engine()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let state = analytics::PersonState {
+        person: &file.person,
+        facts: &file.facts,
+    };
+    engine
+        .entitlements(state, as_of)
         .map(Json)
         .map_err(|error| refused("as_of", &error))
 }

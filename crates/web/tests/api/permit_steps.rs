@@ -79,6 +79,37 @@ async fn a_permit_goes_from_the_station_through_the_town_to_the_district() {
         (row["numerator"].clone(), row["denominator"].clone()),
         (json!("1"), json!("1"))
     );
+    // The permit opens the policy's entitlements to the holder.
+    let entitlements = test
+        .get(
+            &format!("/api/v1/persons/{person}/entitlements?as_of=2025-06-10"),
+            &district,
+        )
+        .await;
+    assert_eq!(entitlements.status, StatusCode::OK, "{}", entitlements.body);
+    let granted: Vec<&str> = entitlements
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["granted"] == json!(true))
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(granted.len(), 9, "{}", entitlements.body);
+    let before = test
+        .get(
+            &format!("/api/v1/persons/{person}/entitlements?as_of=2025-06-09"),
+            &district,
+        )
+        .await;
+    assert!(
+        before
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["granted"] == json!(false))
+    );
     let mut renew = step("2026-06-01", "年度签注");
     renew["valid_to"] = json!("2027-06-09");
     let renewed = test
