@@ -28,6 +28,8 @@ enum Command {
     Import(anju::cli::import::Args),
     /// 导入模板 — write a department's import template as XLSX.
     Template(anju::cli::import::TemplateArgs),
+    /// 验证居住证 — check a permit card's code offline with the city's public key.
+    Verify(anju::cli::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,11 @@ fn main() -> ExitCode {
         Command::Indicators(args) => anju::cli::indicators::run(args),
         Command::Import(args) => anju::cli::import::run(args),
         Command::Template(args) => anju::cli::import::template(args),
+        Command::Verify(args) => match anju::cli::verify::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ mod event_codec;
 mod fact_codec;
 mod journal;
 mod pack;
+mod permits;
 mod postgres;
 mod queries;
 mod sql;
@@ -28,6 +29,7 @@ use domain::access::{User, UserId};
 use domain::division::Hierarchy;
 use domain::event::{Change, Event, ImportSummary, Source};
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -79,6 +81,18 @@ pub trait Store: Send + Sync {
 
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
+
+    /// A person's residence permits and applications, oldest first — scoped and
+    /// recorded as a view.
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError>;
+
+    /// One permit, if its holder is in the viewer's subtree — recorded as a view of
+    /// the holder.
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError>;
+
+    /// Every issued permit revoked or replaced by a later edition: what the city's
+    /// revocation list publishes (numbers, editions and days only; no viewer).
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError>;
 
     /// One record that is not a person, if in the viewer's subtree.
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;

@@ -25,6 +25,10 @@ pub struct Receipt {
     /// The record it saved, if any.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub record: Option<domain::registry::RecordId>,
+    /// The residence permit (or application) it saved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub permit: Option<domain::permit::PermitId>,
     /// The state the event changed, for the indicator engine (not sent to clients).
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]

@@ -11,6 +11,12 @@ mod bad_input;
 mod imports;
 #[path = "api/indicators.rs"]
 mod indicators;
+#[path = "api/permit_card.rs"]
+mod permit_card;
+#[path = "api/permit_steps.rs"]
+mod permit_steps;
+#[path = "api/permits.rs"]
+mod permits;
 #[path = "api/persons.rs"]
 mod persons;
 #[path = "api/records.rs"]

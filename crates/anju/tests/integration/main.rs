@@ -4,3 +4,4 @@ mod demo;
 mod import;
 mod init;
 mod oracle;
+mod verify;

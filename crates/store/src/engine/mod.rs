@@ -16,6 +16,7 @@ use domain::division::{DivisionCode, Hierarchy};
 use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -29,7 +30,7 @@ use crate::{
     PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry,
     mask_resident_id,
 };
-use crate::{journal, queries};
+use crate::{journal, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -307,6 +308,33 @@ impl<B: Backend> Store for Engine<B> {
                 .ok_or_else(|| person_not_found(id))?;
             journal::views_of(tx, id)
         })
+    }
+
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError> {
+        self.viewed(viewer, person, "permits", |tx, _| {
+            permits::permits_of(tx, person)
+        })
+    }
+
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError> {
+        let not_found = || StoreError::NotFound {
+            what: "permit",
+            key: id.to_string(),
+        };
+        let permit = self
+            .backend
+            .read(|tx| permits::permit(tx, id))?
+            .ok_or_else(not_found)?;
+        self.viewed(viewer, permit.person, "permit", |_, _| Ok(()))
+            .map_err(|error| match error {
+                StoreError::NotFound { .. } => not_found(),
+                other => other,
+            })?;
+        Ok(permit)
+    }
+
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError> {
+        self.backend.read(|tx| permits::replaced_or_revoked(tx))
     }
 
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError> {

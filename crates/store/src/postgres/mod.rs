@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_imports.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_permits.sql"),
+    ),
 ];
 
 /// The most connections one store opens.
