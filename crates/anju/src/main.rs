@@ -1,4 +1,4 @@
-//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`. Thin: it parses
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`, `bench`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -23,6 +23,8 @@ enum Command {
     Init(anju::cli::init::Args),
     /// 指标 — every indicator for a unit and its children as of a date.
     Indicators(anju::cli::indicators::Args),
+    /// 指标基准 — the engine against DuckDB, PostgreSQL and SQLite on the demo city.
+    Bench(anju::cli::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
+        Command::Bench(args) => anju::cli::bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
