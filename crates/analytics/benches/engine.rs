@@ -380,7 +380,7 @@ fn main() {
             let t = Instant::now();
             let states: Vec<PersonState<'_>> = people
                 .iter()
-                .map(|(person, facts)| PersonState { person, facts })
+                .map(|(person, facts)| PersonState::of(person, facts))
                 .collect();
             loader.add(&states);
             loading += t.elapsed();
@@ -486,36 +486,18 @@ fn main() {
         // The generated "before" is not what was loaded for this id, so apply it as a
         // new person first (not timed), then time the change.
         engine
-            .replace_person(
-                None,
-                Some(PersonState {
-                    person: &person,
-                    facts: &facts,
-                }),
-            )
+            .replace_person(None, Some(PersonState::of(&person, &facts)))
             .unwrap();
         let t = Instant::now();
         engine
             .replace_person(
-                Some(PersonState {
-                    person: &person,
-                    facts: &facts,
-                }),
-                Some(PersonState {
-                    person: &person,
-                    facts: &after,
-                }),
+                Some(PersonState::of(&person, &facts)),
+                Some(PersonState::of(&person, &after)),
             )
             .unwrap();
         latencies.push(t.elapsed());
         engine
-            .replace_person(
-                Some(PersonState {
-                    person: &person,
-                    facts: &after,
-                }),
-                None,
-            )
+            .replace_person(Some(PersonState::of(&person, &after)), None)
             .unwrap();
     }
     latencies.sort();
@@ -546,7 +528,7 @@ fn main() {
         .collect();
     let states: Vec<PersonState<'_>> = staff
         .iter()
-        .map(|(person, facts)| PersonState { person, facts })
+        .map(|(person, facts)| PersonState::of(person, facts))
         .collect();
     for state in &states {
         engine.replace_person(None, Some(*state)).unwrap();

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod indicators;
 pub mod openapi;
+mod pages;
 pub mod password;
 mod routes;
 
@@ -136,11 +137,13 @@ pub fn router(app: App) -> Router {
         .route("/units/{code}", get(units::get))
         .route("/values", post(values::report))
         .route("/indicators", get(indicators::get))
+        .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
+        .merge(pages::router())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

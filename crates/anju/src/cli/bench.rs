@@ -193,14 +193,8 @@ fn write_latency(city: &mut city::City, as_of: Date) -> Result<()> {
             from: as_of,
             to: Some(as_of),
         });
-        let before = analytics::PersonState {
-            person: &state.person,
-            facts: &state.facts,
-        };
-        let after = analytics::PersonState {
-            person: &state.person,
-            facts: &facts,
-        };
+        let before = analytics::PersonState::of(&state.person, &state.facts);
+        let after = analytics::PersonState::of(&state.person, &facts);
         let started = Instant::now();
         city.engine.replace_person(Some(before), Some(after))?;
         let results = city.engine.evaluate(state.person.unit, as_of)?;

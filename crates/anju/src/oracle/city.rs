@@ -112,7 +112,7 @@ fn feed(
                     facts: facts.to_vec(),
                 });
             }
-            states.push(PersonState { person, facts });
+            states.push(PersonState::of(person, facts));
         }
         if batch.facts.len() != states.iter().map(|s| s.facts.len()).sum::<usize>() {
             bail!("the demo sent facts of persons outside their batch");
