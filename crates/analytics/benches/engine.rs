@@ -528,10 +528,7 @@ fn main() {
         // The generated "before" is not what was loaded for this id, so apply it as a
         // new person first (not timed), then time the change.
         engine
-            .replace_person(
-                None,
-                Some(PersonState::of(&person, &facts)),
-            )
+            .replace_person(None, Some(PersonState::of(&person, &facts)))
             .unwrap();
         let t = Instant::now();
         engine
@@ -542,10 +539,7 @@ fn main() {
             .unwrap();
         latencies.push(t.elapsed());
         engine
-            .replace_person(
-                Some(PersonState::of(&person, &after)),
-                None,
-            )
+            .replace_person(Some(PersonState::of(&person, &after)), None)
             .unwrap();
     }
     latencies.sort();

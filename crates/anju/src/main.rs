@@ -1,5 +1,5 @@
 //! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
-//! `import`, `template`. Thin: it parses
+//! `bench`, `import`, `template`, `export`, `verify`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -30,6 +30,8 @@ enum Command {
     Template(anju::cli::import::TemplateArgs),
     /// 验证居住证 — check a permit card's code offline with the city's public key.
     Verify(anju::cli::verify::Args),
+    /// 指标基准 — the engine against DuckDB, PostgreSQL and SQLite on the demo city.
+    Bench(anju::cli::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::from(2),
             Err(error) => Err(error),
         },
+        Command::Bench(args) => anju::cli::bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -91,7 +91,10 @@ pub(crate) fn encode<'f>(
 
 /// Unpacks the pack of person `id`.
 pub(crate) fn decode(id: PersonId, pack: &[u8]) -> Result<CountedPerson, StoreError> {
-    let mut reader = Reader { rest: pack, person: id };
+    let mut reader = Reader {
+        rest: pack,
+        person: id,
+    };
     if reader.byte()? != VERSION {
         return Err(reader.damaged("an unknown version"));
     }
@@ -224,7 +227,11 @@ impl<'p> Reader<'p> {
         flag: u8,
         read: impl FnOnce(&mut Self) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
-        if flag == 0 { Ok(None) } else { read(self).map(Some) }
+        if flag == 0 {
+            Ok(None)
+        } else {
+            read(self).map(Some)
+        }
     }
 }
 

@@ -12,10 +12,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{fact_codec, pack};
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 use crate::vault::Vault;
 use crate::{Page, StoreError};
+use crate::{fact_codec, pack};
 
 /// The name serde gives a unit-like enum value, e.g. `female`.
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {

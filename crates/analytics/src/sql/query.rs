@@ -171,11 +171,7 @@ fn assemble<'a>(
         .enumerate()
         .map(|(i, has)| match has {
             None => format!("1 AS t{i}"),
-            Some(side) => format!(
-                "CASE WHEN EXISTS (SELECT 1 FROM record_own o JOIN unit_tree x \
-                 ON x.as_of = {on} AND x.unit = o.unit WHERE x.ancestor = t.unit AND o.r{side} > 0) \
-                 THEN 1 ELSE 0 END AS t{i}"
-            ),
+            Some(side) => format!("MAX(CASE WHEN o.r{side} > 0 THEN 1 ELSE 0 END) AS t{i}"),
         })
         .collect();
 
@@ -223,9 +219,17 @@ fn assemble<'a>(
     }
     if !town_flags.is_empty() {
         ctes.push(format!(
-            "town_own AS (SELECT t.unit AS unit, {} FROM unit_tree t \
-             WHERE t.as_of = {on} AND t.unit = t.ancestor AND t.level = 'town')",
-            town_flags.join(", ")
+            "town_own AS (SELECT t.unit AS unit, {} FROM unit_tree t{} \
+             WHERE t.as_of = {on} AND t.unit = t.ancestor AND t.level = 'town' GROUP BY t.unit)",
+            town_flags.join(", "),
+            if terms.towns.iter().any(Option::is_some) {
+                format!(
+                    " LEFT JOIN unit_tree x ON x.as_of = {on} AND x.ancestor = t.unit \
+                     LEFT JOIN record_own o ON o.unit = x.unit"
+                )
+            } else {
+                String::new()
+            }
         ));
     }
 
@@ -279,7 +283,8 @@ fn assemble<'a>(
 /// `value(NAME)`: a unit's own report for the shortest period containing D (the
 /// later one between equal lengths), else the sum of its valid children's values,
 /// else none. Unrolled: the sum over the reporting descendants with no reporting
-/// unit between them and the unit.
+/// unit between them and the unit, found with equality joins only (a correlated
+/// "no unit between" is quadratic on PostgreSQL and SQLite).
 fn value_ctes(names: &[&str], dialect: Dialect, on: &str) -> Vec<String> {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     let pivot: Vec<String> = names
@@ -298,13 +303,23 @@ fn value_ctes(names: &[&str], dialect: Dialect, on: &str) -> Vec<String> {
             quoted.join(", ")
         ),
         format!(
-            "value_from_children AS (SELECT o.name AS name, t.ancestor AS unit, SUM(o.value) AS value \
-             FROM value_own o JOIN unit_tree t ON t.as_of = {on} AND t.unit = o.unit AND t.ancestor <> o.unit \
-             WHERE NOT EXISTS (SELECT 1 FROM value_own x \
-             JOIN unit_tree a ON a.as_of = {on} AND a.unit = x.unit AND a.ancestor <> x.unit \
-             JOIN unit_tree b ON b.as_of = {on} AND b.ancestor = x.unit AND b.unit <> x.unit \
-             WHERE x.name = o.name AND a.ancestor = t.ancestor AND b.unit = o.unit) \
-             GROUP BY o.name, t.ancestor)"
+            "unit_depth AS (SELECT unit, COUNT(*) AS depth FROM unit_tree WHERE as_of = {on} GROUP BY unit)"
+        ),
+        // The depth of each report's deepest reporting proper ancestor (0 for none):
+        // it counts towards an ancestor no deeper than that one is.
+        format!(
+            "value_cover AS (SELECT o.name AS name, o.unit AS unit, o.value AS value, \
+             COALESCE(MAX(dx.depth), 0) AS cover FROM value_own o \
+             LEFT JOIN unit_tree t ON t.as_of = {on} AND t.unit = o.unit AND t.ancestor <> o.unit \
+             LEFT JOIN value_own x ON x.name = o.name AND x.unit = t.ancestor \
+             LEFT JOIN unit_depth dx ON dx.unit = x.unit \
+             GROUP BY o.name, o.unit, o.value)"
+        ),
+        format!(
+            "value_from_children AS (SELECT c.name AS name, t.ancestor AS unit, SUM(c.value) AS value \
+             FROM value_cover c JOIN unit_tree t ON t.as_of = {on} AND t.unit = c.unit AND t.ancestor <> c.unit \
+             JOIN unit_depth da ON da.unit = t.ancestor WHERE c.cover <= da.depth \
+             GROUP BY c.name, t.ancestor)"
         ),
         format!(
             "value_rolled AS (SELECT unit, {} FROM (SELECT name, unit, value FROM value_own \

@@ -22,7 +22,13 @@ use crate::demo::{self, Generated, Options};
 pub struct City {
     pub engine: Engine,
     pub generated: Generated,
+    /// The first persons generated, with their facts, as the engine has them: for
+    /// measuring writes.
+    pub sample: Vec<store::PersonState>,
 }
+
+/// How many persons [`City::sample`] keeps.
+const SAMPLE: usize = 2_000;
 
 /// Generates the demo city of `options` (on a second thread), builds the engine of
 /// `policy` from it and writes the export into `dir` with the unit tree as of each
@@ -32,6 +38,7 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
     let mut engine = Engine::new(policy, hierarchy.clone());
     let mut export = Export::create(dir)?;
     let (sender, receiver) = mpsc::sync_channel::<LoadBatch>(2);
+    let mut sample = Vec::new();
     let generated = std::thread::scope(|scope| -> Result<Generated> {
         let generator = scope.spawn(move || {
             demo::in_memory(options, |batch| {
@@ -40,7 +47,7 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
                     .map_err(|_| anyhow!("the engine stopped taking batches"))
             })
         });
-        let fed = feed(&mut engine, &mut export, receiver);
+        let fed = feed(&mut engine, &mut export, &mut sample, receiver);
         let generated = generator
             .join()
             .map_err(|_| anyhow!("the generator panicked"))?;
@@ -48,7 +55,11 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
         generated
     })?;
     export.finish(hierarchy, dates)?;
-    Ok(City { engine, generated })
+    Ok(City {
+        engine,
+        generated,
+        sample,
+    })
 }
 
 /// Puts the first batch's records (every employer among them) into the engine, then
@@ -58,6 +69,7 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
 fn feed(
     engine: &mut Engine,
     export: &mut Export,
+    sample: &mut Vec<store::PersonState>,
     receiver: mpsc::Receiver<LoadBatch>,
 ) -> Result<()> {
     let mut batches = receiver.into_iter();
@@ -94,6 +106,12 @@ fn feed(
             let (facts, after) = rest.split_at(count);
             rest = after;
             export.person(person, facts)?;
+            if sample.len() < SAMPLE {
+                sample.push(store::PersonState {
+                    person: person.clone(),
+                    facts: facts.to_vec(),
+                });
+            }
             states.push(PersonState::of(person, facts));
         }
         if batch.facts.len() != states.iter().map(|s| s.facts.len()).sum::<usize>() {

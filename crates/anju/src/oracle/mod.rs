@@ -5,6 +5,8 @@
 
 pub mod city;
 pub mod duckdb;
+pub mod postgres;
+pub mod sqlite;
 
 use std::time::Duration;
 

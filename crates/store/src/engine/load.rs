@@ -18,10 +18,10 @@ use domain::registry::{Fact, Person};
 
 use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
+use crate::pack;
 use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
-use crate::pack;
 use crate::sql::{Sql, Val, first, rows};
 use crate::vault::Vault;
 use crate::{LoadBatch, Loader, StoreError};

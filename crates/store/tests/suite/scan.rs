@@ -2,9 +2,9 @@
 //! person as their rows say (sex, birth date, departure, every fact), after normal
 //! writes and after a bulk load, and also for persons written before packs existed.
 
+use domain::access::User;
 use domain::event::{Change, Source};
 use domain::registry::{FactKind, InsuranceScheme};
-use domain::access::User;
 use jiff::civil::date;
 use store::{CountedPerson, Store};
 
