@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL.
+# Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL, and the
+# browser test of the pages in headless Chromium.
 # Starts the local PostgreSQL if it is installed but down; fails if it cannot be
 # reached, because a store suite that skipped PostgreSQL has not passed.
 set -euo pipefail
@@ -23,5 +24,19 @@ if ! pg_ready; then
   echo "  (e.g. ANJU_TEST_PG='host=127.0.0.1 port=5432 user=postgres dbname=test')." >&2
   exit 1
 fi
+
+# The browser test drives Debian's Chromium through chromedriver; install both if
+# missing (with a Chinese font, so that the screenshots are legible), and make the
+# test fail (not skip) without them.
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+  echo "test.sh: installing chromium and chromium-driver for the browser test" >&2
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-wqy-zenhei; } >&2; then
+    echo "test.sh: could not install chromium and chromium-driver (apt-get failed)." >&2
+    echo "  The browser test needs them: install them as root, e.g." >&2
+    echo "  apt-get update && apt-get install -y chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
+export ANJU_REQUIRE_BROWSER=1
 
 cargo test --workspace --locked "$@"

@@ -23,6 +23,8 @@ enum Command {
     Init(anju::cli::init::Args),
     /// 指标 — every indicator for a unit and its children as of a date.
     Indicators(anju::cli::indicators::Args),
+    /// 页面测速 — how long each page takes to render over a (demo) database.
+    BenchPages(anju::cli::bench_pages::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
+        Command::BenchPages(args) => anju::cli::bench_pages::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

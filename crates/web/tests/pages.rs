@@ -15,3 +15,6 @@ mod dashboard;
 
 #[path = "pages/station.rs"]
 mod station;
+
+#[path = "pages/records.rs"]
+mod records;

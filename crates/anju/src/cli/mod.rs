@@ -1,9 +1,10 @@
-//! 命令行 — the `anju` subcommands: `demo`, `serve` and `init`, with what they share:
+//! 命令行 — the `anju` subcommands: `demo`, `serve`, `init`, `indicators` and `bench-pages`, with what they share:
 //! reading a database URL, finding or making the key for ID numbers, serving.
 //!
 //! Business rules live in `domain` and the store; this module only wires them to
 //! the console, and its messages say which file, setting or value is wrong.
 
+pub mod bench_pages;
 pub mod demo;
 pub mod indicators;
 pub mod init;
