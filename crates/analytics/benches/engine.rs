@@ -380,7 +380,7 @@ fn main() {
             let t = Instant::now();
             let states: Vec<PersonState<'_>> = people
                 .iter()
-                .map(|(person, facts)| PersonState { person, facts })
+                .map(|(person, facts)| PersonState::of(person, facts))
                 .collect();
             loader.add(&states);
             loading += t.elapsed();
@@ -488,32 +488,20 @@ fn main() {
         engine
             .replace_person(
                 None,
-                Some(PersonState {
-                    person: &person,
-                    facts: &facts,
-                }),
+                Some(PersonState::of(&person, &facts)),
             )
             .unwrap();
         let t = Instant::now();
         engine
             .replace_person(
-                Some(PersonState {
-                    person: &person,
-                    facts: &facts,
-                }),
-                Some(PersonState {
-                    person: &person,
-                    facts: &after,
-                }),
+                Some(PersonState::of(&person, &facts)),
+                Some(PersonState::of(&person, &after)),
             )
             .unwrap();
         latencies.push(t.elapsed());
         engine
             .replace_person(
-                Some(PersonState {
-                    person: &person,
-                    facts: &after,
-                }),
+                Some(PersonState::of(&person, &after)),
                 None,
             )
             .unwrap();
@@ -546,7 +534,7 @@ fn main() {
         .collect();
     let states: Vec<PersonState<'_>> = staff
         .iter()
-        .map(|(person, facts)| PersonState { person, facts })
+        .map(|(person, facts)| PersonState::of(person, facts))
         .collect();
     for state in &states {
         engine.replace_person(None, Some(*state)).unwrap();

@@ -48,6 +48,7 @@ mod record;
 mod result;
 mod rollup;
 mod series;
+pub mod sql;
 mod tree;
 
 pub use calendar::{EPOCH, last_supported};

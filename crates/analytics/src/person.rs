@@ -13,6 +13,8 @@
 
 use domain::policy::{FactFilter, Period, Window};
 use domain::registry::{Fact, FactKind, Person};
+use domain::resident_id::Sex;
+use jiff::civil::Date;
 
 use crate::calendar::{
     Day, NEG_INF, POS_INF, birthday, covered_from, day_of, period_end, span_of, stored_interval,
@@ -22,12 +24,28 @@ use crate::intervals::{ALWAYS, Interval, complement, intersect, normalize, union
 use crate::record::Records;
 use crate::tree::{Tree, UnitIndex};
 
-/// A person as the registry knows them at one moment: the person and every one of
-/// their facts (ended ones included).
+/// A person as the registry knows them at one moment, as far as any indicator reads
+/// them: sex, birth date, departure and every one of their facts (ended ones
+/// included).
 #[derive(Debug, Clone, Copy)]
 pub struct PersonState<'a> {
-    pub person: &'a Person,
+    pub sex: Sex,
+    pub birth_date: Date,
+    /// 离开日期 — no longer present from this day.
+    pub left_on: Option<Date>,
     pub facts: &'a [Fact],
+}
+
+impl<'a> PersonState<'a> {
+    /// The state of `person` with `facts`.
+    pub fn of(person: &Person, facts: &'a [Fact]) -> Self {
+        PersonState {
+            sex: person.sex,
+            birth_date: person.birth_date,
+            left_on: person.left_on,
+            facts,
+        }
+    }
 }
 
 /// One interval of a person's contribution: counted from `start` through `end` in
@@ -113,10 +131,7 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
         })
         .collect();
     residences.sort_unstable();
-    let gone = state
-        .person
-        .left_on
-        .map_or(POS_INF, |left| day_of(left) - 1);
+    let gone = state.left_on.map_or(POS_INF, |left| day_of(left) - 1);
     for index in 0..residences.len() {
         let (from, _, to, unit) = residences[index];
         let next = residences[index + 1..]
@@ -177,7 +192,7 @@ impl Evaluator<'_, '_> {
         match leaf {
             Leaf::Fact(test) => self.facts(test),
             Leaf::Age { min, max } => {
-                let birth = self.state.person.birth_date;
+                let birth = self.state.birth_date;
                 let from = min.map_or(NEG_INF, |min| birthday(birth, i32::from(min)));
                 let to = max.map_or(POS_INF, |max| birthday(birth, i32::from(max) + 1) - 1);
                 if from <= to {
@@ -187,7 +202,7 @@ impl Evaluator<'_, '_> {
                 }
             }
             Leaf::Sex(sex) => {
-                if self.state.person.sex == *sex {
+                if self.state.sex == *sex {
                     ALWAYS.to_vec()
                 } else {
                     Vec::new()

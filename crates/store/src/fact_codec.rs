@@ -159,12 +159,12 @@ pub(crate) fn kind_from(
     kind: &str,
     unit: Option<DivisionCode>,
     record: Option<RecordId>,
-    value: Option<String>,
+    value: Option<&str>,
     amount: Option<i64>,
 ) -> Result<FactKind, StoreError> {
     Ok(match kind {
         "residence" => FactKind::Residence {
-            housing: housing_from(kind, &needed(kind, "value", value)?)?,
+            housing: housing_from(kind, needed(kind, "value", value)?)?,
             unit: needed(kind, "unit", unit)?,
             place: record,
         },
@@ -176,13 +176,13 @@ pub(crate) fn kind_from(
             employer: needed(kind, "record", record)?,
         },
         "insurance" => FactKind::Insurance {
-            scheme: scheme_from(kind, &needed(kind, "value", value)?)?,
+            scheme: scheme_from(kind, needed(kind, "value", value)?)?,
         },
         "schooling" => FactKind::Schooling {
-            school: school_from(kind, &needed(kind, "value", value)?)?,
+            school: school_from(kind, needed(kind, "value", value)?)?,
         },
         "temporary_residence_permit" => FactKind::TemporaryResidencePermit {
-            number: needed(kind, "value", value)?,
+            number: needed(kind, "value", value)?.to_owned(),
         },
         "high_risk_job" => FactKind::HighRiskJob,
         "union_membership" => FactKind::UnionMembership,
@@ -204,11 +204,11 @@ pub(crate) fn kind_from(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::queries::enum_text;
 
-    fn every_kind() -> Vec<FactKind> {
+    pub(crate) fn every_kind() -> Vec<FactKind> {
         let unit: DivisionCode = "320211001001".parse().unwrap();
         let mut kinds = vec![
             FactKind::Residence {
@@ -275,7 +275,7 @@ mod tests {
                 c.kind,
                 c.unit,
                 c.record,
-                c.value.map(String::from),
+                c.value,
                 c.amount,
             );
             assert_eq!(back.unwrap(), kind);
@@ -308,7 +308,7 @@ mod tests {
     fn damaged_rows_are_named() {
         let error = kind_from("employment", None, Some(3), None, None).unwrap_err();
         assert!(error.to_string().contains("amount"), "{error}");
-        let error = kind_from("insurance", None, None, Some("life".into()), None).unwrap_err();
+        let error = kind_from("insurance", None, None, Some("life"), None).unwrap_err();
         assert!(error.to_string().contains("life"), "{error}");
         assert!(kind_from("astrology", None, None, None, None).is_err());
     }

@@ -12,6 +12,7 @@ mod error;
 mod event_codec;
 mod fact_codec;
 mod journal;
+mod pack;
 mod postgres;
 mod queries;
 mod sql;
@@ -120,14 +121,14 @@ pub trait Store: Send + Sync {
     /// Events after `seq`, oldest first, at most `limit` (feeds the indicator engine).
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
-    /// Hands over what the indicator engine is built from: every record, then every
-    /// person with all their facts, in batches by person number, then every reported
-    /// value, in one consistent read. Returns the sequence number of the last event
-    /// the scan includes.
+    /// Hands over what the indicator engine is built from: every record in batches,
+    /// then every person with all their facts (oldest first) in batches by person
+    /// number, then every reported value, in one consistent read. Returns the
+    /// sequence number of the last event the scan includes.
     fn scan(
         &self,
-        records: &mut dyn FnMut(Record),
-        persons: &mut dyn FnMut(Vec<PersonState>),
+        records: &mut dyn FnMut(Vec<Record>),
+        persons: &mut dyn FnMut(Vec<CountedPerson>),
         values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError>;
 

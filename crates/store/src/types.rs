@@ -4,6 +4,8 @@ use domain::access::{Department, Role, UserId};
 use domain::division::DivisionCode;
 use domain::event::Event;
 use domain::registry::{Fact, FactId, FamilyLink, Person, PersonId, Record};
+use domain::resident_id::Sex;
+use jiff::civil::Date;
 use domain::reported_value::ReportedValue;
 use serde::Serialize;
 
@@ -32,6 +34,19 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonState {
     pub person: Person,
+    pub facts: Vec<Fact>,
+}
+
+/// A person as the indicator engine counts them, from [`crate::Store::scan`]: what
+/// they are (sex, birth date), until when they were here, and every fact, oldest
+/// first; no name or ID number, which no indicator reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedPerson {
+    pub id: PersonId,
+    pub sex: Sex,
+    pub birth_date: Date,
+    /// 离开日期 — no longer present from this day.
+    pub left_on: Option<Date>,
     pub facts: Vec<Fact>,
 }
 

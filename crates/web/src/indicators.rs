@@ -5,17 +5,17 @@
 //! after the engine has the change: the next query sees every committed write, and
 //! the engine receives changes in commit order. No batch job.
 
-use std::cell::RefCell;
 use std::sync::{Arc, RwLock};
 
-use analytics::{Engine, IndicatorResult, Loader};
+use analytics::{Engine, EngineError, IndicatorResult, Step};
 use axum::extract::State;
 use domain::division::{DivisionCode, Hierarchy};
+use domain::message::Message;
 use domain::policy::Policy;
 use domain::registry::Record;
 use domain::reported_value::ReportedValue;
 use serde::Deserialize;
-use store::{Changed, PersonState, Store, StoreError};
+use store::{Changed, CountedPerson, PersonState, Store, StoreError};
 use utoipa::IntoParams;
 
 use crate::App;
@@ -27,78 +27,68 @@ use crate::openapi::ReadErrors;
 /// The engine and the lock that orders writes into it.
 pub type SharedEngine = Arc<RwLock<Engine>>;
 
-/// Builds the engine of `policy` from everything the store holds, streaming: the
-/// scan hands over every record before the first persons, so records go in first
-/// (a person's count can read their employer) and each batch of persons goes
-/// straight into one loader, never all held at once.
+/// Builds the engine of `policy` from everything the store holds. The store reads
+/// on one thread while the engine derives on the others: the scan hands over every
+/// record, then the persons in batches, then the reported values, and each batch
+/// of persons goes straight into one loader, never all held at once. Records go in
+/// first because a person's count can read their employer.
 pub fn build(
     store: &dyn Store,
     policy: Arc<Policy>,
     hierarchy: Hierarchy,
 ) -> Result<Engine, StoreError> {
     let mut engine = Engine::new(policy, hierarchy);
-    let mut values = Vec::new();
-    let sink = RefCell::new(Sink::Records(&mut engine, Ok(())));
-    store.scan(
-        &mut |record| sink.borrow_mut().record(&record),
-        &mut |states| sink.borrow_mut().persons(&states),
-        &mut |value| values.push(value),
-    )?;
-    sink.into_inner().finish()?;
-    for value in &values {
-        set_value(&mut engine, value)?;
-    }
+    let (send, receive) = std::sync::mpsc::sync_channel::<Scanned>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            // A send fails only once the engine has stopped taking rows; the
+            // engine's error is the one reported.
+            store.scan(
+                &mut |records| drop(send.send(Scanned::Records(records))),
+                &mut |states| drop(send.send(Scanned::Persons(states))),
+                &mut |value| drop(send.send(Scanned::Value(value))),
+            )
+        });
+        let built = fill(&mut engine, receive.into_iter().peekable());
+        let scanned = reader.join().expect("the store's scan does not panic");
+        scanned.and(built)
+    })?;
     Ok(engine)
 }
 
-/// Where the scan's rows go: records into the engine, then persons into a loader.
-enum Sink<'e> {
-    /// Records so far, and the first failure to put one.
-    Records(&'e mut Engine, Result<(), analytics::EngineError>),
-    Persons(Loader<'e>),
-    /// Only while changing from one to the other.
-    Switching,
+/// What the scan hands over, in this order.
+enum Scanned {
+    Records(Vec<Record>),
+    Persons(Vec<CountedPerson>),
+    Value(ReportedValue),
 }
 
-impl Sink<'_> {
-    fn record(&mut self, record: &Record) {
-        match self {
-            Sink::Records(engine, outcome) if outcome.is_ok() => {
-                *outcome = engine.put_record(record, &[])
-            }
-            Sink::Records(..) => {}
-            Sink::Persons(_) | Sink::Switching => {
-                unreachable!("the scan hands over every record before the persons")
-            }
+/// Puts everything scanned into the engine: records, then persons in bulk, then
+/// values.
+fn fill(
+    engine: &mut Engine,
+    mut scanned: std::iter::Peekable<impl Iterator<Item = Scanned>>,
+) -> Result<(), StoreError> {
+    while let Some(Scanned::Records(records)) =
+        scanned.next_if(|item| matches!(item, Scanned::Records(_)))
+    {
+        for record in &records {
+            engine.put_record(record, &[]).map_err(engine_failed)?;
         }
     }
-
-    fn persons(&mut self, states: &[PersonState]) {
-        if let Sink::Records(..) = self {
-            let Sink::Records(engine, outcome) = std::mem::replace(self, Sink::Switching) else {
-                unreachable!()
-            };
-            if outcome.is_err() {
-                *self = Sink::Records(engine, outcome);
-                return;
-            }
-            *self = Sink::Persons(engine.loader());
-        }
-        if let Sink::Persons(loader) = self {
-            loader.add(&states.iter().map(view).collect::<Vec<_>>());
+    let mut loader = engine.loader();
+    while let Some(Scanned::Persons(states)) =
+        scanned.next_if(|item| matches!(item, Scanned::Persons(_)))
+    {
+        loader.add(&states.iter().map(counted).collect::<Vec<_>>());
+    }
+    loader.finish();
+    for item in scanned {
+        if let Scanned::Value(value) = item {
+            set_value(engine, &value)?;
         }
     }
-
-    fn finish(self) -> Result<(), StoreError> {
-        match self {
-            Sink::Records(_, outcome) => outcome.map_err(engine_failed),
-            Sink::Persons(loader) => {
-                loader.finish();
-                Ok(())
-            }
-            Sink::Switching => unreachable!("a switch always completes"),
-        }
-    }
+    Ok(())
 }
 
 /// Hands the engine what a committed event changed.
@@ -131,9 +121,15 @@ fn set_value(engine: &mut Engine, value: &ReportedValue) -> Result<(), StoreErro
 }
 
 fn view(state: &PersonState) -> analytics::PersonState<'_> {
+    analytics::PersonState::of(&state.person, &state.facts)
+}
+
+fn counted(person: &CountedPerson) -> analytics::PersonState<'_> {
     analytics::PersonState {
-        person: &state.person,
-        facts: &state.facts,
+        sex: person.sex,
+        birth_date: person.birth_date,
+        left_on: person.left_on,
+        facts: &person.facts,
     }
 }
 
@@ -160,14 +156,7 @@ pub async fn get(
     CurrentUser(_user): CurrentUser,
     Query(query): Query<IndicatorQuery>,
 ) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
-    let unit: DivisionCode = query
-        .unit
-        .parse()
-        .map_err(|error: domain::message::FieldError| ApiError {
-            code: Code::InvalidParameter,
-            field: Some("unit".into()),
-            message: error.message,
-        })?;
+    let unit = unit_param(&query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let engine = app
         .engine()
@@ -176,9 +165,87 @@ pub async fn get(
     engine
         .evaluate(unit, as_of)
         .map(Json)
-        .map_err(|error| ApiError {
+        .map_err(|error| refused(error, "as_of"))
+}
+
+/// One indicator for one unit over consecutive periods.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SeriesQuery {
+    /// A division code, e.g. 320211.
+    pub unit: String,
+    /// An indicator of the policy, e.g. E1.
+    pub indicator: String,
+    /// month, quarter or year.
+    pub step: String,
+    /// YYYY-MM-DD: the series starts with the period that holds this day.
+    pub from: String,
+    /// YYYY-MM-DD: the series ends with the period that holds this day, evaluated
+    /// as of it; today when absent.
+    pub to: Option<String>,
+}
+
+/// One indicator for one unit by month, quarter or year: each period as of its last
+/// day (or as of `to` for the period still running then), with its year's target.
+#[utoipa::path(get, path = "/api/v1/indicators/series", tag = "indicators",
+    params(SeriesQuery),
+    responses((status = 200, description = "One object per period, oldest first", body = Vec<Object>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn series(
+    State(app): State<App>,
+    CurrentUser(_user): CurrentUser,
+    Query(query): Query<SeriesQuery>,
+) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
+    let unit = unit_param(&query.unit)?;
+    let step = step_param(&query.step)?;
+    let from = date_param("from", Some(&query.from))?.expect("a given parameter");
+    let to = date_param("to", query.to.as_deref())?.unwrap_or_else(crate::today);
+    let engine = app
+        .engine()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    engine
+        .series(unit, &query.indicator, from, to, step)
+        .map(Json)
+        .map_err(|error| refused(error, "from"))
+}
+
+fn unit_param(text: &str) -> Result<DivisionCode, ApiError> {
+    text.parse().map_err(|error: domain::message::FieldError| ApiError {
+        code: Code::InvalidParameter,
+        field: Some("unit".into()),
+        message: error.message,
+    })
+}
+
+/// `month`, `quarter` or `year`.
+pub fn step_param(text: &str) -> Result<Step, ApiError> {
+    match text {
+        "month" => Ok(Step::Month),
+        "quarter" => Ok(Step::Quarter),
+        "year" => Ok(Step::Year),
+        _ => Err(ApiError {
             code: Code::InvalidParameter,
-            field: Some("unit".into()),
-            message: error.message(),
-        })
+            field: Some("step".into()),
+            message: Message::new(
+                format!("step 应为 month、quarter 或 year，实为“{text}”"),
+                format!("expected month, quarter or year as step, but found {text:?}"),
+            ),
+        }),
+    }
+}
+
+/// The engine's refusal of a question, naming the parameter it is about
+/// (`date_field` for a date it cannot hold).
+fn refused(error: EngineError, date_field: &str) -> ApiError {
+    let field = match &error {
+        EngineError::UnknownIndicator { .. } => "indicator",
+        EngineError::BadPeriod { .. } => "from",
+        EngineError::DateOutOfRange { .. } => date_field,
+        _ => "unit",
+    };
+    ApiError {
+        code: Code::InvalidParameter,
+        field: Some(field.into()),
+        message: error.message(),
+    }
 }

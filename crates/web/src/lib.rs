@@ -137,6 +137,7 @@ pub fn router(app: App) -> Router {
         .route("/units/{code}", get(units::get))
         .route("/values", post(values::report))
         .route("/indicators", get(indicators::get))
+        .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);
     Router::new()
         .route("/healthz", get(routes::healthz))

@@ -49,6 +49,8 @@ use crate::routes;
         routes::records::replace,
         routes::units::get,
         routes::values::report,
+        crate::indicators::get,
+        crate::indicators::series,
     ),
     components(schemas(ErrorBody, ErrorDetail, Code)),
     modifiers(&BearerAuth),
@@ -59,6 +61,7 @@ use crate::routes;
         (name = "records", description = "非人员对象 — employers, landlords, rental houses, zones, …"),
         (name = "units", description = "区划 — the dated division hierarchy"),
         (name = "values", description = "汇总值 — values reported per unit and period (estimates, departments' counts)"),
+        (name = "indicators", description = "指标 — every indicator with its target and band, as of a date or by period"),
     )
 )]
 pub struct ApiDoc;

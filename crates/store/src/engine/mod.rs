@@ -24,7 +24,8 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Loader, NewUser, Page, PersonFile, PersonState, PersonSummary, Receipt, Store, StoreError,
+    CountedPerson, Loader, NewUser, Page, PersonFile, PersonSummary, Receipt, Store,
+    StoreError,
     ViewEntry, mask_resident_id,
 };
 use crate::{journal, queries};
@@ -371,23 +372,32 @@ impl<B: Backend> Store for Engine<B> {
 
     fn scan(
         &self,
-        records: &mut dyn FnMut(Record),
-        persons: &mut dyn FnMut(Vec<PersonState>),
+        records: &mut dyn FnMut(Vec<Record>),
+        persons: &mut dyn FnMut(Vec<CountedPerson>),
         values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError> {
         /// Persons read per batch: bounded memory, few round trips.
         const BATCH: i64 = 50_000;
+        /// Records handed over per batch.
+        const RECORDS: usize = 4096;
         self.backend.read(|tx| {
             let seq = journal::last_seq(tx)?;
+            let mut batch = Vec::with_capacity(RECORDS);
             queries::all_records(tx, &mut |record| {
-                records(record);
+                batch.push(record);
+                if batch.len() == RECORDS {
+                    records(std::mem::replace(&mut batch, Vec::with_capacity(RECORDS)));
+                }
                 Ok(())
             })?;
+            if !batch.is_empty() {
+                records(batch);
+            }
             let last = queries::max_person(tx)?;
             let mut from = 1;
             while from <= last {
                 let to = from + BATCH - 1;
-                persons(queries::person_states_in(tx, &self.vault, (from, to))?);
+                persons(queries::counted_in(tx, &self.vault, (from, to))?);
                 from = to + 1;
             }
             queries::all_values(tx, &mut |value| {

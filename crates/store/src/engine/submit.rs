@@ -92,6 +92,9 @@ pub(super) fn submit(
         queries::refresh_presence(tx, person)?;
         receipt.changed.before = before;
         receipt.changed.after = person_state(tx, vault, person)?;
+        if let Some(after) = &receipt.changed.after {
+            queries::save_pack(tx, after)?;
+        }
     }
     if let Some(id) = receipt.record {
         let record = queries::record(tx, id)?

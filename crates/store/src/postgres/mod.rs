@@ -18,10 +18,16 @@ use crate::sql::{Sql, first, migrate};
 use crate::vault::Vault;
 use sql::PgSql;
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../migrations/postgres/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../migrations/postgres/0001_registry.sql"),
+    ),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_person_packs.sql"),
+    ),
+];
 
 /// The most connections one store opens.
 const POOL_SIZE: u32 = 8;

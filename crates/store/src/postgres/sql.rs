@@ -37,16 +37,16 @@ impl ToSql for JsonText<'_> {
 }
 
 /// Text read from a text, json or jsonb column.
-struct AnyText(String);
+struct AnyText<'a>(&'a str);
 
-impl<'a> FromSql<'a> for AnyText {
+impl<'a> FromSql<'a> for AnyText<'a> {
     fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
         let raw = match (*ty == Type::JSONB, raw.split_first()) {
             (true, Some((1, rest))) => rest,
             (true, _) => return Err("unsupported jsonb version".into()),
             (false, _) => raw,
         };
-        Ok(AnyText(std::str::from_utf8(raw)?.to_owned()))
+        Ok(AnyText(std::str::from_utf8(raw)?))
     }
 
     fn accepts(ty: &Type) -> bool {
@@ -108,7 +108,7 @@ impl PgRow<'_> {
 }
 
 impl Row for PgRow<'_> {
-    fn cell(&self, column: usize) -> Result<Cell, StoreError> {
+    fn cell(&self, column: usize) -> Result<Cell<'_>, StoreError> {
         let cell = match *self.0.columns()[column].type_() {
             Type::INT8 => self.get::<i64>(column)?.map(Cell::Int),
             Type::INT4 => self
@@ -116,7 +116,7 @@ impl Row for PgRow<'_> {
                 .map(|value| Cell::Int(value.into())),
             Type::DATE => self.get::<Date>(column)?.map(Cell::Date),
             Type::TIMESTAMPTZ => self.get::<Timestamp>(column)?.map(Cell::Time),
-            Type::BYTEA => self.get::<Vec<u8>>(column)?.map(Cell::Blob),
+            Type::BYTEA => self.get::<&[u8]>(column)?.map(Cell::Blob),
             _ => self.get::<AnyText>(column)?.map(|text| Cell::Text(text.0)),
         };
         Ok(cell.unwrap_or(Cell::Null))

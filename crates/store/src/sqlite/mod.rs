@@ -27,8 +27,10 @@ use crate::sql::{Sql, migrate};
 use crate::vault::Vault;
 use sql::SqliteSql;
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../../migrations/sqlite/0001_registry.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_person_packs.sql")),
+];
 
 /// Settings every connection gets.
 const PRAGMAS: &str =

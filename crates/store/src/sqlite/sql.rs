@@ -106,7 +106,7 @@ pub(crate) struct SqliteSql<'c> {
 struct SqliteRow<'r, 's>(&'r rusqlite::Row<'s>);
 
 impl Row for SqliteRow<'_, '_> {
-    fn cell(&self, column: usize) -> Result<Cell, StoreError> {
+    fn cell(&self, column: usize) -> Result<Cell<'_>, StoreError> {
         let fail =
             |why: String| StoreError::Database(format!("sqlite: reading column {column}: {why}"));
         Ok(
@@ -119,9 +119,9 @@ impl Row for SqliteRow<'_, '_> {
                     )));
                 }
                 ValueRef::Text(text) => {
-                    Cell::Text(String::from_utf8(text.to_vec()).map_err(|e| fail(e.to_string()))?)
+                    Cell::Text(std::str::from_utf8(text).map_err(|e| fail(e.to_string()))?)
                 }
-                ValueRef::Blob(bytes) => Cell::Blob(bytes.to_vec()),
+                ValueRef::Blob(bytes) => Cell::Blob(bytes),
             },
         )
     }

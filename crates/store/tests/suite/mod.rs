@@ -9,5 +9,6 @@ mod lifecycle;
 mod load;
 mod reads;
 mod registration;
+mod scan;
 mod scope;
 mod values;

@@ -443,6 +443,8 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/records/{id}", "put"),
         ("/api/v1/units/{code}", "get"),
         ("/api/v1/values", "post"),
+        ("/api/v1/indicators", "get"),
+        ("/api/v1/indicators/series", "get"),
     ];
     for (path, method) in routes {
         assert!(

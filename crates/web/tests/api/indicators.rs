@@ -188,3 +188,64 @@ async fn values_are_reported_by_offices_only_and_checked() {
     }
     assert_eq!(test.events(), 0);
 }
+
+#[tokio::test]
+async fn a_series_gives_each_quarter_as_of_its_last_day() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    let employer = test.employer(&token, "乙电子厂", BINHU_VILLAGE).await;
+    let mut form = registration(&resident_id(8), "王五", BINHU_VILLAGE, "2025-02-10");
+    form["facts"] = json!([
+        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2025-02-10"},
+        {"fact": {"kind": "labour_contract", "employer": employer}, "from": "2025-05-01", "to": "2025-09-30"},
+    ]);
+    test.register(&token, form).await;
+
+    let answer = test
+        .get(
+            &format!("/api/v1/indicators/series?unit={BINHU_VILLAGE}&indicator=E1&step=quarter&from=2025-01-01&to=2025-11-15"),
+            &token,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let periods: Vec<(String, String, String)> = answer
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["as_of"].as_str().unwrap().to_owned(),
+                row["numerator"].to_string(),
+                row["denominator"].to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("2025-03-31", "\"0\"", "\"1\""),
+        ("2025-06-30", "\"1\"", "\"1\""),
+        ("2025-09-30", "\"1\"", "\"1\""),
+        // The running quarter as of the series' last day: the contract has ended.
+        ("2025-11-15", "\"0\"", "\"1\""),
+    ]
+    .map(|(d, n, m)| (d.to_owned(), n.to_owned(), m.to_owned()));
+    assert_eq!(periods, expected);
+}
+
+#[tokio::test]
+async fn bad_series_parameters_are_named() {
+    let test = TestApp::new();
+    let token = test.session("leader", Role::Leader, "3202").await;
+    for (query, field) in [
+        ("unit=320211&indicator=E1&step=week&from=2025-01-01", "step"),
+        ("unit=320211&indicator=Z9&step=month&from=2025-01-01", "indicator"),
+        ("unit=320211&indicator=E1&step=month&from=2025-13-01", "from"),
+        ("unit=320211&indicator=E1&step=month&from=2025-06-01&to=2025-01-01", "from"),
+    ] {
+        let answer = test
+            .get(&format!("/api/v1/indicators/series?{query}"), &token)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.error().0, field, "{query}");
+    }
+}
