@@ -26,7 +26,8 @@ pub struct Args {
 }
 
 /// The pages measured: (demo login, path) — the city, a district, a town and a
-/// village (产山社区, 320211001003) of the demo city.
+/// village (产山社区, 320211001003) of the demo city; then the page of a person of
+/// that village.
 const PAGES: [(&str, &str); 12] = [
     ("leader", "/"),
     ("leader", "/dashboard?indicator=E1"),
@@ -66,7 +67,16 @@ pub fn run(args: Args) -> Result<()> {
         "{:<24} {:<44} {:>10} {:>10}",
         "user", "page", "median ms", "max ms"
     );
-    for (login, path) in PAGES {
+    let station = store
+        .credentials("station-320211001003")?
+        .context("no demo user station-320211001003: build the database with `anju demo`")?
+        .0;
+    let person = store
+        .search_by_name(&station, "王", 1)?
+        .first()
+        .map(|hit| format!("/persons/{}", hit.id));
+    let person_page = person.as_deref().map(|path| ("station-320211001003", path));
+    for (login, path) in PAGES.into_iter().chain(person_page) {
         let (user, _) = store.credentials(&login)?.with_context(|| {
             format!("no demo user {login}: build the database with `anju demo`")
         })?;
