@@ -18,3 +18,6 @@ mod station;
 
 #[path = "pages/records.rs"]
 mod records;
+
+#[path = "pages/language.rs"]
+mod language;
