@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL, and the
-# engine's SQL oracle in DuckDB (through Python's duckdb package, installed if missing).
+# engine's SQL oracle in DuckDB (through Python's duckdb package, installed if missing),
+# and the browser test of the pages in headless Chromium.
 # Starts the local PostgreSQL if it is installed but down; fails if it cannot be
 # reached, because a store suite that skipped PostgreSQL has not passed.
 set -euo pipefail
@@ -33,5 +34,19 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
     exit 1
   fi
 fi
+
+# The browser test drives Debian's Chromium through chromedriver; install both if
+# missing (with a Chinese font, so that the screenshots are legible), and make the
+# test fail (not skip) without them.
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+  echo "test.sh: installing chromium and chromium-driver for the browser test" >&2
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-wqy-zenhei; } >&2; then
+    echo "test.sh: could not install chromium and chromium-driver (apt-get failed)." >&2
+    echo "  The browser test needs them: install them as root, e.g." >&2
+    echo "  apt-get update && apt-get install -y chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
+export ANJU_REQUIRE_BROWSER=1
 
 cargo test --workspace --locked "$@"

@@ -1,5 +1,5 @@
 //! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
-//! `bench`, `import`, `template`, `export`, `verify`. Thin: it parses
+//! `bench`, `bench-pages`, `import`, `template`, `export`, `verify`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -32,6 +32,8 @@ enum Command {
     Verify(anju::cli::verify::Args),
     /// 指标基准 — the engine against DuckDB, PostgreSQL and SQLite on the demo city.
     Bench(anju::cli::bench::Args),
+    /// 页面测速 — how long each page takes to render over a (demo) database.
+    BenchPages(anju::cli::bench_pages::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
             Err(error) => Err(error),
         },
         Command::Bench(args) => anju::cli::bench::run(args),
+        Command::BenchPages(args) => anju::cli::bench_pages::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

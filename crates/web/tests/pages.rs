@@ -15,3 +15,9 @@ mod dashboard;
 
 #[path = "pages/station.rs"]
 mod station;
+
+#[path = "pages/records.rs"]
+mod records;
+
+#[path = "pages/language.rs"]
+mod language;

@@ -1,12 +1,13 @@
 //! 命令行 — the `anju` subcommands: `demo`, `serve`, `init`, `indicators`, `bench`,
-//! `import`, `template`, `export` and `verify`, with what they share: reading a
-//! database URL, finding or making the key for ID numbers, serving.
+//! `bench-pages`, `import`, `template`, `export` and `verify`, with what they share:
+//! reading a database URL, finding or making the key for ID numbers, serving.
 //!
 //! Business rules live in `domain` and the store; this module only wires them to
 //! the console, and its messages say which file, setting or value is wrong.
 
 pub mod card_key;
 pub mod bench;
+pub mod bench_pages;
 pub mod demo;
 pub mod import;
 pub mod indicators;

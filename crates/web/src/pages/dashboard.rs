@@ -125,7 +125,7 @@ fn render(app: &App, viewer: &Viewer, query: DashboardQuery) -> Result<Markup, A
             input type="hidden" name="indicator" value=(chosen.id);
             div {
                 label for="as_of" { (Msg::AsOf.in_(lang)) }
-                input id="as_of" type="date" name="as_of" value=(as_of);
+                (super::forms::date_input("as_of", &as_of.to_string()))
             }
             div { button type="submit" { (Msg::Show.in_(lang)) } }
         }

@@ -51,7 +51,9 @@ impl Filled<'_> {
     }
 }
 
-/// A labelled input of `kind` (text, date, number, …).
+/// A labelled input of `kind` (text, number or `date`). Dates are typed as
+/// `2007-03-31` in a text field: a browser's date picker would show them in its own
+/// locale's format.
 pub fn input(
     filled: &Filled,
     lang: Lang,
@@ -60,10 +62,23 @@ pub fn input(
     kind: &str,
     default: &str,
 ) -> Markup {
+    let value = filled.value(name, default);
     html! {
         label for=(name) { (label.in_(lang)) }
-        input id=(name) name=(name) type=(kind) value=(filled.value(name, default));
+        @if kind == "date" {
+            (date_input(name, value))
+        } @else {
+            input id=(name) name=(name) type=(kind) value=(value);
+        }
         (filled.error_of(name, lang))
+    }
+}
+
+/// A date field holding `value`, typed as `2007-03-31`.
+pub fn date_input(name: &str, value: &str) -> Markup {
+    html! {
+        input id=(name) name=(name) type="text" inputmode="numeric" placeholder="2007-03-31"
+            pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" value=(value);
     }
 }
 

@@ -33,6 +33,16 @@ pub struct IdAnswer {
     pub error: Option<String>,
 }
 
+/// The hukou division of an ID and its province, e.g. `340102 安徽省`.
+pub fn origin(id: &ResidentId, lang: Lang) -> String {
+    let province = id.as_str()[..2]
+        .parse()
+        .ok()
+        .and_then(province_name)
+        .map_or("", |(zh, en)| lang.pick(zh, en));
+    format!("{} {province}", &id.as_str()[..6])
+}
+
 /// What `text` says, in `lang`.
 pub fn check(text: &str, lang: Lang) -> IdAnswer {
     let text = text.trim();
@@ -52,16 +62,11 @@ pub fn check(text: &str, lang: Lang) -> IdAnswer {
                 Sex::Male => Msg::Male,
                 Sex::Female => Msg::Female,
             };
-            let province = id.as_str()[..2]
-                .parse()
-                .ok()
-                .and_then(province_name)
-                .map_or("", |(zh, en)| lang.pick(zh, en));
             IdAnswer {
                 complete,
                 birth_date: Some(id.birth_date().to_string()),
                 sex: Some(sex.in_(lang).to_owned()),
-                origin: Some(format!("{} {province}", &id.as_str()[..6])),
+                origin: Some(origin(&id, lang)),
                 error: None,
             }
         }

@@ -61,6 +61,8 @@ pub fn page(lang: Lang, viewer: Option<&Viewer>, title: &str, body: Markup) -> H
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (Msg::AppName.in_(lang)) }
                 link rel="stylesheet" href="/static/anju.css";
+                // No icon: the browser would otherwise ask for /favicon.ico and log a 404.
+                link rel="icon" href="data:,";
             }
             body {
                 header.top {

@@ -15,6 +15,7 @@ mod layout;
 mod login;
 mod person;
 mod persons;
+mod records;
 mod session;
 
 use std::sync::Arc;
@@ -41,6 +42,9 @@ pub fn router() -> Router<App> {
         .route("/persons/new", get(persons::new).post(persons::create))
         .route("/persons/{id}", get(person::show))
         .route("/persons/{id}/{action}", post(person::act))
+        .route("/records", get(records::list))
+        .route("/records/new", get(records::new).post(records::create))
+        .route("/records/{id}", get(records::show).post(records::edit))
         .route("/id-check", get(id_check::answer))
         .route("/static/anju.css", get(layout::style))
         .route("/static/anju.js", get(layout::script))

@@ -101,7 +101,7 @@ async fn render(
                 div { (Msg::BirthDate.in_(lang)) "：" (person.birth_date) }
             }
             div.row {
-                div { (Msg::Origin.in_(lang)) "：" (person.hukou) }
+                div { (Msg::Origin.in_(lang)) "：" (super::id_check::origin(&person.resident_id, lang)) }
                 div { (Msg::ArrivalDate.in_(lang)) "：" (person.registered_on) }
                 div { (Msg::Village.in_(lang)) "：" (describe::unit_name(app, person.unit)) }
                 div { (Msg::DepartureTitle.in_(lang)) "：" (person.left_on.map_or_else(|| "—".to_owned(), |d| d.to_string())) }
