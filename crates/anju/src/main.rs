@@ -1,5 +1,5 @@
 //! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
-//! `import`, `template`. Thin: it parses
+//! `import`, `template`, `export`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -26,6 +26,8 @@ enum Command {
     Indicators(anju::cli::indicators::Args),
     /// 数据导入 — import a department's CSV or XLSX file (all or nothing by default).
     Import(anju::cli::import::Args),
+    /// 导出 — the indicator table as CSV, XLSX, ADX XML or DHIS2 JSON.
+    Export(anju::cli::export::Args),
     /// 导入模板 — write a department's import template as XLSX.
     Template(anju::cli::import::TemplateArgs),
 }
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Indicators(args) => anju::cli::indicators::run(args),
         Command::Import(args) => anju::cli::import::run(args),
         Command::Template(args) => anju::cli::import::template(args),
+        Command::Export(args) => anju::cli::export::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

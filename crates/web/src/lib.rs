@@ -27,7 +27,7 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{imports, persons, records, session, units, values};
+use crate::routes::{exports, imports, persons, records, session, units, values};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -150,6 +150,7 @@ pub fn router(app: App) -> Router {
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))
         .route("/templates/{kind}", get(imports::template_file))
+        .route("/exports/indicators", get(exports::indicators))
         .route("/indicators", get(indicators::get))
         .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);

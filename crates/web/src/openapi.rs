@@ -53,6 +53,7 @@ use crate::routes;
         routes::imports::status,
         routes::imports::errors,
         routes::imports::template_file,
+        routes::exports::indicators,
         crate::indicators::get,
         crate::indicators::series,
     ),

@@ -5,6 +5,7 @@
 //! the console, and its messages say which file, setting or value is wrong.
 
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod indicators;
 pub mod init;

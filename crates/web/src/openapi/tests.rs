@@ -447,6 +447,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/imports/{id}", "get"),
         ("/api/v1/imports/{id}/errors", "get"),
         ("/api/v1/templates/{kind}", "get"),
+        ("/api/v1/exports/indicators", "get"),
         ("/api/v1/indicators", "get"),
         ("/api/v1/indicators/series", "get"),
     ];
