@@ -25,3 +25,7 @@ if ! pg_ready; then
 fi
 
 cargo test --workspace --locked "$@"
+
+# The API against its own document, on a live server: no 5xx, no answer outside
+# its schema.
+./scripts/schemathesis.sh
