@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL.
+# Runs every test of Anju: the Rust suites on SQLite and on PostgreSQL, and the
+# engine's SQL oracle in DuckDB (through Python's duckdb package, installed if missing).
 # Starts the local PostgreSQL if it is installed but down; fails if it cannot be
 # reached, because a store suite that skipped PostgreSQL has not passed.
 set -euo pipefail
@@ -22,6 +23,15 @@ if ! pg_ready; then
   echo "  The store suite must run on PostgreSQL too. Start it, or point ANJU_TEST_PG at one" >&2
   echo "  (e.g. ANJU_TEST_PG='host=127.0.0.1 port=5432 user=postgres dbname=test')." >&2
   exit 1
+fi
+
+if ! python3 -c 'import duckdb' 2>/dev/null; then
+  echo "test.sh: installing the Python package duckdb (the indicator engine's SQL oracle runs in it)" >&2
+  if ! python3 -m pip install --quiet --disable-pip-version-check duckdb >&2; then
+    echo "test.sh: could not install duckdb. Install it (python3 -m pip install duckdb) and rerun;" >&2
+    echo "  the oracle test compares every indicator of the engine with DuckDB's." >&2
+    exit 1
+  fi
 fi
 
 cargo test --workspace --locked "$@"

@@ -11,8 +11,11 @@
 //! the run's end; `age in A..B` from the A-th birthday through the day before the
 //! (B+1)-th.
 
+use domain::division::CodeLevel;
 use domain::policy::{FactFilter, Period, Window};
 use domain::registry::{Fact, FactKind, Person};
+use domain::resident_id::Sex;
+use jiff::civil::Date;
 
 use crate::calendar::{
     Day, NEG_INF, POS_INF, birthday, covered_from, day_of, period_end, span_of, stored_interval,
@@ -22,12 +25,39 @@ use crate::intervals::{ALWAYS, Interval, complement, intersect, normalize, union
 use crate::record::Records;
 use crate::tree::{Tree, UnitIndex};
 
-/// A person as the registry knows them at one moment: the person and every one of
-/// their facts (ended ones included).
+/// A person as the registry knows them at one moment, as far as any indicator reads
+/// them: sex, birth date, departure and every one of their facts (ended ones
+/// included).
 #[derive(Debug, Clone, Copy)]
 pub struct PersonState<'a> {
-    pub person: &'a Person,
+    pub sex: Sex,
+    pub birth_date: Date,
+    /// 离开日期 — no longer present from this day.
+    pub left_on: Option<Date>,
     pub facts: &'a [Fact],
+}
+
+impl<'a> PersonState<'a> {
+    /// The state of `person` with `facts`.
+    pub fn of(person: &Person, facts: &'a [Fact]) -> Self {
+        PersonState {
+            sex: person.sex,
+            birth_date: person.birth_date,
+            left_on: person.left_on,
+            facts,
+        }
+    }
+
+    /// Whether the person is present on `date`: a residence holds then and they
+    /// have not left.
+    pub fn present_on(&self, date: Date) -> bool {
+        self.left_on.is_none_or(|left| date < left)
+            && self.facts.iter().any(|fact| {
+                matches!(fact.kind, FactKind::Residence { .. })
+                    && fact.from <= date
+                    && fact.to.is_none_or(|to| date <= to)
+            })
+    }
 }
 
 /// One interval of a person's contribution: counted from `start` through `end` in
@@ -66,13 +96,7 @@ pub(crate) fn contributions(
     if scratch.residence.is_empty() {
         return;
     }
-    scratch.memo.clear();
-    scratch.memo.resize(context.compiled.leaves.len(), None);
-    let mut evaluator = Evaluator {
-        context,
-        state,
-        memo: &mut scratch.memo,
-    };
+    let mut evaluator = Evaluator::new(context, state, &mut scratch.memo);
     for (side, node) in context.compiled.person_sides.iter().enumerate() {
         let days = match node {
             None => ALWAYS.to_vec(),
@@ -113,10 +137,7 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
         })
         .collect();
     residences.sort_unstable();
-    let gone = state
-        .person
-        .left_on
-        .map_or(POS_INF, |left| day_of(left) - 1);
+    let gone = state.left_on.map_or(POS_INF, |left| day_of(left) - 1);
     for index in 0..residences.len() {
         let (from, _, to, unit) = residences[index];
         let next = residences[index + 1..]
@@ -136,14 +157,34 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
     }
 }
 
-struct Evaluator<'a, 'b> {
+/// The days on which nodes and leaves hold for one person (whether present or not),
+/// each leaf computed once.
+pub(crate) struct Evaluator<'a, 'b> {
     context: Context<'a>,
     state: PersonState<'a>,
     memo: &'b mut Vec<Option<Vec<Interval>>>,
 }
 
+impl<'a, 'b> Evaluator<'a, 'b> {
+    /// An evaluator of `state`; `memo` is cleared and sized to the leaves.
+    pub(crate) fn new(
+        context: Context<'a>,
+        state: PersonState<'a>,
+        memo: &'b mut Vec<Option<Vec<Interval>>>,
+    ) -> Evaluator<'a, 'b> {
+        memo.clear();
+        memo.resize(context.compiled.leaves.len(), None);
+        Evaluator {
+            context,
+            state,
+            memo,
+        }
+    }
+}
+
 impl Evaluator<'_, '_> {
-    fn eval(&mut self, node: &Node) -> Vec<Interval> {
+    /// The days on which `node` holds.
+    pub(crate) fn eval(&mut self, node: &Node) -> Vec<Interval> {
         match node {
             Node::Leaf(index) => {
                 if self.memo[*index].is_none() {
@@ -177,7 +218,7 @@ impl Evaluator<'_, '_> {
         match leaf {
             Leaf::Fact(test) => self.facts(test),
             Leaf::Age { min, max } => {
-                let birth = self.state.person.birth_date;
+                let birth = self.state.birth_date;
                 let from = min.map_or(NEG_INF, |min| birthday(birth, i32::from(min)));
                 let to = max.map_or(POS_INF, |max| birthday(birth, i32::from(max) + 1) - 1);
                 if from <= to {
@@ -187,13 +228,33 @@ impl Evaluator<'_, '_> {
                 }
             }
             Leaf::Sex(sex) => {
-                if self.state.person.sex == *sex {
+                if self.state.sex == *sex {
                     ALWAYS.to_vec()
                 } else {
                     Vec::new()
                 }
             }
+            Leaf::Rollout => self.rollout(),
         }
+    }
+
+    /// The days of a residence in a district the rollout has reached that year.
+    fn rollout(&self) -> Vec<Interval> {
+        let mut days = Vec::new();
+        for fact in self.state.facts {
+            let FactKind::Residence { unit, .. } = &fact.kind else {
+                continue;
+            };
+            let district = unit.truncate(CodeLevel::District);
+            let lived = [span_of(Some(fact.from), fact.to)];
+            for (first, last, districts) in &self.context.compiled.rollout {
+                if districts.as_ref().is_none_or(|d| d.contains(&district)) {
+                    days.extend(intersect(&lived, &[(*first, *last)]));
+                }
+            }
+        }
+        normalize(&mut days);
+        days
     }
 
     /// The days a fact test holds.

@@ -1,5 +1,5 @@
 //! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
-//! `import`, `template`, `export`. Thin: it parses
+//! `bench`, `import`, `template`, `export`, `verify`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -30,6 +30,10 @@ enum Command {
     Export(anju::cli::export::Args),
     /// 导入模板 — write a department's import template as XLSX.
     Template(anju::cli::import::TemplateArgs),
+    /// 验证居住证 — check a permit card's code offline with the city's public key.
+    Verify(anju::cli::verify::Args),
+    /// 指标基准 — the engine against DuckDB, PostgreSQL and SQLite on the demo city.
+    Bench(anju::cli::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,12 @@ fn main() -> ExitCode {
         Command::Import(args) => anju::cli::import::run(args),
         Command::Template(args) => anju::cli::import::template(args),
         Command::Export(args) => anju::cli::export::run(args),
+        Command::Verify(args) => match anju::cli::verify::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
+        Command::Bench(args) => anju::cli::bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

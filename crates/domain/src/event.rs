@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Department, UserId};
 use crate::division::DivisionCode;
+use crate::permit::PermitStep;
 use crate::registry::{
     FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, Record, RecordId,
 };
@@ -120,6 +121,9 @@ pub enum Change {
     /// [`crate::reported_value`]); replaces an earlier report of the same unit, name
     /// and period.
     ReportValue { value: ReportedValue },
+    /// 居住证 — a step of a residence permit's life (see [`crate::permit`]), with
+    /// the reason it is taken.
+    Permit { step: PermitStep, reason: String },
     /// 数据导入 — a department's file was imported: what it was and what came of it.
     /// Written by the importer after its rows, never planned (see [`ImportSummary`]).
     Import { summary: ImportSummary },
@@ -188,6 +192,10 @@ impl Change {
             | Change::SaveRecord { .. }
             | Change::ReportValue { .. }
             | Change::Import { .. } => None,
+            Change::Permit { step, .. } => match step {
+                PermitStep::Apply { person, .. } => Some(*person),
+                _ => None,
+            },
             Change::Move { person, .. }
             | Change::ChangeEmployer { person, .. }
             | Change::AddFact { person, .. }
@@ -216,6 +224,7 @@ impl Change {
             Change::SaveRecord { .. } => "save_record",
             Change::ReportValue { .. } => "report_value",
             Change::Import { .. } => "import",
+            Change::Permit { .. } => "permit",
         }
     }
 }

@@ -184,6 +184,11 @@ pub(crate) fn credentials(
     )
 }
 
+pub(crate) fn user(tx: &mut dyn Sql, id: UserId) -> Result<Option<User>, StoreError> {
+    let row = first(tx, &format!("{USER} WHERE id = ?1"), &[id.into()], user_row)?;
+    Ok(row.map(|(user, _)| user))
+}
+
 pub(crate) fn insert_session(
     tx: &mut dyn Sql,
     user: UserId,

@@ -12,6 +12,8 @@ mod error;
 mod event_codec;
 mod fact_codec;
 mod journal;
+mod pack;
+mod permits;
 mod postgres;
 mod queries;
 mod sql;
@@ -27,6 +29,7 @@ use domain::access::{User, UserId};
 use domain::division::Hierarchy;
 use domain::event::{Change, Event, ImportSummary, Source};
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -79,6 +82,18 @@ pub trait Store: Send + Sync {
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
 
+    /// A person's residence permits and applications, oldest first — scoped and
+    /// recorded as a view.
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError>;
+
+    /// One permit, if its holder is in the viewer's subtree — recorded as a view of
+    /// the holder.
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError>;
+
+    /// Every issued permit revoked or replaced by a later edition: what the city's
+    /// revocation list publishes (numbers, editions and days only; no viewer).
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError>;
+
     /// One record that is not a person, if in the viewer's subtree.
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;
 
@@ -92,6 +107,9 @@ pub trait Store: Send + Sync {
 
     /// Adds a user with an already-hashed password (argon2id PHC string).
     fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+
+    /// A user by number (to show who recorded an event).
+    fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
 
     /// A user and their password hash, by login name.
     fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError>;
@@ -117,14 +135,14 @@ pub trait Store: Send + Sync {
     /// Events after `seq`, oldest first, at most `limit` (feeds the indicator engine).
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
-    /// Hands over what the indicator engine is built from: every record, then every
-    /// person with all their facts, in batches by person number, then every reported
-    /// value, in one consistent read. Returns the sequence number of the last event
-    /// the scan includes.
+    /// Hands over what the indicator engine is built from: every record in batches,
+    /// then every person with all their facts (oldest first) in batches by person
+    /// number, then every reported value, in one consistent read. Returns the
+    /// sequence number of the last event the scan includes.
     fn scan(
         &self,
-        records: &mut dyn FnMut(Record),
-        persons: &mut dyn FnMut(Vec<PersonState>),
+        records: &mut dyn FnMut(Vec<Record>),
+        persons: &mut dyn FnMut(Vec<CountedPerson>),
         values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError>;
 

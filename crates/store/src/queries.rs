@@ -12,10 +12,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::fact_codec;
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 use crate::vault::Vault;
 use crate::{Page, StoreError};
+use crate::{fact_codec, pack};
 
 /// The name serde gives a unit-like enum value, e.g. `female`.
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
@@ -297,48 +297,62 @@ pub(crate) fn all_records(
     })
 }
 
-/// The persons with numbers in `ids` (inclusive) and all their facts, by number.
-pub(crate) fn person_states_in(
+/// Writes the pack of `state` (see [`crate::pack`]), replacing the one before.
+pub(crate) fn save_pack(tx: &mut dyn Sql, state: &crate::PersonState) -> Result<(), StoreError> {
+    let person = &state.person;
+    let pack = pack::encode(
+        person.sex,
+        person.birth_date,
+        person.left_on,
+        state.facts.iter(),
+    );
+    tx.exec(
+        "INSERT INTO person_packs (person, pack) VALUES (?1, ?2) \
+         ON CONFLICT (person) DO UPDATE SET pack = excluded.pack",
+        &[person.id.into(), pack.into()],
+    )?;
+    Ok(())
+}
+
+/// The persons with numbers in `ids` (inclusive) as the engine counts them, by
+/// number: from their packs, or, for a person without one (written before packs
+/// existed), from their rows.
+pub(crate) fn counted_in(
     tx: &mut dyn Sql,
     vault: &Vault,
     ids: (PersonId, PersonId),
-) -> Result<Vec<crate::PersonState>, StoreError> {
-    let range = [ids.0.into(), ids.1.into()];
-    let persons = rows(
-        tx,
-        &format!("{PERSON} WHERE id BETWEEN ?1 AND ?2 ORDER BY id"),
-        &range,
-        |row| person_row(row, vault),
-    )?;
-    let mut states: Vec<crate::PersonState> = persons
-        .into_iter()
-        .map(|person| crate::PersonState {
-            person,
-            facts: Vec::new(),
-        })
-        .collect();
-    let mut at = 0;
+) -> Result<Vec<crate::CountedPerson>, StoreError> {
+    let mut counted = Vec::new();
+    let mut unpacked = Vec::new();
     tx.query(
-        &format!("{FACT} WHERE person BETWEEN ?1 AND ?2 ORDER BY person, from_day, id"),
-        &range,
+        "SELECT p.id, k.pack FROM persons p LEFT JOIN person_packs k ON k.person = p.id \
+         WHERE p.id BETWEEN ?1 AND ?2 ORDER BY p.id",
+        &[ids.0.into(), ids.1.into()],
         &mut |row| {
-            let fact = fact_row(row)?;
-            while states.get(at).is_some_and(|s| s.person.id < fact.person) {
-                at += 1;
-            }
-            match states.get_mut(at) {
-                Some(state) if state.person.id == fact.person => state.facts.push(fact),
-                _ => {
-                    return Err(StoreError::Database(format!(
-                        "fact {} of an unknown person",
-                        fact.id
-                    )));
-                }
+            let id = row.int(0)?;
+            match row.opt_blob(1)? {
+                Some(bytes) => counted.push(pack::decode(id, bytes)?),
+                None => unpacked.push(id),
             }
             Ok(())
         },
     )?;
-    Ok(states)
+    if unpacked.is_empty() {
+        return Ok(counted);
+    }
+    for id in unpacked {
+        let person = person(tx, vault, id, false)?
+            .ok_or_else(|| StoreError::Database(format!("person {id} vanished while read")))?;
+        counted.push(crate::CountedPerson {
+            id,
+            sex: person.sex,
+            birth_date: person.birth_date,
+            left_on: person.left_on,
+            facts: facts_of(tx, id)?,
+        });
+    }
+    counted.sort_unstable_by_key(|person| person.id);
+    Ok(counted)
 }
 
 /// The largest person number, 0 when there are none.

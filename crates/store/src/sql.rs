@@ -161,6 +161,13 @@ fn as_text(column: usize, cell: Cell<'_>) -> Result<&str, StoreError> {
     }
 }
 
+fn as_blob(column: usize, cell: Cell<'_>) -> Result<&[u8], StoreError> {
+    match cell {
+        Cell::Blob(bytes) => Ok(bytes),
+        other => mismatch(column, "bytes", &other),
+    }
+}
+
 fn as_date(column: usize, cell: Cell<'_>) -> Result<Date, StoreError> {
     match cell {
         Cell::Date(date) => Ok(date),
@@ -233,10 +240,10 @@ pub(crate) trait Row {
         }
     }
     fn blob(&self, column: usize) -> Result<&[u8], StoreError> {
-        match self.cell(column)? {
-            Cell::Blob(bytes) => Ok(bytes),
-            other => mismatch(column, "bytes", &other),
-        }
+        as_blob(column, self.cell(column)?)
+    }
+    fn opt_blob(&self, column: usize) -> Result<Option<&[u8]>, StoreError> {
+        optional(self.cell(column)?, |cell| as_blob(column, cell))
     }
 }
 

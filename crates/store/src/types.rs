@@ -6,7 +6,7 @@ use domain::event::{Change, Event};
 use domain::plan::Refusal;
 use domain::registry::{Fact, FactId, FactKind, FamilyLink, Person, PersonId, Record};
 use domain::reported_value::ReportedValue;
-use domain::resident_id::ResidentId;
+use domain::resident_id::{ResidentId, Sex};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -25,6 +25,10 @@ pub struct Receipt {
     /// The record it saved, if any.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub record: Option<domain::registry::RecordId>,
+    /// The residence permit (or application) it saved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub permit: Option<domain::permit::PermitId>,
     /// The state the event changed, for the indicator engine (not sent to clients).
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
@@ -35,6 +39,19 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonState {
     pub person: Person,
+    pub facts: Vec<Fact>,
+}
+
+/// A person as the indicator engine counts them, from [`crate::Store::scan`]: what
+/// they are (sex, birth date), until when they were here, and every fact, oldest
+/// first; no name or ID number, which no indicator reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedPerson {
+    pub id: PersonId,
+    pub sex: Sex,
+    pub birth_date: Date,
+    /// 离开日期 — no longer present from this day.
+    pub left_on: Option<Date>,
     pub facts: Vec<Fact>,
 }
 

@@ -31,8 +31,39 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// The user whose login and password these are; `None` for a wrong password or an
+/// unknown login, which take the same work (an argon2id verification) so that
+/// timing tells nothing.
+pub async fn check_password(
+    app: &App,
+    login: String,
+    password: String,
+) -> Result<Option<User>, ApiError> {
+    let dummy = app.dummy_hash().to_owned();
+    app.run(move |store| {
+        Ok(match store.credentials(&login)? {
+            Some((user, phc)) => crate::password::verify(&password, &phc).then_some(user),
+            None => {
+                crate::password::verify(&password, &dummy);
+                None
+            }
+        })
+    })
+    .await
+}
+
+/// Starts a session of `user`: its fresh token and when it ends.
+pub async fn start_session(app: &App, user: &User) -> Result<(String, Timestamp), ApiError> {
+    let token = new_token();
+    let expires = Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
+    let (id, hash) = (user.id, token_hash(&token));
+    app.run(move |store| store.create_session(id, hash, expires))
+        .await?;
+    Ok((token, expires))
+}
+
 /// Whether `token` looks like one [`new_token`] made.
-fn well_formed(token: &str) -> bool {
+pub fn well_formed(token: &str) -> bool {
     token.len() == 64
         && token
             .bytes()

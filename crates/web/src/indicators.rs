@@ -15,7 +15,7 @@ use domain::policy::Policy;
 use domain::registry::Record;
 use domain::reported_value::ReportedValue;
 use serde::Deserialize;
-use store::{Changed, PersonState, Store, StoreError};
+use store::{Changed, CountedPerson, PersonState, Store, StoreError};
 use utoipa::IntoParams;
 
 use crate::App;
@@ -44,7 +44,7 @@ pub fn build(
             // A send fails only once the engine has stopped taking rows; the
             // engine's error is the one reported.
             store.scan(
-                &mut |record| drop(send.send(Scanned::Record(record))),
+                &mut |records| drop(send.send(Scanned::Records(records))),
                 &mut |states| drop(send.send(Scanned::Persons(states))),
                 &mut |value| drop(send.send(Scanned::Value(value))),
             )
@@ -58,8 +58,8 @@ pub fn build(
 
 /// What the scan hands over, in this order.
 enum Scanned {
-    Record(Record),
-    Persons(Vec<PersonState>),
+    Records(Vec<Record>),
+    Persons(Vec<CountedPerson>),
     Value(ReportedValue),
 }
 
@@ -69,16 +69,18 @@ fn fill(
     engine: &mut Engine,
     mut scanned: std::iter::Peekable<impl Iterator<Item = Scanned>>,
 ) -> Result<(), StoreError> {
-    while let Some(Scanned::Record(record)) =
-        scanned.next_if(|item| matches!(item, Scanned::Record(_)))
+    while let Some(Scanned::Records(records)) =
+        scanned.next_if(|item| matches!(item, Scanned::Records(_)))
     {
-        engine.put_record(&record, &[]).map_err(engine_failed)?;
+        for record in &records {
+            engine.put_record(record, &[]).map_err(engine_failed)?;
+        }
     }
     let mut loader = engine.loader();
     while let Some(Scanned::Persons(states)) =
         scanned.next_if(|item| matches!(item, Scanned::Persons(_)))
     {
-        loader.add(&states.iter().map(view).collect::<Vec<_>>());
+        loader.add(&states.iter().map(counted).collect::<Vec<_>>());
     }
     loader.finish();
     for item in scanned {
@@ -119,9 +121,15 @@ fn set_value(engine: &mut Engine, value: &ReportedValue) -> Result<(), StoreErro
 }
 
 fn view(state: &PersonState) -> analytics::PersonState<'_> {
+    analytics::PersonState::of(&state.person, &state.facts)
+}
+
+fn counted(person: &CountedPerson) -> analytics::PersonState<'_> {
     analytics::PersonState {
-        person: &state.person,
-        facts: &state.facts,
+        sex: person.sex,
+        birth_date: person.birth_date,
+        left_on: person.left_on,
+        facts: &person.facts,
     }
 }
 

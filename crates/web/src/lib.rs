@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod indicators;
 pub mod openapi;
+mod pages;
 pub mod password;
 mod routes;
 
@@ -27,7 +28,9 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{exports, imports, persons, records, session, units, values};
+use crate::routes::{
+    exports, imports, permit_card, permit_steps, permits, persons, records, session, units, values,
+};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -49,6 +52,8 @@ struct Inner {
     engine: indicators::SharedEngine,
     /// Department files being imported, and the reports of those done.
     imports: Arc<imports::Imports>,
+    /// The city's key for signing permit cards; without it no card is served.
+    card_key: Option<card::CityKey>,
 }
 
 impl App {
@@ -60,6 +65,16 @@ impl App {
 
     /// The state over `store`, counting indicators by `policy`.
     pub fn with_policy(store: Arc<dyn Store>, policy: Arc<Policy>) -> Result<App, StoreError> {
+        App::with_card_key(store, policy, None)
+    }
+
+    /// The state over `store`, counting by `policy` and signing permit cards with
+    /// `card_key` (without one, no card is served).
+    pub fn with_card_key(
+        store: Arc<dyn Store>,
+        policy: Arc<Policy>,
+        card_key: Option<card::CityKey>,
+    ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
         let engine = indicators::build(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
@@ -70,8 +85,14 @@ impl App {
                 dummy_hash,
                 engine: Arc::new(RwLock::new(engine)),
                 imports: Arc::default(),
+                card_key,
             }),
         })
+    }
+
+    /// The city's card signing key, if configured.
+    pub fn card_key(&self) -> Option<&card::CityKey> {
+        self.inner.card_key.as_ref()
     }
 
     /// The indicator engine.
@@ -139,6 +160,21 @@ pub fn router(app: App) -> Router {
         .route("/persons/{id}/family", post(persons::link_family))
         .route("/persons/{id}/timeline", get(persons::timeline))
         .route("/persons/{id}/views", get(persons::views))
+        .route("/persons/{id}/eligibility", get(permits::eligibility))
+        .route("/persons/{id}/entitlements", get(permits::entitlements))
+        .route(
+            "/persons/{id}/permits",
+            get(permit_steps::list).post(permit_steps::apply),
+        )
+        .route("/permits/{id}/review", post(permit_steps::review))
+        .route("/permits/{id}/issue", post(permit_steps::issue))
+        .route("/permits/{id}/renew", post(permit_steps::renew))
+        .route("/permits/{id}/change", post(permit_steps::change))
+        .route("/permits/{id}/revoke", post(permit_steps::revoke))
+        .route("/permits/{id}/card", get(permit_card::card_page))
+        .route("/card/public-key", get(permit_card::public_key))
+        .route("/card/revocations", get(permit_card::revocations))
+        .route("/new-citizens", get(permits::new_citizens))
         .route("/records", get(records::list).post(records::create))
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))
@@ -157,7 +193,9 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/verify", get(permit_card::verify_page))
         .nest("/api/v1", api)
+        .merge(pages::router())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

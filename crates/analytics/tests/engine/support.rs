@@ -152,10 +152,7 @@ impl P {
     }
 
     pub fn state(&self) -> PersonState<'_> {
-        PersonState {
-            person: &self.person,
-            facts: &self.facts,
-        }
+        PersonState::of(&self.person, &self.facts)
     }
 }
 

@@ -29,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use store::{LoadBatch, Store};
 
 use calibration::{PLAN_START, day};
-use ledger::{Ledger, Totals};
+use ledger::{Actors, Ledger, Totals};
 use people::{IdAllocator, Names, Origins, mix};
 use places::{City, Places};
 use users::DemoUser;
@@ -134,20 +134,32 @@ pub fn pareto(rng: &mut impl Rng, scale: f64, shape: f64) -> f64 {
     scale / u.powf(1.0 / shape)
 }
 
-/// Sets up Wuxi in an empty `store` (divisions, migrant rule, demo users) and writes
-/// the synthetic city into it.
-pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
-    let hierarchy = Hierarchy::wuxi();
-    let rule = MigrantRule::new(hierarchy.city());
-    store
-        .initialise(hierarchy, &rule)
-        .context("initialising the database for Wuxi")?;
-    let city = City::new(hierarchy, options.persons, options.seed);
-    let demo_users = users::create(store, hierarchy, &city)?;
-    let started = Instant::now();
+/// What the generator made: rows of each kind, where persons live, and the new
+/// concentrated housing area.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub totals: Totals,
+    /// Villages and communities where someone lives (or last lived).
+    pub villages_used: usize,
+    pub villages: usize,
+    /// Floor area of the concentrated zones opened since the plan began, in m².
+    pub new_zone_area_m2: i64,
+}
+
+/// Generates the synthetic city of `options` and hands it to `sink` batch by batch:
+/// every record first (one batch), then persons with their facts and links, each
+/// person whole in one batch, then the reported values with the last batch.
+/// `actors` are the users who record each unit's events.
+pub fn generate(
+    hierarchy: &Hierarchy,
+    city: &City,
+    actors: &Actors,
+    options: &Options,
+    mut sink: impl FnMut(LoadBatch) -> Result<()>,
+) -> Result<Generated> {
     let names = Names::default();
     let origins = Origins::embedded();
-    let places = Places::generate(&city, options.seed, ZONE_M2_PER_PLACE);
+    let places = Places::generate(city, options.seed, ZONE_M2_PER_PLACE);
     let new_zone_area_m2 = places
         .records
         .iter()
@@ -158,24 +170,80 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
             _ => None,
         })
         .sum();
-    let mut ledger = Ledger::new(
-        hierarchy,
-        rule,
-        &demo_users.actors,
-        places.records.len() as i64 + 1,
-    );
+    let rule = MigrantRule::new(hierarchy.city());
+    let mut ledger = Ledger::new(hierarchy, rule, actors, places.records.len() as i64 + 1);
     let world = life::World {
-        city: &city,
+        city,
         places: &places,
         names: &names,
         origins: &origins,
     };
+    let mut units: BTreeSet<DivisionCode> = BTreeSet::new();
+    for (entered, record) in places.records.iter().cloned() {
+        ledger.save_record(entered, record)?;
+    }
+    sink(ledger.take_batch())?;
+    let mut ids = IdAllocator::default();
+    for v in 0..city.villages.len() {
+        life::live_village(&mut ledger, &world, v, options.seed, &mut ids)?;
+        if ledger.batch_persons() >= options.batch_persons {
+            let batch = ledger.take_batch();
+            units.extend(batch.persons.iter().map(|p| p.unit));
+            sink(batch)?;
+        }
+    }
+    values::report(&mut ledger, options.seed)?;
+    let batch = ledger.take_batch();
+    units.extend(batch.persons.iter().map(|p| p.unit));
+    sink(batch)?;
+    Ok(Generated {
+        totals: ledger.totals,
+        villages_used: units.len(),
+        villages: city.villages.len(),
+        new_zone_area_m2,
+    })
+}
+
+/// Generates the synthetic city of `options` in memory only, for benchmarks and the
+/// SQL oracle: the same rows `build` would store, users numbered from 1 as in a
+/// new database, handed to `sink` as [`generate`] does.
+pub fn in_memory(
+    options: &Options,
+    sink: impl FnMut(LoadBatch) -> Result<()>,
+) -> Result<Generated> {
+    let hierarchy = Hierarchy::wuxi();
+    let city = City::new(hierarchy, options.persons, options.seed);
+    let mut next_id = 0;
+    let demo_users = users::create(hierarchy, &city, |user| {
+        next_id += 1;
+        Ok(domain::access::User {
+            id: next_id,
+            login: user.login,
+            name: user.name,
+            role: user.role,
+            unit: user.unit,
+            department: user.department,
+        })
+    })?;
+    generate(hierarchy, &city, &demo_users.actors, options, sink)
+}
+
+/// Sets up Wuxi in an empty `store` (divisions, migrant rule, demo users) and writes
+/// the synthetic city into it.
+pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
+    let hierarchy = Hierarchy::wuxi();
+    let rule = MigrantRule::new(hierarchy.city());
+    store
+        .initialise(hierarchy, &rule)
+        .context("initialising the database for Wuxi")?;
+    let city = City::new(hierarchy, options.persons, options.seed);
+    let demo_users = users::create(hierarchy, &city, |user| Ok(store.create_user(user)?))?;
+    let started = Instant::now();
     let (sender, receiver) = mpsc::sync_channel::<LoadBatch>(1);
     let total = u64::from(options.persons);
     let progress = options.progress;
     let mut generating = Duration::ZERO;
-    let mut units: BTreeSet<DivisionCode> = BTreeSet::new();
-    let outcome = std::thread::scope(|scope| -> Result<(Duration, Duration)> {
+    let outcome = std::thread::scope(|scope| -> Result<(Generated, Duration, Duration)> {
         let loader = scope.spawn(move || -> Result<(Duration, Duration)> {
             let t = Instant::now();
             let mut loader = store.loader().context("starting to write the demo city")?;
@@ -208,51 +276,29 @@ pub fn build(store: &dyn Store, options: &Options) -> Result<Report> {
             }
             Ok((storing + indexing, indexing))
         });
-        let generated = (|| -> Result<()> {
-            let mut t = Instant::now();
-            let send =
-                |batch: LoadBatch, generating: &mut Duration, t: &mut Instant| -> Result<()> {
-                    *generating += t.elapsed();
-                    sender
-                        .send(batch)
-                        .map_err(|_| anyhow!("the store stopped taking batches"))?;
-                    *t = Instant::now();
-                    Ok(())
-                };
-            for (entered, record) in places.records.iter().cloned() {
-                ledger.save_record(entered, record)?;
-            }
-            send(ledger.take_batch(), &mut generating, &mut t)?;
-            let mut ids = IdAllocator::default();
-            for v in 0..city.villages.len() {
-                life::live_village(&mut ledger, &world, v, options.seed, &mut ids)?;
-                if ledger.batch_persons() >= options.batch_persons {
-                    let batch = ledger.take_batch();
-                    units.extend(batch.persons.iter().map(|p| p.unit));
-                    send(batch, &mut generating, &mut t)?;
-                }
-            }
-            values::report(&mut ledger, options.seed)?;
-            let batch = ledger.take_batch();
-            units.extend(batch.persons.iter().map(|p| p.unit));
-            send(batch, &mut generating, &mut t)?;
+        let mut t = Instant::now();
+        let generated = generate(hierarchy, &city, &demo_users.actors, options, |batch| {
+            generating += t.elapsed();
+            sender
+                .send(batch)
+                .map_err(|_| anyhow!("the store stopped taking batches"))?;
+            t = Instant::now();
             Ok(())
-        })();
+        });
         drop(sender);
         let stored = loader
             .join()
             .map_err(|_| anyhow!("the store's thread panicked"))?;
         // A store error explains a generator that stopped because the store did.
-        let storing = stored?;
-        generated?;
-        Ok(storing)
+        let (storing, indexing) = stored?;
+        Ok((generated?, storing, indexing))
     });
-    let (storing, indexing) = outcome?;
+    let (generated, storing, indexing) = outcome?;
     Ok(Report {
-        totals: ledger.totals,
-        villages_used: units.len(),
-        villages: city.villages.len(),
-        new_zone_area_m2,
+        totals: generated.totals,
+        villages_used: generated.villages_used,
+        villages: generated.villages,
+        new_zone_area_m2: generated.new_zone_area_m2,
         users: demo_users.listed,
         generating,
         storing,

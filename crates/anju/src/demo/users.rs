@@ -6,9 +6,9 @@
 //! actor is the user of the smallest unit that covers what it touches.
 
 use anyhow::{Context as _, Result};
-use domain::access::{Department, Role};
+use domain::access::{Department, Role, User};
 use domain::division::{DivisionCode, Hierarchy};
-use store::{NewUser, Store};
+use store::NewUser;
 
 use super::ledger::Actors;
 use super::places::City;
@@ -60,9 +60,14 @@ pub fn role_name(role: Role, department: Option<Department>) -> String {
     }
 }
 
-/// Creates the demo users in `store` (one password hash for all: it is one
-/// password) and says who acts for each unit.
-pub fn create(store: &dyn Store, hierarchy: &Hierarchy, city: &City) -> Result<DemoUsers> {
+/// Creates the demo users through `save` (a store's `create_user`, or numbering in
+/// memory; one password hash for all: it is one password) and says who acts for
+/// each unit.
+pub fn create(
+    hierarchy: &Hierarchy,
+    city: &City,
+    mut save: impl FnMut(NewUser) -> Result<User>,
+) -> Result<DemoUsers> {
     let hash = web::password::hash(DEMO_PASSWORD);
     let mut actors = Actors::default();
     let mut listed = Vec::new();
@@ -79,16 +84,15 @@ pub fn create(store: &dyn Store, hierarchy: &Hierarchy, city: &City) -> Result<D
                    department: Option<Department>,
                    list: bool|
      -> Result<()> {
-        let user = store
-            .create_user(NewUser {
-                login: login.clone(),
-                name,
-                role,
-                unit,
-                department,
-                password_hash: hash.clone(),
-            })
-            .with_context(|| format!("creating the demo user {login}"))?;
+        let user = save(NewUser {
+            login: login.clone(),
+            name,
+            role,
+            unit,
+            department,
+            password_hash: hash.clone(),
+        })
+        .with_context(|| format!("creating the demo user {login}"))?;
         if list {
             listed.push(DemoUser {
                 login,

@@ -3,3 +3,5 @@
 mod demo;
 mod import;
 mod init;
+mod oracle;
+mod verify;

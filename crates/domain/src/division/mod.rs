@@ -3,6 +3,8 @@
 
 mod code;
 mod hierarchy;
+mod province;
 
 pub use code::{CodeLevel, DivisionCode};
 pub use hierarchy::*;
+pub use province::province_name;

@@ -14,9 +14,11 @@
 use domain::division::Hierarchy;
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
+use domain::registry::{Fact, Person};
 
 use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
+use crate::pack;
 use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
@@ -25,10 +27,11 @@ use crate::vault::Vault;
 use crate::{LoadBatch, Loader, StoreError};
 
 /// The tables a load fills, in the order it fills them.
-const LOADED: [&str; 6] = [
+const LOADED: [&str; 7] = [
     "records",
     "persons",
     "facts",
+    "person_packs",
     "family_links",
     "reported_values",
     "events",
@@ -161,6 +164,32 @@ fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreE
             queries::fact_values(fact.person, &fact.kind, fact.from, fact.to),
         )
     })?;
+    let mut facts: Vec<&Fact> = batch.facts.iter().collect();
+    facts.sort_unstable_by_key(|fact| (fact.person, fact.from, fact.id));
+    let packed: Vec<(&Person, &[&Fact])> = batch
+        .persons
+        .iter()
+        .map(|person| {
+            let start = facts.partition_point(|fact| fact.person < person.id);
+            let end = facts.partition_point(|fact| fact.person <= person.id);
+            (person, &facts[start..end])
+        })
+        .collect();
+    stream(
+        tx,
+        "person_packs",
+        &["person", "pack"],
+        &packed,
+        |(person, facts)| {
+            let pack = pack::encode(
+                person.sex,
+                person.birth_date,
+                person.left_on,
+                facts.iter().copied(),
+            );
+            vec![person.id.into(), pack.into()]
+        },
+    )?;
     stream(
         tx,
         "family_links",

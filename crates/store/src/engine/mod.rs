@@ -16,6 +16,7 @@ use domain::division::{DivisionCode, Hierarchy};
 use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -25,10 +26,10 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile, PersonState, PersonSummary,
+    Commit, CountedPerson, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile, PersonSummary,
     Receipt, RowOutcome, Store, StoreError, ViewEntry, mask_resident_id,
 };
-use crate::{journal, queries};
+use crate::{journal, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -308,6 +309,33 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError> {
+        self.viewed(viewer, person, "permits", |tx, _| {
+            permits::permits_of(tx, person)
+        })
+    }
+
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError> {
+        let not_found = || StoreError::NotFound {
+            what: "permit",
+            key: id.to_string(),
+        };
+        let permit = self
+            .backend
+            .read(|tx| permits::permit(tx, id))?
+            .ok_or_else(not_found)?;
+        self.viewed(viewer, permit.person, "permit", |_, _| Ok(()))
+            .map_err(|error| match error {
+                StoreError::NotFound { .. } => not_found(),
+                other => other,
+            })?;
+        Ok(permit)
+    }
+
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError> {
+        self.backend.read(|tx| permits::replaced_or_revoked(tx))
+    }
+
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError> {
         self.backend.read(|tx| {
             queries::record(tx, id)?
@@ -331,6 +359,10 @@ impl<B: Backend> Store for Engine<B> {
 
     fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
         self.backend.write(|tx| journal::insert_user(tx, &user))
+    }
+
+    fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.backend.read(|tx| journal::user(tx, id))
     }
 
     fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
@@ -368,23 +400,32 @@ impl<B: Backend> Store for Engine<B> {
 
     fn scan(
         &self,
-        records: &mut dyn FnMut(Record),
-        persons: &mut dyn FnMut(Vec<PersonState>),
+        records: &mut dyn FnMut(Vec<Record>),
+        persons: &mut dyn FnMut(Vec<CountedPerson>),
         values: &mut dyn FnMut(ReportedValue),
     ) -> Result<i64, StoreError> {
         /// Persons read per batch: bounded memory, few round trips.
         const BATCH: i64 = 50_000;
+        /// Records handed over per batch.
+        const RECORDS: usize = 4096;
         self.backend.read(|tx| {
             let seq = journal::last_seq(tx)?;
+            let mut batch = Vec::with_capacity(RECORDS);
             queries::all_records(tx, &mut |record| {
-                records(record);
+                batch.push(record);
+                if batch.len() == RECORDS {
+                    records(std::mem::replace(&mut batch, Vec::with_capacity(RECORDS)));
+                }
                 Ok(())
             })?;
+            if !batch.is_empty() {
+                records(batch);
+            }
             let last = queries::max_person(tx)?;
             let mut from = 1;
             while from <= last {
                 let to = from + BATCH - 1;
-                persons(queries::person_states_in(tx, &self.vault, (from, to))?);
+                persons(queries::counted_in(tx, &self.vault, (from, to))?);
                 from = to + 1;
             }
             queries::all_values(tx, &mut |value| {

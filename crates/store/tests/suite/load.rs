@@ -136,6 +136,7 @@ fn check_loaded(db: &TestDb, cast: &Cast, count: i64, first_id: i64) {
         db.record(viewer, first_id).unwrap().name,
         "演示制造有限公司"
     );
+    super::scan::assert_scan_matches_files(db, viewer, db.raw_count("persons"));
 }
 
 /// A person with the ID number of person 1, written past the store: refused

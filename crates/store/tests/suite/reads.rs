@@ -55,6 +55,8 @@ fn users_log_in_through_sessions() {
         assert_eq!(user, cast.officer_binhu);
         assert!(hash.starts_with("$argon2id$"));
         assert_eq!(db.credentials("nobody").unwrap(), None);
+        assert_eq!(db.user(user.id).unwrap(), Some(user.clone()));
+        assert_eq!(db.user(user.id + 1000).unwrap(), None);
 
         let again = NewUser {
             login: "station".into(),

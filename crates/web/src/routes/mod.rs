@@ -6,6 +6,9 @@
 
 pub mod exports;
 pub mod imports;
+pub mod permit_card;
+pub mod permit_steps;
+pub mod permits;
 pub mod persons;
 pub mod records;
 pub mod session;

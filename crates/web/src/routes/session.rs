@@ -4,15 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::User;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::App;
-use crate::auth::{CurrentUser, SESSION_HOURS, bearer, new_token, token_hash};
+use crate::auth::{CurrentUser, bearer, check_password, start_session, token_hash};
 use crate::error::{ApiError, Code};
 use crate::extract::Json;
-use crate::password;
 
 /// A login form.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -51,21 +50,8 @@ pub async fn login(
     State(app): State<App>,
     Json(form): Json<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
-    let dummy = app.dummy_hash().to_owned();
     let LoginRequest { login, password } = form;
-    let user = app
-        .run(move |store| {
-            Ok(match store.credentials(&login)? {
-                Some((user, phc)) => password::verify(&password, &phc).then_some(user),
-                None => {
-                    // The same work as for a known login, so that timing tells nothing.
-                    password::verify(&password, &dummy);
-                    None
-                }
-            })
-        })
-        .await?;
-    let Some(user) = user else {
+    let Some(user) = check_password(&app, login, password).await? else {
         return Err(ApiError::new(
             Code::InvalidCredentials,
             Some("password"),
@@ -73,11 +59,7 @@ pub async fn login(
             "expected a known login and its password, but one of them is wrong",
         ));
     };
-    let token = new_token();
-    let expires = Timestamp::now() + SignedDuration::from_hours(SESSION_HOURS);
-    let (id, hash) = (user.id, token_hash(&token));
-    app.run(move |store| store.create_session(id, hash, expires))
-        .await?;
+    let (token, expires) = start_session(&app, &user).await?;
     Ok((
         StatusCode::CREATED,
         Json(SessionResponse {

@@ -1,0 +1,209 @@
+//! 文案 — every string the pages show, in simplified Chinese (the default) and
+//! English, in one catalogue. A page asks `Msg::X.in_(lang)`; a string missing from
+//! the catalogue does not compile.
+
+/// The language of the pages, kept in the `anju_lang` cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 简体中文 — the default.
+    #[default]
+    Zh,
+    English,
+}
+
+impl Lang {
+    /// The cookie's value for this language.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::English => "en",
+        }
+    }
+
+    /// The language a cookie value names; Chinese for anything else.
+    pub fn from_code(code: &str) -> Lang {
+        if code == "en" {
+            Lang::English
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// The HTML `lang` attribute.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::English => "en",
+        }
+    }
+
+    /// The other language (what the switch offers).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::English,
+            Lang::English => Lang::Zh,
+        }
+    }
+
+    /// One of a bilingual pair.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::English => en,
+        }
+    }
+
+    /// A domain message in this language.
+    pub fn message(self, message: &domain::message::Message) -> &str {
+        self.pick(&message.zh, &message.en)
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A string of the pages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// The string in `lang`.
+            pub fn in_(self, lang: Lang) -> &'static str {
+                match self { $(Msg::$key => lang.pick($zh, $en)),* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppName => "安居 · 新市民信息平台", "Anju · New citizens platform";
+    SwitchLanguage => "English", "中文";
+    Login => "登录", "Log in";
+    Logout => "退出", "Log out";
+    LoginName => "登录名", "Login";
+    Password => "口令", "Password";
+    WrongLogin => "登录名或口令错误", "Wrong login or password";
+    FormExpired => "表单已失效（缺少或错误的校验令牌），请重新提交", "The form has expired (missing or wrong check token); please submit it again";
+    Home => "首页", "Home";
+    Dashboard => "目标看板", "Dashboard";
+    Search => "查找人员", "Find a person";
+    Register => "来人登记", "Register an arrival";
+    Records => "非人员对象", "Records";
+    Welcome => "您好", "Hello";
+    YourUnit => "管辖范围", "Your area";
+    YourRole => "角色", "Role";
+    YourDepartment => "部门", "Department";
+    RoleAdministrator => "系统管理员", "Administrator";
+    RoleOfficer => "外管办工作人员", "Officer";
+    RoleStationStaff => "服务站工作人员", "Station staff";
+    RoleDepartmentManager => "部门数据管理员", "Department data manager";
+    RoleLeader => "领导", "Leader";
+    DeptPublicSecurity => "公安", "Public security";
+    DeptLabour => "劳动和社会保障", "Labour and social security";
+    DeptEducation => "教育", "Education";
+    DeptHealth => "卫生", "Health";
+    DeptFamilyPlanning => "计生", "Family planning";
+    DeptTradeUnion => "工会", "Trade unions";
+    DeptJustice => "司法", "Justice";
+    DeptStatistics => "统计", "Statistics";
+    WhatToDo => "常用功能", "What you can do";
+    TodayFigures => "今日指标", "Indicators today";
+    Indicator => "指标", "Indicator";
+    Value => "数值", "Value";
+    Fraction => "分子/分母", "Numerator/denominator";
+    Target => "本年目标", "This year's target";
+    Gap => "差距", "Gap";
+    Band => "状态", "Status";
+    BandGreen => "达标", "Met";
+    BandYellow => "接近", "Close";
+    BandRed => "未达标", "Short";
+    BandNoTarget => "无目标", "No target";
+    BandNoData => "无数据", "No data";
+    AsOf => "截至日期", "As of";
+    Show => "查看", "Show";
+    Unit => "单位", "Unit";
+    QuarterlyTrend => "季度走势（红线为目标）", "Quarterly trend (red: target)";
+    ChildUnits => "下级单位对比（红线为目标）", "Units below compared (red: target)";
+    DistrictRanking => "各区排名", "Districts ranked";
+    Rank => "名次", "Rank";
+    Male => "男", "male";
+    Female => "女", "female";
+    FactResidence => "居住", "Residence";
+    FactEmployment => "就业", "Employment";
+    FactLabourContract => "劳动合同", "Labour contract";
+    FactInsurance => "社会保险", "Social insurance";
+    FactHighRiskJob => "高危行业岗位", "High-risk job";
+    FactUnionMembership => "工会会员", "Union member";
+    FactSkillsTraining => "技能培训", "Skills training";
+    FactSchooling => "就学", "Schooling";
+    FactVaccinationCertificate => "预防接种证查验", "Vaccination certificate checked";
+    FactImmunisation => "计划免疫", "Immunised for age";
+    FactChildCare => "儿童保健", "Child health care";
+    FactPregnancy => "孕产期", "Pregnancy";
+    FactMaternalCare => "孕产妇保健", "Maternal care";
+    FactTbCase => "结核病", "Tuberculosis case";
+    FactTbTreatment => "结核病免费治疗", "Free TB treatment";
+    FactMarried => "已婚", "Married";
+    FactFamilyPlanningService => "计划生育服务", "Family-planning service";
+    FactFamilyPlanningCertificate => "婚育证明查验", "Marriage and childbearing certificate checked";
+    FactFamilyPlanningContract => "计划生育合同", "Family-planning contract";
+    FactLegalEducation => "法制和公民教育", "Legal and civic education";
+    FactResidencePermit => "暂住证/居住证", "Residence permit";
+    HousingZone => "集中居住区（点）", "Concentrated zone";
+    HousingRented => "出租私房", "Rented private house";
+    HousingDormitory => "单位宿舍", "Employer's dormitory";
+    HousingOwn => "自购房", "Own home";
+    SchoolPublic => "公办学校", "Public school";
+    SchoolPrivate => "民办学校", "Private school";
+    SchoolMigrantChildren => "民工子弟学校", "Migrant children's school";
+    MonthlyWage => "月工资（元）", "Monthly wage (yuan)";
+    SourceStation => "服务站录入", "Entered at a station";
+    SourceImport => "部门导入", "Department import";
+    PermitStepTitle => "居住证办理", "Residence permit";
+    SourceCli => "命令行", "Command line";
+    SourceDemo => "演示数据", "Demo data";
+    MoveTitle => "迁移", "Move";
+    EmployerTitle => "变更用人单位", "New employer";
+    AddFact => "新增信息", "New fact";
+    EndFact => "终止信息", "Fact ended";
+    DepartureTitle => "离开", "Departure";
+    Family => "家庭关系", "Family link";
+    CorrectionTitle => "更正", "Correction";
+    VoidFact => "作废信息", "Void a fact";
+    Name => "姓名", "Name";
+    Reason => "原因", "Reason";
+    SaveRecord => "保存对象", "Record saved";
+    ReportValue => "上报数值", "Value reported";
+    NoPlace => "（无）", "(none)";
+    Housing => "居住方式", "Housing";
+    Village => "村（社区）", "Village or community";
+    Place => "居住区/出租房/单位", "Zone, rented house or employer";
+    ResidentId => "公民身份号码", "ID number";
+    BirthDate => "出生日期", "Birth date";
+    Sex => "性别", "Sex";
+    Origin => "户籍地", "Hukou origin";
+    ArrivalDate => "登记（来到）日期", "Arrival date";
+    Employer => "用人单位", "Employer";
+    SearchHint => "公民身份号码或姓名", "ID number or name";
+    NoHits => "管辖范围内没有找到", "Nobody found in your area";
+    Present => "在住", "Present";
+    Yes => "是", "yes";
+    No => "否", "no";
+    Facts => "信息", "Facts";
+    Fact => "信息", "Fact";
+    From => "起始日期", "From";
+    To => "终止日期", "To";
+    HoldsToday => "今日有效", "Holds today";
+    Timeline => "事件时间线", "Timeline";
+    RecordedAt => "录入时间", "Recorded at";
+    What => "事件", "What";
+    RecordedBy => "录入人", "Recorded by";
+    Source => "来源", "Source";
+    WhatHappened => "登记变动", "Record what happened";
+    FromDay => "自何日起", "From the day";
+    School => "学校类别", "School";
+    Vaccination => "预防接种", "Vaccination";
+    LeftOn => "离开日期", "Left on";
+    Save => "保存", "Save";
+    Error => "出错了", "Something went wrong";
+    BackHome => "返回首页", "Back to the home page";
+}

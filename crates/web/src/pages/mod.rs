@@ -1,0 +1,65 @@
+//! 页面 — the web application: server-rendered pages for station staff, officers,
+//! leaders and departments, served by the same binary as the JSON API. One module
+//! per page or group of pages; the frame, the message catalogue and the cookie
+//! session are shared.
+
+mod catalogue;
+mod charts;
+mod dashboard;
+mod describe;
+mod figures;
+mod forms;
+mod home;
+mod id_check;
+mod layout;
+mod login;
+mod person;
+mod persons;
+mod session;
+
+use std::sync::Arc;
+
+use analytics::IndicatorResult;
+use axum::Router;
+use axum::routing::{get, post};
+use domain::Date;
+use domain::division::DivisionCode;
+use domain::policy::Policy;
+
+use crate::App;
+use crate::error::{ApiError, Code};
+
+/// The routes of the pages.
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/dashboard", get(dashboard::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", get(login::switch))
+        .route("/persons", get(persons::search))
+        .route("/persons/new", get(persons::new).post(persons::create))
+        .route("/persons/{id}", get(person::show))
+        .route("/persons/{id}/{action}", post(person::act))
+        .route("/id-check", get(id_check::answer))
+        .route("/static/anju.css", get(layout::style))
+        .route("/static/anju.js", get(layout::script))
+}
+
+/// Every indicator for `unit` and its children as of `date`, with the policy.
+fn evaluate(
+    app: &App,
+    unit: DivisionCode,
+    date: Date,
+) -> Result<(Arc<Policy>, Vec<IndicatorResult>), ApiError> {
+    let engine = app
+        .engine()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let results = engine.evaluate(unit, date).map_err(|error| ApiError {
+        code: Code::InvalidParameter,
+        field: Some("unit".into()),
+        message: error.message(),
+    })?;
+    Ok((Arc::clone(engine.policy()), results))
+}
