@@ -50,3 +50,7 @@ fi
 export ANJU_REQUIRE_BROWSER=1
 
 cargo test --workspace --locked "$@"
+
+# The API against its own document, on a live server: no 5xx, no answer outside
+# its schema.
+./scripts/schemathesis.sh

@@ -259,9 +259,7 @@ impl Engine {
             Leaf::Age { .. } => vec![Used::BirthDate {
                 birth_date: state.birth_date,
             }],
-            Leaf::Sex(_) => vec![Used::Sex {
-                sex: state.sex,
-            }],
+            Leaf::Sex(_) => vec![Used::Sex { sex: state.sex }],
             Leaf::Rollout => self.facts_of(state, "residence"),
         };
         TestOutcome {

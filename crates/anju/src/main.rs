@@ -26,6 +26,8 @@ enum Command {
     Indicators(anju::cli::indicators::Args),
     /// 数据导入 — import a department's CSV or XLSX file (all or nothing by default).
     Import(anju::cli::import::Args),
+    /// 导出 — the indicator table as CSV, XLSX, ADX XML or DHIS2 JSON.
+    Export(anju::cli::export::Args),
     /// 导入模板 — write a department's import template as XLSX.
     Template(anju::cli::import::TemplateArgs),
     /// 验证居住证 — check a permit card's code offline with the city's public key.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Indicators(args) => anju::cli::indicators::run(args),
         Command::Import(args) => anju::cli::import::run(args),
         Command::Template(args) => anju::cli::import::template(args),
+        Command::Export(args) => anju::cli::export::run(args),
         Command::Verify(args) => match anju::cli::verify::run(args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(2),

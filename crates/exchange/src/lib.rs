@@ -10,6 +10,7 @@
 //! Nothing here writes to a database directly: rows become [`store::ImportRow`]s
 //! that the store plans and applies like any other change.
 
+pub mod export;
 pub mod import;
 pub mod limits;
 pub mod read;

@@ -29,7 +29,7 @@ use store::{Store, StoreError};
 
 use crate::error::ApiError;
 use crate::routes::{
-    imports, permit_card, permit_steps, permits, persons, records, session, units, values,
+    exports, imports, permit_card, permit_steps, permits, persons, records, session, units, values,
 };
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
@@ -186,6 +186,7 @@ pub fn router(app: App) -> Router {
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))
         .route("/templates/{kind}", get(imports::template_file))
+        .route("/exports/indicators", get(exports::indicators))
         .route("/indicators", get(indicators::get))
         .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);

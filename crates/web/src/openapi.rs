@@ -53,6 +53,7 @@ use crate::routes;
         routes::imports::status,
         routes::imports::errors,
         routes::imports::template_file,
+        routes::exports::indicators,
         routes::permits::eligibility,
         routes::permits::new_citizens,
         routes::permits::entitlements,

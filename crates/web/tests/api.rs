@@ -7,6 +7,8 @@ mod support;
 
 #[path = "api/bad_input.rs"]
 mod bad_input;
+#[path = "api/exports.rs"]
+mod exports;
 #[path = "api/imports.rs"]
 mod imports;
 #[path = "api/indicators.rs"]

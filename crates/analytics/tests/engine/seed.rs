@@ -67,6 +67,7 @@ pub fn policy_of(indicators: Vec<Indicator>) -> Policy {
         bands: Bands {
             yellow_within: Rational::whole(10),
         },
+        publication: Default::default(),
         indicators,
         permit: None,
     }

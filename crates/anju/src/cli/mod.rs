@@ -5,10 +5,11 @@
 //! Business rules live in `domain` and the store; this module only wires them to
 //! the console, and its messages say which file, setting or value is wrong.
 
-pub mod card_key;
 pub mod bench;
 pub mod bench_pages;
+pub mod card_key;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod indicators;
 pub mod init;

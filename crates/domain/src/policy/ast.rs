@@ -26,6 +26,16 @@ pub struct Policy {
     pub indicators: Vec<Indicator>,
     /// 居住证 — the residence permit's rollout and the new-citizen criteria.
     pub permit: Option<Permit>,
+    /// 发布 — how tables meant for publication protect small groups.
+    pub publication: Publication,
+}
+
+/// 发布 — rules for figures that leave the programme in published tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// 小数抑制 — a count from 1 up to below this is not shown in a table meant for
+    /// publication (it could point at a few people); 0 suppresses nothing.
+    pub min_count: u64,
 }
 
 impl Policy {

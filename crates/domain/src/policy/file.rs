@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use toml::de::{DeTable, DeValue};
 
-use super::ast::{Bands, Direction, Indicator, Policy, ValueUnit};
+use super::ast::{Bands, Direction, Indicator, Policy, Publication, ValueUnit};
 use super::error::{Fault, PolicyError};
 use super::expr::{Context, ParamValue, expression};
 use super::names::{DIRECTIONS, KEYWORDS, UNITS, lookup, names};
@@ -57,7 +57,14 @@ fn read(text: &str) -> Result<Policy, Fault> {
         document.get_ref(),
         0,
         ("文件顶层", "the top level"),
-        &["policy", "bands", "parameters", "indicator", "permit"],
+        &[
+            "policy",
+            "bands",
+            "parameters",
+            "indicator",
+            "permit",
+            "publication",
+        ],
     )?;
     let head = Section::of(
         root.required("policy")?,
@@ -121,7 +128,28 @@ fn read(text: &str) -> Result<Policy, Fault> {
             .get("permit")
             .map(|value| permit(text, value, &ctx, city))
             .transpose()?,
+        publication: root
+            .get("publication")
+            .map(publication)
+            .transpose()?
+            .unwrap_or_default(),
         plan_years,
+    })
+}
+
+/// `[publication]`: `min_count`, a whole number of at least 0.
+fn publication(value: &Value<'_>) -> Result<Publication, Fault> {
+    let section = Section::of(value, ("[publication] ", "[publication]"), &["min_count"])?;
+    let count = section.required("min_count")?;
+    let n = non_negative(count)?;
+    if n.denom != 1 {
+        return Err(mismatch(
+            count,
+            ("不小于零的整数", "a whole number of at least 0"),
+        ));
+    }
+    Ok(Publication {
+        min_count: n.numer as u64,
     })
 }
 

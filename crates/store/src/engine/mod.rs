@@ -26,9 +26,8 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, CountedPerson, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile,
-    PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry,
-    mask_resident_id,
+    Commit, CountedPerson, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile, PersonSummary,
+    Receipt, RowOutcome, Store, StoreError, ViewEntry, mask_resident_id,
 };
 use crate::{journal, permits, queries};
 

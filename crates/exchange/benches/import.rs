@@ -1,0 +1,140 @@
+//! 导入基准 — one run, side by side: N police rows (registrations) read, checked,
+//! planned and committed to a fresh SQLite city by `exchange::import` (all or
+//! nothing, durable), and the same CSV loaded by PostgreSQL's COPY into a plain
+//! table without any check.
+//!
+//! `cargo bench -p exchange --bench import` (N = `ANJU_BENCH_ROWS`, default
+//! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server).
+
+use std::time::Instant;
+
+use domain::access::Role;
+use domain::division::Hierarchy;
+use domain::migrant::MigrantRule;
+use domain::resident_id::{ResidentId, Sex};
+use exchange::import::{Mode, Options};
+use exchange::limits::Limits;
+use exchange::template::Template;
+use jiff::civil::date;
+use store::NewUser;
+use store::vault::Vault;
+
+const HEADER: &str = "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n";
+/// 产山社区 and 惠河社区 of 滨湖区.
+const VILLAGES: [&str; 2] = ["320211001003", "320211001004"];
+
+fn rows(n: u32) -> String {
+    let mut text = String::from(HEADER);
+    for i in 0..n {
+        let birth = date(1960, 1, 1)
+            .checked_add(jiff::Span::new().days(i64::from(i / 1000)))
+            .unwrap();
+        let sex = [Sex::Female, Sex::Male][(i % 2) as usize];
+        let id = ResidentId::synthesize(420102, birth, (i % 1000) as u16, sex);
+        let village = VILLAGES[(i % 2) as usize];
+        text.push_str(&format!(
+            "{},张{i},2024-03-01,{village},自购房,,\n",
+            id.as_str()
+        ));
+    }
+    text
+}
+
+fn sqlite(csv: &[u8]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = store::open(&url, Vault::from_key([9; 32])).unwrap();
+    store
+        .initialise(
+            Hierarchy::wuxi(),
+            &MigrantRule::new("3202".parse().unwrap()),
+        )
+        .unwrap();
+    let user = store
+        .create_user(NewUser {
+            login: "police".into(),
+            name: "公安".into(),
+            role: Role::DepartmentManager,
+            unit: "320211".parse().unwrap(),
+            department: None,
+            password_hash: "-".into(),
+        })
+        .unwrap();
+    let options = Options {
+        mode: Mode::AllOrNothing,
+        dry_run: false,
+        encoding: None,
+        limits: Limits::default(),
+    };
+    let template = Template::named("public_security").unwrap();
+    let start = Instant::now();
+    let report = exchange::import::import(
+        &*store,
+        &user,
+        template,
+        "bench.csv",
+        csv,
+        &options,
+        &mut (),
+    )
+    .unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(
+        report.committed && report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..1]
+    );
+    seconds
+}
+
+fn postgres_copy(csv: &[u8]) -> f64 {
+    let url = std::env::var("ANJU_TEST_PG")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=test".into());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let name = format!("anju_bench_{}", std::process::id());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let mut config: postgres::Config = url.parse().unwrap();
+    config.dbname(&name);
+    let mut client = config.connect(postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE arrivals (resident_id TEXT, name TEXT, registered_on DATE, \
+             unit BIGINT, housing TEXT, place BIGINT, permit TEXT)",
+        )
+        .unwrap();
+    let start = Instant::now();
+    let mut writer = client
+        .copy_in("COPY arrivals FROM STDIN (FORMAT csv, HEADER true)")
+        .unwrap();
+    std::io::Write::write_all(&mut writer, csv).unwrap();
+    writer.finish().unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    drop(client);
+    admin
+        .batch_execute(&format!("DROP DATABASE {name}"))
+        .unwrap();
+    seconds
+}
+
+fn main() {
+    let n: u32 = std::env::var("ANJU_BENCH_ROWS")
+        .ok()
+        .map_or(1_000_000, |v| {
+            v.parse().expect("ANJU_BENCH_ROWS is a number")
+        });
+    let csv = rows(n);
+    println!("{n} police rows, {:.1} MB of CSV", csv.len() as f64 / 1e6);
+    let pg = postgres_copy(csv.as_bytes());
+    println!(
+        "PostgreSQL COPY, no checks:       {pg:>7.2} s  {:>9.0} rows/s",
+        f64::from(n) / pg
+    );
+    let lite = sqlite(csv.as_bytes());
+    println!(
+        "SQLite, checked, planned, durable: {lite:>7.2} s  {:>9.0} rows/s",
+        f64::from(n) / lite
+    );
+    println!("SQLite / COPY time: {:.2}", lite / pg);
+}

@@ -1,0 +1,101 @@
+//! 导出 — the indicator table for a unit and its children as of a date, as CSV,
+//! XLSX, ADX XML or DHIS2 JSON; `publication=true` suppresses small counts as the
+//! policy's `[publication] min_count` says. Built by the exchange crate from the
+//! same engine answer as `GET /api/v1/indicators`.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use exchange::export::{Format, IndicatorTable};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Code};
+use crate::extract::{Query, date_param};
+use crate::openapi::ReadErrors;
+
+/// Which table, in which format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// A division code, e.g. 320211.
+    pub unit: String,
+    /// YYYY-MM-DD; today when absent.
+    pub as_of: Option<String>,
+    /// `csv`, `xlsx`, `adx` or `dhis2`.
+    pub format: String,
+    /// `true`: a table meant for publication, small counts suppressed.
+    pub publication: Option<String>,
+}
+
+/// The indicator table of a unit and its direct children as of a date.
+#[utoipa::path(get, path = "/api/v1/exports/indicators", tag = "indicators",
+    params(ExportQuery),
+    responses((status = 200, description = "The table in the format asked for", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "application/adx+xml"),
+        (Object = "application/json"),
+    )), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn indicators(
+    State(app): State<App>,
+    CurrentUser(_user): CurrentUser,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let invalid =
+        |error: domain::message::FieldError| ApiError::from_field(Code::InvalidParameter, error);
+    let unit = query
+        .unit
+        .parse()
+        .map_err(|mut error: domain::message::FieldError| {
+            error.field = "unit".into();
+            invalid(error)
+        })?;
+    let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
+    let format: Format = query.format.parse().map_err(invalid)?;
+    let publish = match query.publication.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::new(
+                Code::InvalidParameter,
+                Some("publication"),
+                "publication 应为 true 或 false",
+                "expected true or false for publication",
+            ));
+        }
+    };
+    let table = {
+        let engine = app.engine().read().unwrap_or_else(|p| p.into_inner());
+        let results = engine.evaluate(unit, as_of).map_err(|error| ApiError {
+            code: Code::InvalidParameter,
+            field: Some("unit".into()),
+            message: error.message(),
+        })?;
+        IndicatorTable::new(
+            &results,
+            as_of,
+            engine.policy(),
+            engine.hierarchy(),
+            publish,
+        )
+    };
+    let bytes = format
+        .render(&table)
+        .map_err(|e| ApiError::internal(&format!("writing the export: {e}")))?;
+    let name = format!("indicators-{unit}-{as_of}.{}", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.media_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
