@@ -486,13 +486,7 @@ fn main() {
         let (person, facts) = generator.person(id);
         let t = Instant::now();
         let eligibility = engine
-            .eligibility(
-                PersonState {
-                    person: &person,
-                    facts: &facts,
-                },
-                AS_OF,
-            )
+            .eligibility(PersonState::of(&person, &facts), AS_OF)
             .unwrap();
         explained.push(t.elapsed());
         std::hint::black_box(eligibility);
