@@ -46,12 +46,16 @@ pub enum Difference {
     /// A unit one of them has and the other has not.
     Unit { unit: DivisionCode, in_engine: bool },
     /// An indicator's numerator or denominator.
-    Value {
-        indicator: String,
-        unit: DivisionCode,
-        engine: (Option<Exact>, Option<Exact>),
-        sql: (Option<Exact>, Option<Exact>),
-    },
+    Value(Box<Mismatch>),
+}
+
+/// One indicator of one unit, numerator and denominator as each computed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub indicator: String,
+    pub unit: DivisionCode,
+    pub engine: (Option<Exact>, Option<Exact>),
+    pub sql: (Option<Exact>, Option<Exact>),
 }
 
 fn shown(value: Option<Exact>) -> String {
@@ -72,19 +76,22 @@ impl fmt::Display for Difference {
                     "unit {unit}: in the {has}'s answer, not in the {lacks}'s"
                 )
             }
-            Difference::Value {
-                indicator,
-                unit,
-                engine,
-                sql,
-            } => write!(
-                f,
-                "{indicator} {unit}: engine {} / {}, SQL {} / {}",
-                shown(engine.0),
-                shown(engine.1),
-                shown(sql.0),
-                shown(sql.1)
-            ),
+            Difference::Value(mismatch) => {
+                let Mismatch {
+                    indicator,
+                    unit,
+                    engine,
+                    sql,
+                } = mismatch.as_ref();
+                write!(
+                    f,
+                    "{indicator} {unit}: engine {} / {}, SQL {} / {}",
+                    shown(engine.0),
+                    shown(engine.1),
+                    shown(sql.0),
+                    shown(sql.1)
+                )
+            }
         }
     }
 }
@@ -123,12 +130,12 @@ pub fn compare(cube: &Cube, query: &Query, rows: &[Row]) -> Vec<Difference> {
             };
             let engine = (result.numerator, result.denominator);
             if engine != sql {
-                differences.push(Difference::Value {
+                differences.push(Difference::Value(Box::new(Mismatch {
                     indicator: columns.indicator.clone(),
                     unit,
                     engine,
                     sql,
-                });
+                })));
             }
         }
     }

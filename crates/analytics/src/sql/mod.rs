@@ -24,7 +24,7 @@ mod query;
 mod record;
 mod schema;
 
-pub use compare::{Difference, Row, compare, read_rows};
+pub use compare::{Difference, Mismatch, Row, compare, read_rows};
 pub use dialect::Dialect;
 pub use export::Export;
 pub use schema::{ColumnType, TABLES, Table, indexes};

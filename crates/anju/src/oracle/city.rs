@@ -31,12 +31,16 @@ pub struct City {
 const SAMPLE: usize = 2_000;
 
 /// Generates the demo city of `options` (on a second thread), builds the engine of
-/// `policy` from it and writes the export into `dir` with the unit tree as of each
-/// of `dates`.
-pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date]) -> Result<City> {
+/// `policy` from it and, when `export` names a folder, writes the export there with
+/// the unit tree as of each of the dates.
+pub fn build(
+    options: &Options,
+    policy: Arc<Policy>,
+    export: Option<(&Path, &[Date])>,
+) -> Result<City> {
     let hierarchy = Hierarchy::wuxi();
     let mut engine = Engine::new(policy, hierarchy.clone());
-    let mut export = Export::create(dir)?;
+    let mut writer = export.map(|(dir, _)| Export::create(dir)).transpose()?;
     let (sender, receiver) = mpsc::sync_channel::<LoadBatch>(2);
     let mut sample = Vec::new();
     let generated = std::thread::scope(|scope| -> Result<Generated> {
@@ -47,14 +51,16 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
                     .map_err(|_| anyhow!("the engine stopped taking batches"))
             })
         });
-        let fed = feed(&mut engine, &mut export, &mut sample, receiver);
+        let fed = feed(&mut engine, &mut writer, &mut sample, receiver);
         let generated = generator
             .join()
             .map_err(|_| anyhow!("the generator panicked"))?;
         fed?;
         generated
     })?;
-    export.finish(hierarchy, dates)?;
+    if let (Some(writer), Some((_, dates))) = (writer, export) {
+        writer.finish(hierarchy, dates)?;
+    }
     Ok(City {
         engine,
         generated,
@@ -68,7 +74,7 @@ pub fn build(options: &Options, policy: Arc<Policy>, dir: &Path, dates: &[Date])
 /// values.
 fn feed(
     engine: &mut Engine,
-    export: &mut Export,
+    export: &mut Option<Export>,
     sample: &mut Vec<store::PersonState>,
     receiver: mpsc::Receiver<LoadBatch>,
 ) -> Result<()> {
@@ -78,7 +84,9 @@ fn feed(
     if let Some(first) = batches.next() {
         for record in &first.records {
             engine.put_record(record, &[])?;
-            export.record(record)?;
+            if let Some(export) = export {
+                export.record(record)?;
+            }
         }
         values.extend(first.values);
     }
@@ -91,7 +99,9 @@ fn feed(
                     record.id
                 );
             }
-            export.record(&record)?;
+            if let Some(export) = export {
+                export.record(&record)?;
+            }
             later.push(record);
         }
         batch.facts.sort_by_key(|fact| fact.person);
@@ -105,7 +115,9 @@ fn feed(
             let count = rest.partition_point(|fact| fact.person == person.id);
             let (facts, after) = rest.split_at(count);
             rest = after;
-            export.person(person, facts)?;
+            if let Some(export) = export {
+                export.person(person, facts)?;
+            }
             if sample.len() < SAMPLE {
                 sample.push(store::PersonState {
                     person: person.clone(),
@@ -126,7 +138,9 @@ fn feed(
     }
     for value in &values {
         engine.set_aggregate(value.unit, &value.name, value.from, value.to, value.value)?;
-        export.value(value)?;
+        if let Some(export) = export {
+            export.value(value)?;
+        }
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ fn duckdb_computes_what_the_engine_computes_for_every_unit_and_indicator() {
         persons: std::env::var("ANJU_ORACLE_PERSONS").map_or(200_000, |n| n.parse().unwrap()),
         ..Options::default()
     };
-    let city = city::build(&options, policy.clone(), dir.path(), &dates).unwrap();
+    let city = city::build(&options, policy.clone(), Some((dir.path(), &dates))).unwrap();
     let queries: Vec<_> = dates
         .iter()
         .map(|&d| compile(&policy, d, Dialect::DuckDb))
