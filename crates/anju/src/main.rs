@@ -1,4 +1,5 @@
-//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`. Thin: it parses
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
+//! `import`, `template`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -25,6 +26,12 @@ enum Command {
     Indicators(anju::cli::indicators::Args),
     /// 页面测速 — how long each page takes to render over a (demo) database.
     BenchPages(anju::cli::bench_pages::Args),
+    /// 数据导入 — import a department's CSV or XLSX file (all or nothing by default).
+    Import(anju::cli::import::Args),
+    /// 导入模板 — write a department's import template as XLSX.
+    Template(anju::cli::import::TemplateArgs),
+    /// 验证居住证 — check a permit card's code offline with the city's public key.
+    Verify(anju::cli::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +42,13 @@ fn main() -> ExitCode {
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
         Command::BenchPages(args) => anju::cli::bench_pages::run(args),
+        Command::Import(args) => anju::cli::import::run(args),
+        Command::Template(args) => anju::cli::import::template(args),
+        Command::Verify(args) => match anju::cli::verify::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

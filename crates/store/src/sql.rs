@@ -136,7 +136,6 @@ fn mismatch<T>(column: usize, wanted: &str, found: &Cell) -> Result<T, StoreErro
     )))
 }
 
-
 /// `None` for a null, else what `read` makes of the cell.
 fn optional<'r, T>(
     cell: Cell<'r>,

@@ -210,11 +210,12 @@ pub async fn series(
 }
 
 fn unit_param(text: &str) -> Result<DivisionCode, ApiError> {
-    text.parse().map_err(|error: domain::message::FieldError| ApiError {
-        code: Code::InvalidParameter,
-        field: Some("unit".into()),
-        message: error.message,
-    })
+    text.parse()
+        .map_err(|error: domain::message::FieldError| ApiError {
+            code: Code::InvalidParameter,
+            field: Some("unit".into()),
+            message: error.message,
+        })
 }
 
 /// `month`, `quarter` or `year`.

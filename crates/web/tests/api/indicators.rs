@@ -238,9 +238,18 @@ async fn bad_series_parameters_are_named() {
     let token = test.session("leader", Role::Leader, "3202").await;
     for (query, field) in [
         ("unit=320211&indicator=E1&step=week&from=2025-01-01", "step"),
-        ("unit=320211&indicator=Z9&step=month&from=2025-01-01", "indicator"),
-        ("unit=320211&indicator=E1&step=month&from=2025-13-01", "from"),
-        ("unit=320211&indicator=E1&step=month&from=2025-06-01&to=2025-01-01", "from"),
+        (
+            "unit=320211&indicator=Z9&step=month&from=2025-01-01",
+            "indicator",
+        ),
+        (
+            "unit=320211&indicator=E1&step=month&from=2025-13-01",
+            "from",
+        ),
+        (
+            "unit=320211&indicator=E1&step=month&from=2025-06-01&to=2025-01-01",
+            "from",
+        ),
     ] {
         let answer = test
             .get(&format!("/api/v1/indicators/series?{query}"), &token)
