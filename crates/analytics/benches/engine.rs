@@ -3,7 +3,8 @@
 //! Generates persons with random facts across Wuxi's 1,254 villages (3,000,000 by
 //! default; `ANJU_BENCH_PERSONS=N` to change) and about a quarter as many records,
 //! loads them in batches, then measures: bytes per person in the index, the whole
-//! cube as of one date, one unit with its children, a monthly series, and the
+//! cube as of one date, one unit with its children, a monthly series, the
+//! new-citizen counts and one person's explained eligibility, and the
 //! latency of writes (a person's change, an employer's union). Plain `std::time`, no
 //! harness. Figures go to docs/benchmarks.md, "Indicator engine".
 
@@ -117,6 +118,15 @@ impl Gen {
             }
         };
         let since = arrived;
+        add(
+            self,
+            0.8,
+            FactKind::TemporaryResidencePermit {
+                number: String::new(),
+            },
+            since,
+            end,
+        );
         if (18..60).contains(&age) && self.rng.gen_bool(0.7) {
             let employer = self.rng.gen_range(1..=EMPLOYERS);
             let wage = self.rng.gen_range(200_000..400_000);
@@ -461,6 +471,38 @@ fn main() {
             .len()
     });
     println!("series(city, E1, 36 months): {series}");
+    let mut counted = (0, 0);
+    let new_citizens = time(&mut || {
+        let city = &engine.new_citizens(city, AS_OF).unwrap()[0];
+        counted = (city.eligible, city.present);
+    });
+    println!(
+        "new_citizens(city + 7 districts): {} of {} present persons eligible; {new_citizens}",
+        counted.0, counted.1
+    );
+    let mut explained = Vec::new();
+    for _ in 0..10_000 {
+        let id = generator.rng.gen_range(1..=persons);
+        let (person, facts) = generator.person(id);
+        let t = Instant::now();
+        let eligibility = engine
+            .eligibility(
+                PersonState {
+                    person: &person,
+                    facts: &facts,
+                },
+                AS_OF,
+            )
+            .unwrap();
+        explained.push(t.elapsed());
+        std::hint::black_box(eligibility);
+    }
+    explained.sort_unstable();
+    println!(
+        "eligibility of one person, explained (10,000 persons): p50 {}, p99 {}",
+        ms(explained[explained.len() / 2]),
+        ms(explained[explained.len() * 99 / 100])
+    );
 
     // Writes: a person moves to another village and gets a labour contract.
     let mut latencies = Vec::new();

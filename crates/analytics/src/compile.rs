@@ -7,6 +7,7 @@
 //!
 //! Compiling decides nothing about persons; see `person` and `record` for that.
 
+use domain::division::DivisionCode;
 use domain::policy::{
     Expr, FactFilter, Indicator, PersonPredicate, Policy, RecordField, RecordKind, RecordPredicate,
     Term, Window,
@@ -35,6 +36,8 @@ pub(crate) enum Leaf {
         max: Option<u16>,
     },
     Sex(Sex),
+    /// The days of a residence in a district the rollout has reached.
+    Rollout,
 }
 
 /// Which facts a leaf looks at and when they must hold.
@@ -88,21 +91,43 @@ pub(crate) struct CompiledIndicator {
     pub denominator: Option<Combination>,
 }
 
+/// The permit's new-citizen criteria as person sides (新市民条件).
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCriteria {
+    /// Every present person.
+    pub present: usize,
+    /// Per criterion, in policy order, the side of its test.
+    pub each: Vec<usize>,
+    /// All criteria together.
+    pub all: usize,
+}
+
 /// The policy, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub leaves: Vec<Leaf>,
+    /// Per leaf, the predicate it was compiled from.
+    pub leaf_sources: Vec<PersonPredicate>,
     /// Per person side: `None` counts every present person.
     pub person_sides: Vec<Option<Node>>,
     pub record_sides: Vec<RecordSide>,
     pub values: Vec<String>,
     pub indicators: Vec<CompiledIndicator>,
+    /// `None` when the policy has no `[permit]`.
+    pub criteria: Option<CompiledCriteria>,
+    /// Per entitlement of the permit, its test (`None`: every holder).
+    pub entitlements: Vec<Option<Node>>,
     /// 1 January of Y1.
     pub plan_start: Day,
+    /// The permit's rollout: per plan year whose stage accepts applications, its
+    /// first and last day and the districts reached (`None`: all).
+    pub rollout: Vec<(Day, Day, Option<Vec<DivisionCode>>)>,
 }
 
 /// Collects distinct sides while compiling.
 struct Builder {
+    /// What `new_citizen` stands for: every criterion (none without a `[permit]`).
+    new_citizen: PersonPredicate,
     leaf_sources: Vec<PersonPredicate>,
     leaves: Vec<Leaf>,
     person_sources: Vec<Option<PersonPredicate>>,
@@ -123,6 +148,13 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 /// Compiles `policy`.
 pub(crate) fn compile(policy: &Policy) -> Compiled {
     let mut builder = Builder {
+        new_citizen: PersonPredicate::And {
+            all: policy
+                .permit
+                .iter()
+                .flat_map(|permit| permit.criteria.iter().map(|c| c.test.clone()))
+                .collect(),
+        },
         leaf_sources: Vec::new(),
         leaves: Vec::new(),
         person_sources: Vec::new(),
@@ -138,16 +170,38 @@ pub(crate) fn compile(policy: &Policy) -> Compiled {
             denominator: indicator.denominator.as_ref().map(|e| builder.expr(e)),
         })
         .collect();
+    let criteria = policy.permit.as_ref().map(|permit| CompiledCriteria {
+        present: builder.person_side(&None),
+        each: permit
+            .criteria
+            .iter()
+            .map(|criterion| builder.person_side(&Some(criterion.test.clone())))
+            .collect(),
+        all: builder.person_side(&Some(PersonPredicate::And {
+            all: permit.criteria.iter().map(|c| c.test.clone()).collect(),
+        })),
+    });
     let plan_start = policy
         .plan_years
         .first()
         .map_or(NEG_INF, |_| day_of(policy.plan_start()));
+    let entitlements = policy
+        .permit
+        .iter()
+        .flat_map(|permit| &permit.entitlements)
+        .map(|entitlement| entitlement.test.as_ref().map(|test| builder.node(test)))
+        .collect();
+    let rollout = rollout_days(policy);
     Compiled {
+        entitlements,
+        rollout,
         leaves: builder.leaves,
+        leaf_sources: builder.leaf_sources,
         person_sides: builder.person_sides,
         record_sides: builder.record_sides,
         values: builder.values,
         indicators,
+        criteria,
         plan_start,
     }
 }
@@ -233,6 +287,10 @@ impl Builder {
             PersonPredicate::And { all } => Node::All(all.iter().map(|p| self.node(p)).collect()),
             PersonPredicate::Or { any } => Node::Any(any.iter().map(|p| self.node(p)).collect()),
             PersonPredicate::Not { inner } => Node::Not(Box::new(self.node(inner))),
+            PersonPredicate::NewCitizen => match self.new_citizen.clone() {
+                PersonPredicate::And { all } if all.is_empty() => Node::Any(Vec::new()),
+                every => self.node(&every),
+            },
             leaf => Node::Leaf(self.leaf(leaf)),
         }
     }
@@ -281,9 +339,11 @@ impl Builder {
                 max: *max,
             },
             PersonPredicate::Sex { sex } => Leaf::Sex(*sex),
+            PersonPredicate::RolloutReached => Leaf::Rollout,
             PersonPredicate::And { .. }
             | PersonPredicate::Or { .. }
-            | PersonPredicate::Not { .. } => {
+            | PersonPredicate::Not { .. }
+            | PersonPredicate::NewCitizen => {
                 unreachable!("connectives are nodes, not leaves")
             }
         };
@@ -291,4 +351,31 @@ impl Builder {
         self.leaves.push(leaf);
         self.leaves.len() - 1
     }
+}
+
+/// The days on which the permit's rollout accepts applications, per plan year, with
+/// the districts it has reached (`None`: all), as [`Policy::rollout_reaches`] reads
+/// the stages.
+fn rollout_days(policy: &Policy) -> Vec<(Day, Day, Option<Vec<DivisionCode>>)> {
+    let Some(permit) = &policy.permit else {
+        return Vec::new();
+    };
+    let mut days = Vec::new();
+    for (index, &year) in policy.plan_years.iter().enumerate() {
+        let Some(stage) = permit.rollout.iter().rev().find(|s| s.plan_year <= index) else {
+            continue;
+        };
+        if !stage.accepts_applications {
+            continue;
+        }
+        let (Ok(first), Ok(last)) = (
+            jiff::civil::Date::new(year, 1, 1),
+            jiff::civil::Date::new(year, 12, 31),
+        ) else {
+            continue;
+        };
+        let districts = (!stage.all).then(|| stage.districts.clone());
+        days.push((day_of(first), day_of(last), districts));
+    }
+    days
 }

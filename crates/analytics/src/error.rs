@@ -36,6 +36,9 @@ pub enum EngineError {
         "expected the before-state the engine was given, but {missing} of its intervals were not in the index"
     )]
     Stale { missing: usize },
+    /// The policy has no `[permit]`, so no new-citizen criteria.
+    #[error("expected a policy with a [permit] section, but found none")]
+    NoPermit,
 }
 
 impl EngineError {
@@ -58,6 +61,7 @@ impl EngineError {
             EngineError::Stale { missing } => {
                 format!("给出的变更前状态与引擎不符：索引中缺少 {missing} 个区间，请从数据库重建")
             }
+            EngineError::NoPermit => "政策文件没有 [permit] 部分，因而没有新市民条件".into(),
         };
         Message::new(zh, self.to_string())
     }

@@ -37,7 +37,9 @@
 mod aggregate;
 mod calendar;
 mod compile;
+mod eligibility;
 mod engine;
+mod entitlement;
 mod error;
 mod exact;
 mod index;
@@ -52,7 +54,9 @@ pub mod sql;
 mod tree;
 
 pub use calendar::{EPOCH, last_supported};
+pub use eligibility::{CriterionOutcome, Eligibility, NewCitizenCount, Stretch, TestOutcome, Used};
 pub use engine::{Engine, MemoryUse};
+pub use entitlement::EntitlementOutcome;
 pub use error::EngineError;
 pub use exact::Exact;
 pub use load::Loader;

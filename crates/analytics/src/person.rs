@@ -11,6 +11,7 @@
 //! the run's end; `age in A..B` from the A-th birthday through the day before the
 //! (B+1)-th.
 
+use domain::division::CodeLevel;
 use domain::policy::{FactFilter, Period, Window};
 use domain::registry::{Fact, FactKind, Person};
 use domain::resident_id::Sex;
@@ -45,6 +46,17 @@ impl<'a> PersonState<'a> {
             left_on: person.left_on,
             facts,
         }
+    }
+
+    /// Whether the person is present on `date`: a residence holds then and they
+    /// have not left.
+    pub fn present_on(&self, date: Date) -> bool {
+        self.left_on.is_none_or(|left| date < left)
+            && self.facts.iter().any(|fact| {
+                matches!(fact.kind, FactKind::Residence { .. })
+                    && fact.from <= date
+                    && fact.to.is_none_or(|to| date <= to)
+            })
     }
 }
 
@@ -84,13 +96,7 @@ pub(crate) fn contributions(
     if scratch.residence.is_empty() {
         return;
     }
-    scratch.memo.clear();
-    scratch.memo.resize(context.compiled.leaves.len(), None);
-    let mut evaluator = Evaluator {
-        context,
-        state,
-        memo: &mut scratch.memo,
-    };
+    let mut evaluator = Evaluator::new(context, state, &mut scratch.memo);
     for (side, node) in context.compiled.person_sides.iter().enumerate() {
         let days = match node {
             None => ALWAYS.to_vec(),
@@ -151,14 +157,34 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
     }
 }
 
-struct Evaluator<'a, 'b> {
+/// The days on which nodes and leaves hold for one person (whether present or not),
+/// each leaf computed once.
+pub(crate) struct Evaluator<'a, 'b> {
     context: Context<'a>,
     state: PersonState<'a>,
     memo: &'b mut Vec<Option<Vec<Interval>>>,
 }
 
+impl<'a, 'b> Evaluator<'a, 'b> {
+    /// An evaluator of `state`; `memo` is cleared and sized to the leaves.
+    pub(crate) fn new(
+        context: Context<'a>,
+        state: PersonState<'a>,
+        memo: &'b mut Vec<Option<Vec<Interval>>>,
+    ) -> Evaluator<'a, 'b> {
+        memo.clear();
+        memo.resize(context.compiled.leaves.len(), None);
+        Evaluator {
+            context,
+            state,
+            memo,
+        }
+    }
+}
+
 impl Evaluator<'_, '_> {
-    fn eval(&mut self, node: &Node) -> Vec<Interval> {
+    /// The days on which `node` holds.
+    pub(crate) fn eval(&mut self, node: &Node) -> Vec<Interval> {
         match node {
             Node::Leaf(index) => {
                 if self.memo[*index].is_none() {
@@ -208,7 +234,27 @@ impl Evaluator<'_, '_> {
                     Vec::new()
                 }
             }
+            Leaf::Rollout => self.rollout(),
         }
+    }
+
+    /// The days of a residence in a district the rollout has reached that year.
+    fn rollout(&self) -> Vec<Interval> {
+        let mut days = Vec::new();
+        for fact in self.state.facts {
+            let FactKind::Residence { unit, .. } = &fact.kind else {
+                continue;
+            };
+            let district = unit.truncate(CodeLevel::District);
+            let lived = [span_of(Some(fact.from), fact.to)];
+            for (first, last, districts) in &self.context.compiled.rollout {
+                if districts.as_ref().is_none_or(|d| d.contains(&district)) {
+                    days.extend(intersect(&lived, &[(*first, *last)]));
+                }
+            }
+        }
+        normalize(&mut days);
+        days
     }
 
     /// The days a fact test holds.

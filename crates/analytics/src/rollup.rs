@@ -74,31 +74,9 @@ impl Snapshot {
                 }
             }
         }
-        let segment = parts.tree.segment_of(Day::from(day));
-        let valid = parts.tree.valid_in(segment);
-        let valid_units: Vec<usize> = range.clone().filter(|&u| valid[u]).collect();
-        let count = |(side, needed): (&SideIndex, &bool)| -> Vec<i64> {
-            if !*needed {
-                return Vec::new();
-            }
-            let mut totals = vec![0i64; range.len()];
-            side.values(&valid_units, day, range.start, &mut totals);
-            roll_up(parts.tree, valid, &range, &mut totals);
-            totals
-        };
-        let parallel = range.len() >= PARALLEL_UNITS;
-        let persons: Vec<Vec<i64>> = if parallel {
-            parts
-                .persons
-                .par_iter()
-                .zip(&need_persons)
-                .map(count)
-                .collect()
-        } else {
-            parts.persons.iter().zip(&need_persons).map(count).collect()
-        };
-
-        let records: Vec<Vec<i64>> = parts.records.iter().zip(&need_records).map(count).collect();
+        let valid = parts.tree.valid_in(parts.tree.segment_of(Day::from(day)));
+        let persons = side_totals(parts.tree, parts.persons, &need_persons, day, range.clone());
+        let records = side_totals(parts.tree, parts.records, &need_records, day, range.clone());
 
         for (has, totals) in &mut towns {
             let mut own = vec![0i64; range.len()];
@@ -158,6 +136,33 @@ impl Snapshot {
             sum += coefficient * i128::from(x);
         }
         sum
+    }
+}
+
+/// Per side, its total on `day` in each unit of the subtree `range` (empty for the
+/// sides not `needed`), counted in parallel when the subtree is big.
+pub(crate) fn side_totals(
+    tree: &Tree,
+    sides: &[SideIndex],
+    needed: &[bool],
+    day: Stored,
+    range: Range<usize>,
+) -> Vec<Vec<i64>> {
+    let valid = tree.valid_in(tree.segment_of(Day::from(day)));
+    let valid_units: Vec<usize> = range.clone().filter(|&u| valid[u]).collect();
+    let count = |(side, needed): (&SideIndex, &bool)| -> Vec<i64> {
+        if !*needed {
+            return Vec::new();
+        }
+        let mut totals = vec![0i64; range.len()];
+        side.values(&valid_units, day, range.start, &mut totals);
+        roll_up(tree, valid, &range, &mut totals);
+        totals
+    };
+    if range.len() >= PARALLEL_UNITS {
+        sides.par_iter().zip(needed).map(count).collect()
+    } else {
+        sides.iter().zip(needed).map(count).collect()
     }
 }
 

@@ -1,4 +1,5 @@
-//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`, `bench`. Thin: it parses
+//! `anju` — the command line of 安居 Anju: `demo`, `serve`, `init`, `indicators`,
+//! `bench`, `import`, `template`, `export`, `verify`. Thin: it parses
 //! the arguments and hands over to [`anju::cli`].
 
 use std::process::ExitCode;
@@ -23,6 +24,12 @@ enum Command {
     Init(anju::cli::init::Args),
     /// 指标 — every indicator for a unit and its children as of a date.
     Indicators(anju::cli::indicators::Args),
+    /// 数据导入 — import a department's CSV or XLSX file (all or nothing by default).
+    Import(anju::cli::import::Args),
+    /// 导入模板 — write a department's import template as XLSX.
+    Template(anju::cli::import::TemplateArgs),
+    /// 验证居住证 — check a permit card's code offline with the city's public key.
+    Verify(anju::cli::verify::Args),
     /// 指标基准 — the engine against DuckDB, PostgreSQL and SQLite on the demo city.
     Bench(anju::cli::bench::Args),
 }
@@ -34,6 +41,13 @@ fn main() -> ExitCode {
         Command::Serve(args) => anju::cli::serve::run(args),
         Command::Init(args) => anju::cli::init::run(args),
         Command::Indicators(args) => anju::cli::indicators::run(args),
+        Command::Import(args) => anju::cli::import::run(args),
+        Command::Template(args) => anju::cli::import::template(args),
+        Command::Verify(args) => match anju::cli::verify::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
         Command::Bench(args) => anju::cli::bench::run(args),
     };
     match result {

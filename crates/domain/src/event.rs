@@ -6,8 +6,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::access::UserId;
+use crate::access::{Department, UserId};
 use crate::division::DivisionCode;
+use crate::permit::PermitStep;
 use crate::registry::{
     FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, Record, RecordId,
 };
@@ -120,6 +121,36 @@ pub enum Change {
     /// [`crate::reported_value`]); replaces an earlier report of the same unit, name
     /// and period.
     ReportValue { value: ReportedValue },
+    /// 居住证 — a step of a residence permit's life (see [`crate::permit`]), with
+    /// the reason it is taken.
+    Permit { step: PermitStep, reason: String },
+    /// 数据导入 — a department's file was imported: what it was and what came of it.
+    /// Written by the importer after its rows, never planned (see [`ImportSummary`]).
+    Import { summary: ImportSummary },
+}
+
+/// 导入记录 — one run of an import over a department's file. Its rows are events of
+/// their own (source [`Source::Import`]); this records the run itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportSummary {
+    /// The department whose template the file follows.
+    pub department: Department,
+    /// The file's name as given.
+    pub file: String,
+    /// The SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Data rows in the file.
+    pub rows: u64,
+    /// Rows this run added.
+    pub added: u64,
+    /// Rows an earlier run of the same file had added already.
+    pub already: u64,
+    /// Rows refused (a bad cell, or the planner said no); none of them was written.
+    pub refused: u64,
+    /// Whether the run wrote its rows (an all-or-nothing run with a refused row
+    /// writes none).
+    pub committed: bool,
 }
 
 /// 更正内容 — what a correction puts right.
@@ -157,9 +188,14 @@ impl Change {
     /// The registered person this change is about, when it is about one already known.
     pub fn person(&self) -> Option<PersonId> {
         match self {
-            Change::Register { .. } | Change::SaveRecord { .. } | Change::ReportValue { .. } => {
-                None
-            }
+            Change::Register { .. }
+            | Change::SaveRecord { .. }
+            | Change::ReportValue { .. }
+            | Change::Import { .. } => None,
+            Change::Permit { step, .. } => match step {
+                PermitStep::Apply { person, .. } => Some(*person),
+                _ => None,
+            },
             Change::Move { person, .. }
             | Change::ChangeEmployer { person, .. }
             | Change::AddFact { person, .. }
@@ -187,6 +223,8 @@ impl Change {
             Change::Correct { .. } => "correct",
             Change::SaveRecord { .. } => "save_record",
             Change::ReportValue { .. } => "report_value",
+            Change::Import { .. } => "import",
+            Change::Permit { .. } => "permit",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod division;
 pub mod event;
 pub mod message;
 pub mod migrant;
+pub mod permit;
 pub mod plan;
 pub mod policy;
 pub mod registry;

@@ -178,6 +178,9 @@ pub enum FactKind {
     LegalEducation,
     /// 暂住证 — holds a temporary residence permit.
     TemporaryResidencePermit { number: String },
+    /// 居住证 — holds the residence permit `number`: recorded by the permit's issue,
+    /// renewal and revocation (see [`crate::permit`]), never entered by hand.
+    ResidencePermit { number: String },
 }
 
 impl FactKind {
@@ -205,6 +208,7 @@ impl FactKind {
         "family_planning_contract",
         "legal_education",
         "temporary_residence_permit",
+        "residence_permit",
     ];
 
     /// The policy language's name of this kind, e.g. `labour_contract`.
@@ -231,6 +235,7 @@ impl FactKind {
             FactKind::FamilyPlanningContract => "family_planning_contract",
             FactKind::LegalEducation => "legal_education",
             FactKind::TemporaryResidencePermit { .. } => "temporary_residence_permit",
+            FactKind::ResidencePermit { .. } => "residence_permit",
         }
     }
 }

@@ -84,7 +84,9 @@ pub(crate) fn columns(kind: &FactKind) -> FactColumns<'_> {
         FactKind::LabourContract { employer } => columns.record = Some(*employer),
         FactKind::Insurance { scheme } => columns.value = Some(scheme_text(*scheme)),
         FactKind::Schooling { school } => columns.value = Some(school_text(*school)),
-        FactKind::TemporaryResidencePermit { number } => columns.value = Some(number),
+        FactKind::TemporaryResidencePermit { number } | FactKind::ResidencePermit { number } => {
+            columns.value = Some(number)
+        }
         FactKind::HighRiskJob
         | FactKind::UnionMembership
         | FactKind::SkillsTraining
@@ -184,6 +186,9 @@ pub(crate) fn kind_from(
         "temporary_residence_permit" => FactKind::TemporaryResidencePermit {
             number: needed(kind, "value", value)?.to_owned(),
         },
+        "residence_permit" => FactKind::ResidencePermit {
+            number: needed(kind, "value", value)?.to_owned(),
+        },
         "high_risk_job" => FactKind::HighRiskJob,
         "union_membership" => FactKind::UnionMembership,
         "skills_training" => FactKind::SkillsTraining,
@@ -228,6 +233,9 @@ pub(crate) mod tests {
             FactKind::LabourContract { employer: 7 },
             FactKind::TemporaryResidencePermit {
                 number: "ZZ320211001001-00017".into(),
+            },
+            FactKind::ResidencePermit {
+                number: "3202112025000017".into(),
             },
         ];
         kinds.extend(

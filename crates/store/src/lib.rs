@@ -13,6 +13,7 @@ mod event_codec;
 mod fact_codec;
 mod journal;
 mod pack;
+mod permits;
 mod postgres;
 mod queries;
 mod sql;
@@ -26,8 +27,9 @@ pub use types::*;
 use domain::Date;
 use domain::access::{User, UserId};
 use domain::division::Hierarchy;
-use domain::event::{Change, Event, Source};
+use domain::event::{Change, Event, ImportSummary, Source};
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -79,6 +81,18 @@ pub trait Store: Send + Sync {
 
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
+
+    /// A person's residence permits and applications, oldest first — scoped and
+    /// recorded as a view.
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError>;
+
+    /// One permit, if its holder is in the viewer's subtree — recorded as a view of
+    /// the holder.
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError>;
+
+    /// Every issued permit revoked or replaced by a later edition: what the city's
+    /// revocation list publishes (numbers, editions and days only; no viewer).
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError>;
 
     /// One record that is not a person, if in the viewer's subtree.
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError>;
@@ -145,6 +159,26 @@ pub trait Store: Send + Sync {
     /// again. Into any other database each batch is an ordinary durable
     /// transaction with every index in place.
     fn loader(&self) -> Result<Box<dyn Loader + '_>, StoreError>;
+
+    /// 导入 — plans and applies rows of a department's file as `actor`, in one
+    /// transaction, each row an event with source [`Source::Import`]. A row whose
+    /// (file SHA-256, row number) an earlier import added is not applied again: the
+    /// key is written in the same transaction as the row's event, so a file
+    /// imported twice, or again after the process died, ends with every row once.
+    /// `each` hears every row's outcome in order; `commit` says whether the
+    /// transaction commits (returned: whether it did).
+    fn import(
+        &self,
+        actor: &User,
+        file: &ImportFile,
+        rows: &[ImportRow],
+        commit: Commit,
+        each: &mut dyn FnMut(u64, &RowOutcome),
+    ) -> Result<bool, StoreError>;
+
+    /// Appends the record of an import run, after its rows; the event's sequence
+    /// number.
+    fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError>;
 }
 
 /// A bulk load under way (from [`Store::loader`]).

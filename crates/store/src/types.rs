@@ -2,10 +2,11 @@
 
 use domain::access::{Department, Role, UserId};
 use domain::division::DivisionCode;
-use domain::event::Event;
-use domain::registry::{Fact, FactId, FamilyLink, Person, PersonId, Record};
+use domain::event::{Change, Event};
+use domain::plan::Refusal;
+use domain::registry::{Fact, FactId, FactKind, FamilyLink, Person, PersonId, Record};
 use domain::reported_value::ReportedValue;
-use domain::resident_id::Sex;
+use domain::resident_id::{ResidentId, Sex};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -24,6 +25,10 @@ pub struct Receipt {
     /// The record it saved, if any.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub record: Option<domain::registry::RecordId>,
+    /// The residence permit (or application) it saved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub permit: Option<domain::permit::PermitId>,
     /// The state the event changed, for the indicator engine (not sent to clients).
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
@@ -157,4 +162,58 @@ pub fn mask_resident_id(id: &str) -> String {
     id.char_indices()
         .map(|(i, c)| if i < 6 || i >= keep_tail { c } else { '*' })
         .collect()
+}
+
+/// 导入文件 — the department file an import reads: its name and the SHA-256 of
+/// its bytes, which with a row number makes each row's key (see [`crate::Store::import`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportFile {
+    pub name: String,
+    /// Lower-case hex.
+    pub sha256: String,
+}
+
+/// One row of a department's file, as the planner will see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The row's number in the file, as a spreadsheet shows it (the header is 1).
+    pub row: u64,
+    pub change: RowChange,
+}
+
+/// What a row asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowChange {
+    /// A change that names no registered person (a registration, a value).
+    Change(Change),
+    /// A dated fact about the registered person with this ID number (departments
+    /// know people by ID number, not by the registry's number).
+    PersonFact {
+        resident_id: ResidentId,
+        fact: FactKind,
+        from: Date,
+        to: Option<Date>,
+    },
+}
+
+/// When the rows of one [`crate::Store::import`] call are committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// Never: a dry run, every row planned and applied, then rolled back.
+    Never,
+    /// Only if no row is refused: all or nothing.
+    IfAllValid,
+    /// The rows the planner accepts; refused rows are left out.
+    ValidRows,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowOutcome {
+    /// Planned and applied (committed when the call commits).
+    Added(Receipt),
+    /// An earlier import of the same file (same SHA-256) added this row already.
+    AlreadyImported,
+    /// The planner refused it; nothing of it was written.
+    Refused(Refusal),
 }

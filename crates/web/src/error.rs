@@ -39,6 +39,8 @@ pub enum Code {
     PayloadTooLarge,
     /// The body is not declared as `application/json`.
     UnsupportedMediaType,
+    /// The server lacks a setting the route needs (e.g. the card signing key).
+    Unavailable,
     /// The server failed; the details are in its log, not in the answer.
     Internal,
 }
@@ -57,6 +59,7 @@ impl Code {
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -28,7 +28,9 @@ use domain::policy::Policy;
 use store::{Store, StoreError};
 
 use crate::error::ApiError;
-use crate::routes::{persons, records, session, units, values};
+use crate::routes::{
+    imports, permit_card, permit_steps, permits, persons, records, session, units, values,
+};
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -48,6 +50,10 @@ struct Inner {
     dummy_hash: String,
     /// The indicator engine; its lock also orders writes (see [`indicators`]).
     engine: indicators::SharedEngine,
+    /// Department files being imported, and the reports of those done.
+    imports: Arc<imports::Imports>,
+    /// The city's key for signing permit cards; without it no card is served.
+    card_key: Option<card::CityKey>,
 }
 
 impl App {
@@ -59,6 +65,16 @@ impl App {
 
     /// The state over `store`, counting indicators by `policy`.
     pub fn with_policy(store: Arc<dyn Store>, policy: Arc<Policy>) -> Result<App, StoreError> {
+        App::with_card_key(store, policy, None)
+    }
+
+    /// The state over `store`, counting by `policy` and signing permit cards with
+    /// `card_key` (without one, no card is served).
+    pub fn with_card_key(
+        store: Arc<dyn Store>,
+        policy: Arc<Policy>,
+        card_key: Option<card::CityKey>,
+    ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
         let engine = indicators::build(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
@@ -68,13 +84,25 @@ impl App {
                 hierarchy,
                 dummy_hash,
                 engine: Arc::new(RwLock::new(engine)),
+                imports: Arc::default(),
+                card_key,
             }),
         })
+    }
+
+    /// The city's card signing key, if configured.
+    pub fn card_key(&self) -> Option<&card::CityKey> {
+        self.inner.card_key.as_ref()
     }
 
     /// The indicator engine.
     pub fn engine(&self) -> &indicators::SharedEngine {
         &self.inner.engine
+    }
+
+    /// The imports of department files since start.
+    pub(crate) fn imports(&self) -> &Arc<imports::Imports> {
+        &self.inner.imports
     }
 
     /// The store behind the API.
@@ -132,16 +160,39 @@ pub fn router(app: App) -> Router {
         .route("/persons/{id}/family", post(persons::link_family))
         .route("/persons/{id}/timeline", get(persons::timeline))
         .route("/persons/{id}/views", get(persons::views))
+        .route("/persons/{id}/eligibility", get(permits::eligibility))
+        .route("/persons/{id}/entitlements", get(permits::entitlements))
+        .route(
+            "/persons/{id}/permits",
+            get(permit_steps::list).post(permit_steps::apply),
+        )
+        .route("/permits/{id}/review", post(permit_steps::review))
+        .route("/permits/{id}/issue", post(permit_steps::issue))
+        .route("/permits/{id}/renew", post(permit_steps::renew))
+        .route("/permits/{id}/change", post(permit_steps::change))
+        .route("/permits/{id}/revoke", post(permit_steps::revoke))
+        .route("/permits/{id}/card", get(permit_card::card_page))
+        .route("/card/public-key", get(permit_card::public_key))
+        .route("/card/revocations", get(permit_card::revocations))
+        .route("/new-citizens", get(permits::new_citizens))
         .route("/records", get(records::list).post(records::create))
         .route("/records/{id}", get(records::get).put(records::replace))
         .route("/units/{code}", get(units::get))
         .route("/values", post(values::report))
+        .route(
+            "/imports",
+            post(imports::start).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+        )
+        .route("/imports/{id}", get(imports::status))
+        .route("/imports/{id}/errors", get(imports::errors))
+        .route("/templates/{kind}", get(imports::template_file))
         .route("/indicators", get(indicators::get))
         .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/verify", get(permit_card::verify_page))
         .nest("/api/v1", api)
         .merge(pages::router())
         .fallback(routes::not_found)

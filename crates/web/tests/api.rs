@@ -7,8 +7,16 @@ mod support;
 
 #[path = "api/bad_input.rs"]
 mod bad_input;
+#[path = "api/imports.rs"]
+mod imports;
 #[path = "api/indicators.rs"]
 mod indicators;
+#[path = "api/permit_card.rs"]
+mod permit_card;
+#[path = "api/permit_steps.rs"]
+mod permit_steps;
+#[path = "api/permits.rs"]
+mod permits;
 #[path = "api/persons.rs"]
 mod persons;
 #[path = "api/records.rs"]

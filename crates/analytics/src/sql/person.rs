@@ -9,7 +9,7 @@
 //! judged on those days: `in PERIOD` when some of them lie from the period's start
 //! through D, `began in PERIOD` when their first day does.
 
-use domain::policy::{FactFilter, PersonPredicate, Window};
+use domain::policy::{FactFilter, PersonPredicate, Policy, Window};
 use jiff::civil::Date;
 
 use super::dates::AsOf;
@@ -20,6 +20,8 @@ use super::schema::word;
 pub(super) struct Persons<'a> {
     dialect: Dialect,
     as_of: &'a AsOf,
+    /// For `new_citizen` (the permit's criteria) and `rollout_reached`.
+    policy: &'a Policy,
     /// Fact tests on one fact row (`f`, and its employer `e`): the `leaves` flags.
     leaves: Vec<(&'a PersonPredicate, String)>,
     /// Whether a flag reads the fact's employer.
@@ -62,13 +64,39 @@ struct Days {
 }
 
 impl<'a> Persons<'a> {
-    pub(super) fn new(dialect: Dialect, as_of: &'a AsOf) -> Persons<'a> {
+    pub(super) fn new(dialect: Dialect, as_of: &'a AsOf, policy: &'a Policy) -> Persons<'a> {
         Persons {
             dialect,
             as_of,
+            policy,
             leaves: Vec::new(),
             employer: false,
             runs: Vec::new(),
+        }
+    }
+
+    /// Whether the residence on D (`pr.home`) lies in a district where the stage of
+    /// D's plan year (or the last stage before it) accepts applications.
+    fn rollout_reached(&self) -> String {
+        let stage = self.policy.permit.as_ref().and_then(|permit| {
+            let year = self.policy.plan_year_of(self.as_of.date)?;
+            permit.rollout.iter().rev().find(|s| s.plan_year <= year)
+        });
+        match stage {
+            Some(stage) if stage.accepts_applications && stage.all => "1 = 1".to_string(),
+            Some(stage) if stage.accepts_applications && !stage.districts.is_empty() => {
+                let districts: Vec<String> = stage
+                    .districts
+                    .iter()
+                    .map(|code| code.as_u64().to_string())
+                    .collect();
+                // A 12-digit code's district: all but its last six digits.
+                format!(
+                    "(pr.home - pr.home % 1000000) IN ({})",
+                    districts.join(", ")
+                )
+            }
+            _ => "1 = 0".to_string(),
         }
     }
 
@@ -88,6 +116,18 @@ impl<'a> Persons<'a> {
                 format!("({})", parts.join(" OR "))
             }
             PersonPredicate::Not { inner } => format!("(NOT {})", self.condition(inner)),
+            PersonPredicate::NewCitizen => match &self.policy.permit {
+                Some(permit) => {
+                    let parts: Vec<String> = permit
+                        .criteria
+                        .iter()
+                        .map(|criterion| self.condition(&criterion.test))
+                        .collect();
+                    format!("({})", parts.join(" AND "))
+                }
+                None => "1 = 0".to_string(),
+            },
+            PersonPredicate::RolloutReached => self.rollout_reached(),
             PersonPredicate::Age { min, max } => {
                 let mut parts = Vec::new();
                 if let Some(min) = min {

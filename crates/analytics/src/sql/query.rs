@@ -123,7 +123,7 @@ pub(super) fn compile(policy: &Policy, as_of: &AsOf, dialect: Dialect) -> Query 
             denominator_denom,
         });
     }
-    let sql = assemble(&terms, &outputs, as_of, dialect);
+    let sql = assemble(&terms, &outputs, as_of, dialect, policy);
     Query {
         sql,
         as_of: as_of.date,
@@ -131,9 +131,15 @@ pub(super) fn compile(policy: &Policy, as_of: &AsOf, dialect: Dialect) -> Query 
     }
 }
 
-fn assemble(terms: &Terms<'_>, outputs: &[String], as_of: &AsOf, dialect: Dialect) -> String {
+fn assemble<'a>(
+    terms: &Terms<'a>,
+    outputs: &[String],
+    as_of: &'a AsOf,
+    dialect: Dialect,
+    policy: &'a Policy,
+) -> String {
     let on = dialect.date(as_of.date);
-    let mut persons = Persons::new(dialect, as_of);
+    let mut persons = Persons::new(dialect, as_of, policy);
     let person_sums: Vec<String> = terms
         .persons
         .iter()
@@ -171,7 +177,7 @@ fn assemble(terms: &Terms<'_>, outputs: &[String], as_of: &AsOf, dialect: Dialec
 
     let mut ctes = Vec::new();
     ctes.push(format!(
-        "present AS (SELECT r.person AS person, s.standing AS unit FROM facts r \
+        "present AS (SELECT r.person AS person, s.standing AS unit, r.unit AS home FROM facts r \
          JOIN unit_standing s ON s.as_of = {on} AND s.code = r.unit \
          JOIN persons p ON p.id = r.person \
          WHERE r.kind = 'residence' AND r.from_day <= {on} AND {} >= {on} \

@@ -2,6 +2,7 @@
 
 mod aggregates;
 mod bands;
+mod eligibility;
 mod hierarchy;
 mod persons;
 mod records;

@@ -329,10 +329,66 @@ fn holds(p: &P, predicate: &PersonPredicate, records: &[Record], on: Date) -> bo
                             && fact.from <= on
                             && fact_passes(fact, filters, records, on)
                     }
-                    Window::ContinuousFor { .. } => unimplemented!("not in the seed policy"),
+                    Window::ContinuousFor { span } => {
+                        continuous_for(p, kind, filters, records, on, *span)
+                    }
                 }
         }),
+        PersonPredicate::NewCitizen => Policy::seed()
+            .permit
+            .iter()
+            .flat_map(|permit| &permit.criteria)
+            .all(|criterion| holds(p, &criterion.test, records, on)),
+        PersonPredicate::RolloutReached => p.facts.iter().any(|fact| match &fact.kind {
+            FactKind::Residence { unit, .. } => {
+                fact.holds_on(on) && Policy::seed().rollout_reaches(*unit, on).is_ok()
+            }
+            _ => false,
+        }),
     }
+}
+
+/// Facts of `kind` passing `filters`, joined where one ends the day before the next
+/// begins, have covered every day of `span` ending on `on`.
+fn continuous_for(
+    p: &P,
+    kind: &str,
+    filters: &[FactFilter],
+    records: &[Record],
+    on: Date,
+    span: domain::policy::Span,
+) -> bool {
+    let mut facts: Vec<(Date, Option<Date>)> = p
+        .facts
+        .iter()
+        .filter(|f| f.kind.name() == kind && fact_passes(f, filters, records, on))
+        .map(|f| (f.from, f.to))
+        .collect();
+    facts.sort();
+    let mut runs: Vec<(Date, Option<Date>)> = Vec::new();
+    for (from, to) in facts {
+        match runs.last_mut() {
+            Some((_, end)) if end.is_none_or(|e| from <= e.tomorrow().unwrap()) => {
+                *end = match (*end, to) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            _ => runs.push((from, to)),
+        }
+    }
+    let Some(&(start, _)) = runs
+        .iter()
+        .find(|(from, to)| *from <= on && to.is_none_or(|t| on <= t))
+    else {
+        return false;
+    };
+    let back = jiff::Span::new()
+        .years(span.years)
+        .months(span.months)
+        .days(span.days);
+    on.checked_sub(back)
+        .is_ok_and(|d| d >= start.yesterday().unwrap())
 }
 
 /// `Σ scale × count` for a person-only expression at `unit` on `on`, as text.

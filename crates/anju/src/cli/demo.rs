@@ -8,6 +8,7 @@
 
 use anyhow::{Result, bail};
 
+use super::card_key::city_card_key;
 use super::{Database, new_vault, open, remove_sqlite, serve_store};
 use crate::demo::users::{DEMO_PASSWORD, role_name};
 use crate::demo::{self, Options};
@@ -134,7 +135,7 @@ pub fn run(args: Args) -> Result<()> {
         );
         return Ok(());
     }
-    serve_store(store, &args.listen)
+    serve_store(store, &args.listen, city_card_key(&db)?)
 }
 
 /// How many terminal columns `text` takes: CJK characters take two.

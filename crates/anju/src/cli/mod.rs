@@ -1,15 +1,18 @@
-//! 命令行 — the `anju` subcommands: `demo`, `serve`, `init`, `indicators` and
-//! `bench`, with what they share: reading a database URL, finding or making the key
-//! for ID numbers, serving.
+//! 命令行 — the `anju` subcommands: `demo`, `serve`, `init`, `indicators`, `bench`,
+//! `import`, `template`, `export` and `verify`, with what they share: reading a
+//! database URL, finding or making the key for ID numbers, serving.
 //!
 //! Business rules live in `domain` and the store; this module only wires them to
 //! the console, and its messages say which file, setting or value is wrong.
 
+pub mod card_key;
 pub mod bench;
 pub mod demo;
+pub mod import;
 pub mod indicators;
 pub mod init;
 pub mod serve;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -128,12 +131,18 @@ pub fn open(url: &str, vault: Vault) -> Result<Box<dyn Store>> {
     store::open(url, vault).with_context(|| format!("打开数据库 / opening the database {url}"))
 }
 
-/// Serves `store` on `listen` until Ctrl-C.
-pub fn serve_store(store: Box<dyn Store>, listen: &str) -> Result<()> {
+/// Serves `store` on `listen` until Ctrl-C, signing permit cards with `card_key`.
+pub fn serve_store(
+    store: Box<dyn Store>,
+    listen: &str,
+    card_key: Option<card::CityKey>,
+) -> Result<()> {
     let store: Arc<dyn Store> = Arc::from(store);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
-        let app = web::App::new(store).context("读取城市区划 / reading the city's divisions")?;
+        let policy = Arc::new(domain::policy::Policy::seed().clone());
+        let app = web::App::with_card_key(store, policy, card_key)
+            .context("读取城市区划 / reading the city's divisions")?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;

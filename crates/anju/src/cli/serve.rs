@@ -5,6 +5,7 @@
 
 use anyhow::{Result, bail};
 
+use super::card_key::city_card_key;
 use super::{Database, existing_vault, open, serve_store};
 
 /// Options of `anju serve`.
@@ -32,5 +33,5 @@ pub fn run(args: Args) -> Result<()> {
     }
     let vault = existing_vault(&db)?;
     let store = open(&args.db, vault)?;
-    serve_store(store, &args.listen)
+    serve_store(store, &args.listen, city_card_key(&db)?)
 }

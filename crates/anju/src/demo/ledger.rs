@@ -290,6 +290,7 @@ impl<'a> Ledger<'a> {
                 facts: &[],
                 others: &[],
                 records: &records,
+                permits: &[],
             };
             let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
                 anyhow!(
@@ -336,6 +337,7 @@ impl<'a> Ledger<'a> {
             facts: &[],
             others: &[],
             records: &[],
+            permits: &[],
         };
         let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo value: {refusal}\n{change:?}")
@@ -401,6 +403,7 @@ impl<'a> Ledger<'a> {
             facts: &life.facts,
             others: &others,
             records: &records,
+            permits: &[],
         };
         let planned = plan(actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo change: {refusal}\n{change:?}\n{life:?}")
@@ -465,6 +468,7 @@ impl<'a> Ledger<'a> {
                 }
                 Mutation::SaveRecord(_) => bail!("a person's change saved a record"),
                 Mutation::SaveValue(_) => bail!("a person's change reported a value"),
+                Mutation::SavePermit(_) => bail!("the demo plans no permit step"),
             }
         }
         life.last_at = at;

@@ -174,6 +174,11 @@ pub(super) fn check_fact(kind: &FactKind, ctx: &Context) -> Result<(), FieldErro
             expect_kind(find_record(ctx, *employer, "fact.employer")?, "employer", "fact.employer")
         }
         FactKind::LabourContract { employer } => expect_kind(find_record(ctx, *employer, "fact.employer")?, "employer", "fact.employer"),
+        FactKind::ResidencePermit { .. } => Err(refuse(
+            "fact",
+            "居住证由签发、续签和注销记录，不能直接录入".into(),
+            "expected a fact other than residence_permit: the permit's issue, renewal and revocation record it".into(),
+        )),
         FactKind::TemporaryResidencePermit { number } if number.trim().is_empty() || number.len() > 40 => {
             Err(refuse("fact.number", "暂住证号码须为 1 至 40 个字符".into(), "expected a permit number of 1 to 40 characters".into()))
         }

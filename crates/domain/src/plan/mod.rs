@@ -12,12 +12,14 @@ use crate::division::{DivisionCode, Hierarchy};
 use crate::event::{Change, Correction, ResidenceForm};
 use crate::message::FieldError;
 use crate::migrant::MigrantRule;
+use crate::permit::Permit;
 use crate::registry::{Fact, FactId, FactKind, FamilyLink, Person, Record, RecordDetail, RecordId};
 use crate::reported_value::ReportedValue;
 use crate::resident_id::ResidentId;
 
 /// The current state a change touches, read by the store inside the transaction.
 mod checks;
+mod permit;
 mod person;
 mod record;
 
@@ -35,6 +37,8 @@ pub struct Context<'a> {
     pub others: &'a [Person],
     /// The records the change names (see [`Change::records`]).
     pub records: &'a [Record],
+    /// The person's residence permits and applications (for a permit step).
+    pub permits: &'a [Permit],
 }
 
 /// A person about to be stored for the first time.
@@ -63,6 +67,8 @@ pub enum Mutation {
     SaveRecord(Record),
     /// A reported value, replacing one of the same unit, name and period.
     SaveValue(ReportedValue),
+    /// A new permit application (its id is ignored) or a permit's new state.
+    SavePermit(Permit),
 }
 
 /// The outcome of planning: where it happens and what changes.
@@ -143,6 +149,9 @@ pub enum Refusal {
 
 /// Decides what `change`, made by `actor`, does to the state in `ctx`.
 pub fn plan(actor: &User, change: &Change, ctx: &Context) -> Result<Plan, Refusal> {
+    if let Change::Permit { step, reason } = change {
+        return permit::plan_step(actor, step, reason, ctx);
+    }
     let planned = match change {
         Change::Register {
             person,
@@ -164,6 +173,12 @@ pub fn plan(actor: &User, change: &Change, ctx: &Context) -> Result<Plan, Refusa
         Change::Correct { reason, correction } => person::correct(reason, correction, ctx),
         Change::SaveRecord { record } => record::save_record(record, ctx),
         Change::ReportValue { value } => record::report_value(value, ctx),
+        Change::Import { .. } => Err(refuse(
+            "type",
+            "导入记录由导入程序在导入后写入，不能单独提交".into(),
+            "expected a change to the registry, but found an import's record, which only the importer writes".into(),
+        )),
+        Change::Permit { .. } => unreachable!("planned above"),
     }
     .map_err(Refusal::Invalid)?;
     authorize(actor, change, ctx, &planned).map_err(Refusal::Forbidden)?;

@@ -212,6 +212,13 @@ pub enum PersonPredicate {
     Sex {
         sex: Sex,
     },
+    /// `new_citizen` — every criterion of the policy's `[permit]` passes (never, in
+    /// a policy without one). Not allowed inside a criterion.
+    NewCitizen,
+    /// `rollout_reached` — the person's residence on the date lies in a district
+    /// where the permit's rollout accepts applications that year
+    /// ([`Policy::rollout_reaches`]).
+    RolloutReached,
 }
 
 /// A condition on the fact itself.
@@ -349,6 +356,8 @@ pub struct Permit {
     pub rollout: Vec<RolloutStage>,
     /// 新市民条件 — every criterion must pass.
     pub criteria: Vec<Criterion>,
+    /// 市民待遇 — what the permit opens to its holder.
+    pub entitlements: Vec<Entitlement>,
 }
 
 /// Where the permit stands in one plan year.
@@ -375,4 +384,17 @@ pub struct Criterion {
     pub en: String,
     pub clause: String,
     pub test: PersonPredicate,
+}
+
+/// One entitlement the permit opens (schooling, health, social insurance, licences,
+/// …), with where the policy says it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entitlement {
+    /// e.g. `schooling`.
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub clause: String,
+    /// Who among holders has it; every holder when absent.
+    pub test: Option<PersonPredicate>,
 }

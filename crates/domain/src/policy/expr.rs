@@ -94,6 +94,13 @@ pub(super) fn criterion(
         "“and”、“or” 或表达式结尾",
         "`and`, `or` or the end of the expression",
     ))?;
+    if let Some(at) = text.find("new_citizen") {
+        return Err(Fault::new(
+            at,
+            "新市民条件不能引用 new_citizen 自身",
+            "expected a condition other than new_citizen in a criterion, but found new_citizen",
+        ));
+    }
     Ok(predicate)
 }
 

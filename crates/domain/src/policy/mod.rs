@@ -5,6 +5,7 @@
 //! default policy shipped in `policy/new-citizens.toml`. Nothing here evaluates.
 
 mod ast;
+mod display;
 mod error;
 mod expr;
 mod fact;
@@ -14,6 +15,7 @@ mod names;
 mod permit;
 mod predicate;
 mod rational;
+mod rollout;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! 居住证 — reads `[permit]`: the rollout, one `[[permit.rollout]]` per plan year
 //! (which stage, which districts), and the new-citizen criteria, one
-//! `[[permit.criterion]]` each with its predicate on persons.
+//! `[[permit.criterion]]` each with its predicate on persons, and the entitlements
+//! the permit opens, one `[[permit.entitlement]]` each, optionally with a predicate
+//! on the holder.
 
 use std::collections::HashSet;
 
-use super::ast::{Criterion, Permit, RolloutStage};
+use super::ast::{Criterion, Entitlement, Permit, RolloutStage};
 use super::error::{Fault, join_or};
 use super::expr::{Context, criterion};
 use super::file::named;
@@ -19,7 +21,11 @@ pub(super) fn permit(
     ctx: &Context<'_>,
     city: DivisionCode,
 ) -> Result<Permit, Fault> {
-    let section = Section::of(value, ("[permit] ", "[permit]"), &["rollout", "criterion"])?;
+    let section = Section::of(
+        value,
+        ("[permit] ", "[permit]"),
+        &["rollout", "criterion", "entitlement"],
+    )?;
     let mut rollout: Vec<RolloutStage> = Vec::new();
     for item in non_empty(section.required("rollout")?)? {
         let stage = stage(item, ctx, city)?;
@@ -41,20 +47,7 @@ pub(super) fn permit(
     let mut criteria = Vec::new();
     let mut ids = HashSet::new();
     for item in non_empty(section.required("criterion")?)? {
-        let mut entry = Section::of(
-            item,
-            ("[[permit.criterion]] ", "[[permit.criterion]]"),
-            &["id", "zh", "en", "clause", "test"],
-        )?;
-        let id = entry.string("id")?.to_owned();
-        if !ids.insert(id.clone()) {
-            return Err(Fault::new(
-                entry.required("id")?.span().start,
-                format!("条件编号“{id}”重复"),
-                format!("expected each criterion id once, but found `{id}` again"),
-            ));
-        }
-        entry.name = (format!("条件 {id} "), format!("criterion {id}"));
+        let (entry, id) = described(item, "criterion", ("条件", "criterion"), &mut ids)?;
         let test = entry.required("test")?;
         criteria.push(Criterion {
             zh: entry.string("zh")?.to_owned(),
@@ -64,7 +57,57 @@ pub(super) fn permit(
             id,
         });
     }
-    Ok(Permit { rollout, criteria })
+    let mut entitlements = Vec::new();
+    let mut ids = HashSet::new();
+    for item in section.get("entitlement").map_or(Ok(&[][..]), array)? {
+        let (entry, id) = described(item, "entitlement", ("待遇", "entitlement"), &mut ids)?;
+        let test = match entry.get("test") {
+            Some(test) => {
+                Some(criterion(string(test)?, ctx).map_err(|fault| in_string(text, test, fault))?)
+            }
+            None => None,
+        };
+        entitlements.push(Entitlement {
+            zh: entry.string("zh")?.to_owned(),
+            en: entry.string("en")?.to_owned(),
+            clause: entry.string("clause")?.to_owned(),
+            test,
+            id,
+        });
+    }
+    Ok(Permit {
+        rollout,
+        criteria,
+        entitlements,
+    })
+}
+
+/// One `[[permit.KIND]]` entry: its keys checked, its id unique among `ids`, and
+/// named by it in later errors.
+fn described<'a, 'i>(
+    item: &'a Value<'i>,
+    kind: &str,
+    (kind_zh, kind_en): (&str, &str),
+    ids: &mut HashSet<String>,
+) -> Result<(Section<'a, 'i>, String), Fault> {
+    let mut entry = Section::of(
+        item,
+        (
+            &format!("[[permit.{kind}]] "),
+            &format!("[[permit.{kind}]]"),
+        ),
+        &["id", "zh", "en", "clause", "test"],
+    )?;
+    let id = entry.string("id")?.to_owned();
+    if !ids.insert(id.clone()) {
+        return Err(Fault::new(
+            entry.required("id")?.span().start,
+            format!("{kind_zh}编号“{id}”重复"),
+            format!("expected each {kind_en} id once, but found `{id}` again"),
+        ));
+    }
+    entry.name = (format!("{kind_zh} {id} "), format!("{kind_en} {id}"));
+    Ok((entry, id))
 }
 
 /// An array with at least one item.

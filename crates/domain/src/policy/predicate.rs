@@ -1,6 +1,7 @@
 //! 条件 — predicates on persons and on records: `or` of `and` of `not` of atoms, with
 //! parentheses; `not` binds tighter than `and`, `and` tighter than `or`. An atom on a
-//! person is a fact (with its filters and window), `age …` or `sex = …`; an atom on a
+//! person is a fact (with its filters and window), `age …`, `sex = …`, `new_citizen`
+//! or `rollout_reached`; an atom on a
 //! record is one of its kind's attributes, fields or conditions (`names`).
 
 use super::ast::{Comparison, PersonPredicate, RecordKind, RecordPredicate};
@@ -115,6 +116,14 @@ fn person_atom(c: &mut Cursor<'_>) -> Result<PersonPredicate, Fault> {
             c.expect_punct("=", ("“=”", "`=`"))?;
             let sex = c.expect_name(SEXES, ("性别", "a sex"))?;
             Ok(PersonPredicate::Sex { sex })
+        }
+        Tok::Word("new_citizen") => {
+            c.bump();
+            Ok(PersonPredicate::NewCitizen)
+        }
+        Tok::Word("rollout_reached") => {
+            c.bump();
+            Ok(PersonPredicate::RolloutReached)
         }
         Tok::Word(name) if FactKind::NAMES.contains(&name) => {
             c.bump();

@@ -209,6 +209,7 @@ fn every_indicator_of_the_requirements_with_its_targets() {
         ("L2", AtLeast, ValueUnit::Percent, n([70, 85, 95])),
         ("L3", AtLeast, ValueUnit::Percent, all(100)),
         ("L4", AtMost, ValueUnit::Permille, all(3)),
+        ("P1", Tracked, ValueUnit::Percent, vec![]),
     ];
     let seed = Policy::seed();
     let ids: Vec<&str> = seed.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -256,7 +257,8 @@ fn fact_kind_names() {
             | FactKind::FamilyPlanningCertificateCheck
             | FactKind::FamilyPlanningContract
             | FactKind::LegalEducation
-            | FactKind::TemporaryResidencePermit { .. } => {}
+            | FactKind::TemporaryResidencePermit { .. }
+            | FactKind::ResidencePermit { .. } => {}
         }
     }
     let kinds = [
@@ -292,7 +294,73 @@ fn fact_kind_names() {
         FactKind::FamilyPlanningContract,
         FactKind::LegalEducation,
         FactKind::TemporaryResidencePermit { number: "1".into() },
+        FactKind::ResidencePermit { number: "2".into() },
     ];
     let names: Vec<&str> = kinds.iter().map(FactKind::name).collect();
     assert_eq!(names, FactKind::NAMES);
+}
+
+#[test]
+fn p1_reads_the_permits_the_criteria_and_the_rollout() {
+    let p1 = Policy::seed()
+        .indicators
+        .iter()
+        .find(|indicator| indicator.id == "P1")
+        .expect("the seed has P1");
+    let Term::CountPersons {
+        filter: Some(filter),
+    } = &p1.numerator.terms[0].term
+    else {
+        panic!("a count of persons")
+    };
+    assert_eq!(
+        filter,
+        &PersonPredicate::And {
+            all: vec![
+                fact("residence_permit"),
+                PersonPredicate::NewCitizen,
+                PersonPredicate::RolloutReached
+            ]
+        }
+    );
+    assert_eq!(
+        filter.to_string(),
+        "residence_permit and new_citizen and rollout_reached"
+    );
+}
+
+#[test]
+fn the_rollout_reaches_a_district_by_year_and_stage() {
+    let policy = Policy::seed();
+    let binhu: crate::division::DivisionCode = "320211001003".parse().unwrap();
+    let liangxi: crate::division::DivisionCode = "320213021001".parse().unwrap();
+    let on = |y, m, d| jiff::civil::Date::new(y, m, d).unwrap();
+    let refused = |unit, date| policy.rollout_reaches(unit, date).unwrap_err().message.en;
+    assert!(refused(binhu, on(2024, 12, 31)).contains("preparation stage"));
+    assert_eq!(
+        policy.rollout_reaches(binhu, on(2025, 1, 1)).unwrap().stage,
+        "pilot"
+    );
+    assert!(refused(liangxi, on(2025, 6, 1)).contains("but found 320213"));
+    assert_eq!(
+        policy
+            .rollout_reaches(liangxi, on(2026, 1, 1))
+            .unwrap()
+            .stage,
+        "citywide"
+    );
+    assert!(refused(binhu, on(2027, 1, 1)).contains("a year of the permit's rollout"));
+}
+
+#[test]
+fn entitlements_are_read_with_their_tests() {
+    let permit = Policy::seed().permit.as_ref().unwrap();
+    let ids: Vec<&str> = permit.entitlements.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 9);
+    let insurance = &permit.entitlements[3];
+    assert_eq!(
+        (insurance.id.as_str(), insurance.test.as_ref()),
+        ("social_insurance", Some(&fact("employment")))
+    );
+    assert_eq!(permit.entitlements[0].test, None);
 }

@@ -217,6 +217,18 @@ fn permit_refusals() {
             "permit_year_outside_plan",
             good.replace("year = 2024", "year = 2023"),
         ),
+        (
+            "permit_entitlement_twice",
+            format!(
+                "{good}{}{}",
+                "[[permit.entitlement]]\nid = \"x\"\nzh = \"待遇\"\nen = \"E\"\nclause = \"§0\"\n",
+                "[[permit.entitlement]]\nid = \"x\"\nzh = \"待遇\"\nen = \"E\"\nclause = \"§0\"\n"
+            ),
+        ),
+        (
+            "permit_criterion_names_itself",
+            good.replace("and residence for 1 year", "and new_citizen"),
+        ),
     ];
     for (name, permit) in cases {
         let text = format!("{}{permit}", super::tests::BASE);

@@ -3,6 +3,7 @@
 //! how to open transactions (and, for a bulk load, how to trade durability for
 //! speed and back); the SQL it runs is shared (see [`crate::sql`]).
 
+mod import;
 mod load;
 mod submit;
 
@@ -12,9 +13,10 @@ use std::sync::{Arc, Mutex};
 
 use domain::access::{User, UserId};
 use domain::division::{DivisionCode, Hierarchy};
-use domain::event::{Change, Event, Source};
+use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
+use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -24,10 +26,11 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    CountedPerson, Loader, NewUser, Page, PersonFile, PersonSummary, Receipt, Store, StoreError,
-    ViewEntry, mask_resident_id,
+    Commit, CountedPerson, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile,
+    PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry,
+    mask_resident_id,
 };
-use crate::{journal, queries};
+use crate::{journal, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -307,6 +310,33 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
+    fn permits(&self, viewer: &User, person: PersonId) -> Result<Vec<Permit>, StoreError> {
+        self.viewed(viewer, person, "permits", |tx, _| {
+            permits::permits_of(tx, person)
+        })
+    }
+
+    fn permit(&self, viewer: &User, id: PermitId) -> Result<Permit, StoreError> {
+        let not_found = || StoreError::NotFound {
+            what: "permit",
+            key: id.to_string(),
+        };
+        let permit = self
+            .backend
+            .read(|tx| permits::permit(tx, id))?
+            .ok_or_else(not_found)?;
+        self.viewed(viewer, permit.person, "permit", |_, _| Ok(()))
+            .map_err(|error| match error {
+                StoreError::NotFound { .. } => not_found(),
+                other => other,
+            })?;
+        Ok(permit)
+    }
+
+    fn replaced_or_revoked_permits(&self) -> Result<Vec<Permit>, StoreError> {
+        self.backend.read(|tx| permits::replaced_or_revoked(tx))
+    }
+
     fn record(&self, viewer: &User, id: RecordId) -> Result<Record, StoreError> {
         self.backend.read(|tx| {
             queries::record(tx, id)?
@@ -412,5 +442,44 @@ impl<B: Backend> Store for Engine<B> {
             self.backend.bulk()?,
             &self.vault,
         )?))
+    }
+
+    fn import(
+        &self,
+        actor: &User,
+        file: &ImportFile,
+        rows: &[ImportRow],
+        commit: Commit,
+        each: &mut dyn FnMut(u64, &RowOutcome),
+    ) -> Result<bool, StoreError> {
+        // A transaction that must not commit ends with this error, which rolls
+        // it back and is then taken for what it is.
+        const ROLL_BACK: &str = "import: rolled back as asked";
+        let result = self.backend.write(|tx| {
+            let city = self.city(tx)?;
+            let run = import::Run {
+                vault: &self.vault,
+                hierarchy: &city.hierarchy,
+                rule: &city.rule,
+                actor,
+                file,
+            };
+            let refused = import::import(tx, &run, rows, each)?;
+            match commit {
+                Commit::Never => Err(StoreError::Database(ROLL_BACK.into())),
+                Commit::IfAllValid if refused => Err(StoreError::Database(ROLL_BACK.into())),
+                Commit::IfAllValid | Commit::ValidRows => Ok(()),
+            }
+        });
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::Database(message)) if message == ROLL_BACK => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError> {
+        self.backend
+            .write(|tx| import::record(tx, &self.vault, actor, summary))
     }
 }

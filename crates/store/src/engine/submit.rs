@@ -8,12 +8,12 @@ use domain::division::Hierarchy;
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
 use domain::plan::{Context, Mutation, Refusal, plan};
-use domain::registry::Person;
+use domain::registry::{Person, PersonId};
 
 use super::now;
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{Changed, PersonState, Receipt, StoreError, journal, queries};
+use crate::{Changed, PersonState, Receipt, StoreError, journal, permits, queries};
 
 /// The state a change touches, read under the write lock.
 struct Loaded {
@@ -21,6 +21,18 @@ struct Loaded {
     facts: Vec<domain::registry::Fact>,
     others: Vec<Person>,
     records: Vec<domain::registry::Record>,
+    permits: Vec<domain::permit::Permit>,
+}
+
+/// The person a change is about: named by the change, or the holder of the permit
+/// a permit step names.
+fn person_named(tx: &mut dyn Sql, change: &Change) -> Result<Option<PersonId>, StoreError> {
+    if let Change::Permit { step, .. } = change
+        && let Some(id) = step.permit()
+    {
+        return Ok(permits::permit(tx, id)?.map(|permit| permit.person));
+    }
+    Ok(change.person())
 }
 
 fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Loaded, StoreError> {
@@ -28,7 +40,7 @@ fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Load
         Change::Register { person, .. } => {
             queries::person_by_index(tx, vault, &vault.blind_index(&person.resident_id), true)?
         }
-        _ => match change.person() {
+        _ => match person_named(tx, change)? {
             Some(id) => queries::person(tx, vault, id, true)?,
             None => None,
         },
@@ -42,11 +54,16 @@ fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Load
         others.extend(queries::person(tx, vault, id, false)?);
     }
     let records = queries::records_by_ids(tx, &change.records())?;
+    let permits = match (&person, change) {
+        (Some(person), Change::Permit { .. }) => permits::permits_of(tx, person.id)?,
+        _ => Vec::new(),
+    };
     Ok(Loaded {
         person,
         facts,
         others,
         records,
+        permits,
     })
 }
 
@@ -69,6 +86,7 @@ pub(super) fn submit(
         facts: &loaded.facts,
         others: &loaded.others,
         records: &loaded.records,
+        permits: &loaded.permits,
     };
     let planned = plan(actor, &change, &context).map_err(|refusal| match refusal {
         Refusal::Invalid(error) => StoreError::Refused(error),
@@ -83,6 +101,7 @@ pub(super) fn submit(
         person: loaded.person.as_ref().map(|p| p.id),
         facts: Vec::new(),
         record: None,
+        permit: None,
         changed: Changed::default(),
     };
     for mutation in &planned.mutations {
@@ -171,6 +190,7 @@ fn apply(
             queries::save_value(tx, value)?;
             receipt.changed.value = Some(value.clone());
         }
+        Mutation::SavePermit(permit) => receipt.permit = Some(permits::save_permit(tx, permit)?),
     }
     Ok(())
 }

@@ -27,6 +27,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/postgres/0002_person_packs.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_imports.sql"),
+    ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_permits.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

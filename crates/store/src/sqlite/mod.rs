@@ -29,10 +29,9 @@ use sql::SqliteSql;
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
-    (
-        2,
-        include_str!("../../migrations/sqlite/0002_person_packs.sql"),
-    ),
+    (2, include_str!("../../migrations/sqlite/0002_person_packs.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_imports.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_permits.sql")),
 ];
 
 /// Settings every connection gets.

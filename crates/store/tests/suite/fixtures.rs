@@ -37,7 +37,8 @@ pub struct Cast {
     pub leader: User,
 }
 
-fn user(db: &TestDb, login: &str, role: Role, unit: &str) -> User {
+/// A user of `role` working in `unit`.
+pub fn user(db: &TestDb, login: &str, role: Role, unit: &str) -> User {
     db.create_user(NewUser {
         login: login.into(),
         name: format!("测试用户 {login}"),

@@ -4,9 +4,11 @@ mod fixtures;
 mod harness;
 
 mod divisions;
+mod imports;
 mod integrity;
 mod lifecycle;
 mod load;
+mod permits;
 mod reads;
 mod registration;
 mod scan;

@@ -411,6 +411,14 @@ fn all_changes() -> Vec<Change> {
                 value: 1200,
             },
         },
+        Change::Permit {
+            step: domain::permit::PermitStep::Issue {
+                permit: 3,
+                on: day(2025, 6, 10),
+                valid_to: day(2026, 6, 9),
+            },
+            reason: "准予签发".into(),
+        },
     ]
 }
 
@@ -443,6 +451,24 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/records/{id}", "put"),
         ("/api/v1/units/{code}", "get"),
         ("/api/v1/values", "post"),
+        ("/api/v1/imports", "post"),
+        ("/api/v1/imports/{id}", "get"),
+        ("/api/v1/imports/{id}/errors", "get"),
+        ("/api/v1/templates/{kind}", "get"),
+        ("/api/v1/persons/{id}/eligibility", "get"),
+        ("/api/v1/new-citizens", "get"),
+        ("/api/v1/persons/{id}/entitlements", "get"),
+        ("/api/v1/persons/{id}/permits", "get"),
+        ("/api/v1/persons/{id}/permits", "post"),
+        ("/api/v1/permits/{id}/review", "post"),
+        ("/api/v1/permits/{id}/issue", "post"),
+        ("/api/v1/permits/{id}/renew", "post"),
+        ("/api/v1/permits/{id}/change", "post"),
+        ("/api/v1/permits/{id}/revoke", "post"),
+        ("/api/v1/permits/{id}/card", "get"),
+        ("/api/v1/card/public-key", "get"),
+        ("/api/v1/card/revocations", "get"),
+        ("/verify", "get"),
         ("/api/v1/indicators", "get"),
         ("/api/v1/indicators/series", "get"),
     ];
@@ -600,6 +626,7 @@ fn the_schemas_describe_every_answer() {
             person: Some(1),
             facts: vec![2],
             record: None,
+            permit: Some(3),
             changed: store::Changed::default(),
         },
     );
@@ -611,6 +638,21 @@ fn the_schemas_describe_every_answer() {
             masked_id: "340102**********1X".into(),
             unit: village(),
             present: true,
+        },
+    );
+    document.describes(
+        "Permit",
+        &domain::permit::Permit {
+            id: 3,
+            person: 1,
+            unit: village(),
+            status: domain::permit::PermitStatus::Issued,
+            applied_on: day(2025, 6, 1),
+            number: Some("3202112025000003".into()),
+            valid_from: Some(day(2025, 6, 10)),
+            valid_to: Some(day(2026, 6, 9)),
+            edition: 1,
+            revoked_on: None,
         },
     );
     document.describes(

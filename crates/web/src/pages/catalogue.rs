@@ -158,6 +158,7 @@ catalogue! {
     MonthlyWage => "月工资（元）", "Monthly wage (yuan)";
     SourceStation => "服务站录入", "Entered at a station";
     SourceImport => "部门导入", "Department import";
+    PermitStepTitle => "居住证办理", "Residence permit";
     SourceCli => "命令行", "Command line";
     SourceDemo => "演示数据", "Demo data";
     MoveTitle => "迁移", "Move";

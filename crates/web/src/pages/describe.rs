@@ -190,5 +190,20 @@ pub fn change(app: &App, change: &Change, lang: Lang) -> String {
         }
         Change::SaveRecord { record } => format!("{} {}", Msg::SaveRecord.in_(lang), record.name),
         Change::ReportValue { value } => format!("{} {}", Msg::ReportValue.in_(lang), value.name),
+        Change::Permit { step, reason } => format!(
+            "{} {} {}（{}：{reason}）",
+            Msg::PermitStepTitle.in_(lang),
+            step.name(),
+            step.on(),
+            Msg::Reason.in_(lang)
+        ),
+        Change::Import { summary } => format!(
+            "{} {}：{} / {} / {}",
+            Msg::SourceImport.in_(lang),
+            summary.file,
+            summary.added,
+            summary.already,
+            summary.refused
+        ),
     }
 }

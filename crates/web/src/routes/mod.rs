@@ -4,6 +4,10 @@
 //! A handler parses (through [`crate::extract`]), asks the domain whether the
 //! caller's role allows the kind of call, and hands the rest to the store.
 
+pub mod imports;
+pub mod permit_card;
+pub mod permit_steps;
+pub mod permits;
 pub mod persons;
 pub mod records;
 pub mod session;

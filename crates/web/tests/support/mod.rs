@@ -121,6 +121,11 @@ pub fn registration(id: &ResidentId, name: &str, village: &str, on: &str) -> Val
 impl TestApp {
     /// A server over a fresh, initialised Wuxi database.
     pub fn new() -> TestApp {
+        TestApp::signing_cards(None)
+    }
+
+    /// The same, signing permit cards with `card_key` when given.
+    pub fn signing_cards(card_key: Option<card::CityKey>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("anju.db");
         let store: Arc<dyn Store> =
@@ -129,7 +134,8 @@ impl TestApp {
         store
             .initialise(city, &MigrantRule::new(city.city()))
             .unwrap();
-        let app = web::App::new(Arc::clone(&store)).unwrap();
+        let policy = Arc::new(domain::policy::Policy::seed().clone());
+        let app = web::App::with_card_key(Arc::clone(&store), policy, card_key).unwrap();
         TestApp {
             router: web::router(app.clone()),
             app,

@@ -1,0 +1,225 @@
+//! `anju import` and `anju template` — a department's file into the registry, with
+//! a progress bar (rows/s, time left), and the department's template to fill in.
+//! The rules are the exchange crate's and the planner's; this wires them to the
+//! console and says what happened to every row.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use exchange::import::{self, Mode, Observer, Options, Progress, Report, Stage};
+use exchange::limits::Limits;
+use exchange::template::{TEMPLATES, Template};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Database, existing_vault, open};
+
+/// Options of `anju import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The department's template: public_security 公安, labour 劳动, education 教育,
+    /// health 卫生, family_planning 计生, trade_union 工会, justice 司法,
+    /// statistics 统计.
+    pub kind: String,
+    /// The CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX file.
+    pub file: PathBuf,
+    /// The database: sqlite://PATH or postgres://…
+    #[arg(long, default_value = "sqlite://anju-demo.db")]
+    pub db: String,
+    /// The login of the user the rows are recorded as (their role and scope apply).
+    #[arg(long)]
+    pub user: String,
+    /// Check every row, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the valid rows and skip the others (default: all or nothing).
+    #[arg(long)]
+    pub valid_rows_only: bool,
+    /// The CSV's encoding, utf-8 or gb18030 (gbk); detected when not given.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Write the bad rows to this XLSX file.
+    #[arg(long)]
+    pub errors: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Draw no progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Options of `anju template`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TemplateArgs {
+    /// The department (as for `anju import`).
+    pub kind: String,
+    /// Where to write the XLSX file.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn template_named(kind: &str) -> Result<&'static Template> {
+    Template::named(kind).ok_or_else(|| {
+        let kinds: Vec<String> = TEMPLATES
+            .iter()
+            .map(|t| format!("{} {}", t.kind(), t.name))
+            .collect();
+        anyhow!(
+            "没有“{kind}”模板，可选：{0} / expected one of {0}, but found {kind:?}",
+            kinds.join(", ")
+        )
+    })
+}
+
+/// Runs `anju template`.
+pub fn template(args: TemplateArgs) -> Result<()> {
+    let template = template_named(&args.kind)?;
+    let bytes = exchange::template::template_workbook(template)?;
+    std::fs::write(&args.out, bytes)
+        .with_context(|| format!("写入 / writing {}", args.out.display()))?;
+    println!("{} 模板 template: {}", template.name, args.out.display());
+    Ok(())
+}
+
+/// Runs `anju import`.
+pub fn run(args: Args) -> Result<()> {
+    let template = template_named(&args.kind)?;
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| anyhow!("--{e}"))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("读取 / reading {}", args.file.display()))?;
+    let db = Database::parse(&args.db)?;
+    if let Database::Sqlite(path) = &db
+        && !db.sqlite_non_empty()
+    {
+        bail!("找不到数据库 {0} / no database at {0}", path.display());
+    }
+    let store = open(&args.db, existing_vault(&db)?)?;
+    let (actor, _) = store
+        .credentials(&args.user)?
+        .ok_or_else(|| anyhow!("没有用户 {0} / no user with login {0:?}", args.user))?;
+    let options = Options {
+        mode: if args.valid_rows_only {
+            Mode::ValidRowsOnly
+        } else {
+            Mode::AllOrNothing
+        },
+        dry_run: args.dry_run,
+        encoding,
+        limits: Limits::default(),
+    };
+    let name = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut bar = Bar::new(args.quiet);
+    let report = import::import(
+        store.as_ref(),
+        &actor,
+        template,
+        &name,
+        &bytes,
+        &options,
+        &mut bar,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    bar.finish();
+    if let Some(path) = &args.errors {
+        std::fs::write(path, exchange::report::errors_workbook(&report.errors)?)
+            .with_context(|| format!("写入 / writing {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report);
+    }
+    if report.committed || (report.dry_run && report.errors.is_empty()) {
+        Ok(())
+    } else {
+        bail!(
+            "有 {0} 处错误，未写入任何行 / {0} errors: no row was written",
+            report.errors.len()
+        )
+    }
+}
+
+fn print_report(report: &Report) {
+    for error in &report.errors {
+        let column = if error.column.is_empty() {
+            "—"
+        } else {
+            &error.column
+        };
+        println!(
+            "第 {} 行 row {} [{column}] {} / {}",
+            error.row, error.row, error.zh, error.en
+        );
+    }
+    let verb = match (report.dry_run, report.committed) {
+        (true, _) => "可导入 would add",
+        (false, true) => "已导入 added",
+        (false, false) => "未导入 not written, would add",
+    };
+    println!(
+        "{}: {} 行 rows, {verb} {}, 此前已导入 already imported {}, 错误 errors {} (sha256 {})",
+        report.file,
+        report.rows,
+        report.added,
+        report.already,
+        report.errors.len(),
+        report.sha256
+    );
+    if !report.skipped.is_empty() {
+        let rows: Vec<String> = report.skipped.iter().map(u64::to_string).collect();
+        println!("已跳过的行 skipped rows: {}", rows.join(", "));
+    }
+}
+
+/// The progress bar: rows per second and time left, per stage.
+struct Bar {
+    bar: Option<ProgressBar>,
+    stage: Option<Stage>,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        Bar {
+            bar: (!quiet).then(ProgressBar::hidden),
+            stage: None,
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Bar {
+    fn progress(&mut self, progress: Progress) {
+        let Some(bar) = &mut self.bar else { return };
+        if self.stage != Some(progress.stage) {
+            self.stage = Some(progress.stage);
+            *bar = ProgressBar::new(progress.total);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} 行 rows, {per_sec}, 剩余 ETA {eta}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar.set_message(match progress.stage {
+                Stage::Checking => "检查 checking",
+                Stage::Writing => "写入 writing",
+            });
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
+        bar.set_position(progress.done);
+    }
+}

@@ -1,0 +1,192 @@
+//! `anju import` as a department runs it: a file imported twice adds nothing, and
+//! an import killed (SIGKILL) in the middle and started again ends with every row
+//! exactly once, leaving no file behind but the database's own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use domain::access::Role;
+use domain::division::Hierarchy;
+use domain::event::Change;
+use domain::migrant::MigrantRule;
+use domain::resident_id::{ResidentId, Sex};
+use jiff::civil::date;
+use store::vault::Vault;
+use store::{NewUser, Store};
+
+const KEY: [u8; 32] = [7; 32];
+
+struct City {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl City {
+    fn new() -> City {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("city.db").display());
+        let store = store::open(&url, Vault::from_key(KEY)).unwrap();
+        store
+            .initialise(
+                Hierarchy::wuxi(),
+                &MigrantRule::new("3202".parse().unwrap()),
+            )
+            .unwrap();
+        store
+            .create_user(NewUser {
+                login: "police".into(),
+                name: "滨湖公安".into(),
+                role: Role::DepartmentManager,
+                unit: "320211".parse().unwrap(),
+                department: None,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            })
+            .unwrap();
+        City { dir, url }
+    }
+
+    fn store(&self) -> Box<dyn Store> {
+        store::open(&self.url, Vault::from_key(KEY)).unwrap()
+    }
+
+    /// A police file registering `rows` synthetic arrivals.
+    fn arrivals(&self, rows: u32) -> PathBuf {
+        let mut text = String::from(
+            "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n",
+        );
+        for n in 0..rows {
+            let birth = date(1970, 1, 1)
+                .checked_add(jiff::Span::new().days(i64::from(n / 1000)))
+                .unwrap();
+            let sex = [Sex::Female, Sex::Male][(n % 2) as usize];
+            let id = ResidentId::synthesize(420102, birth, (n % 1000) as u16, sex);
+            text.push_str(&format!(
+                "{},张{n},2024-03-01,320211001003,自购房,,\n",
+                id.as_str()
+            ));
+        }
+        let path = self.dir.path().join("公安.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn command(&self, file: &Path, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_anju"));
+        command
+            .args(["import", "public_security"])
+            .arg(file)
+            .args(["--db", &self.url, "--user", "police", "--quiet"])
+            .args(extra)
+            .env("ANJU_KEY", "07".repeat(32));
+        command
+    }
+
+    /// Runs an import to its end; fails the test with its output if it fails.
+    fn import(&self, file: &Path, extra: &[&str]) {
+        let output = self.command(file, extra).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn spawn(&self, file: &Path, extra: &[&str]) -> Child {
+        self.command(file, extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Registrations in the log, and how many distinct rows they came from.
+    fn registrations(&self) -> (usize, usize) {
+        let events = self.store().events_after(0, usize::MAX).unwrap();
+        let mut rows: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.change, Change::Register { .. }))
+            .map(|e| match &e.source {
+                domain::event::Source::Import { row, .. } => *row,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let all = rows.len();
+        rows.sort_unstable();
+        rows.dedup();
+        (all, rows.len())
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+#[test]
+fn a_file_imported_twice_adds_its_rows_once() {
+    let city = City::new();
+    let file = city.arrivals(50);
+    city.import(&file, &[]);
+    city.import(&file, &[]);
+    assert_eq!(city.registrations(), (50, 50));
+    let runs = city.store().events_after(0, usize::MAX).unwrap();
+    let summaries: Vec<_> = runs
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::Import { summary } => Some((summary.added, summary.already)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(summaries, [(50, 0), (0, 50)]);
+}
+
+/// Kills an import once its first rows are in, runs it again, and checks.
+fn killed_and_rerun(extra: &[&str]) {
+    let city = City::new();
+    let rows = 30_000;
+    let file = city.arrivals(rows);
+    let mut child = city.spawn(&file, extra);
+    let store = city.store();
+    let start = Instant::now();
+    // Kill it while it works: once a batch is in (valid rows only), or after a
+    // moment (all or nothing, which commits once at the end).
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let written = !store.events_after(0, 1).unwrap().is_empty();
+        if written || (extra.is_empty() && start.elapsed() > Duration::from_millis(1500)) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "no row written");
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import ended before it could be killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (before, _) = city.registrations();
+    assert!(before < rows as usize, "{before} rows in before the kill");
+
+    city.import(&file, extra);
+    assert_eq!(city.registrations(), (rows as usize, rows as usize));
+    assert_eq!(
+        city.files(),
+        ["city.db", "city.db-shm", "city.db-wal", "公安.csv"]
+    );
+}
+
+#[test]
+fn an_import_killed_in_batches_and_run_again_has_every_row_once() {
+    killed_and_rerun(&["--valid-rows-only"]);
+}
+
+#[test]
+fn an_all_or_nothing_import_killed_and_run_again_has_every_row_once() {
+    killed_and_rerun(&[]);
+}

@@ -1,0 +1,36 @@
+//! 错误 — why a key, a code or a list could not be read, in both languages.
+
+use domain::message::Message;
+
+/// A key, card code or revocation list that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CardError {
+    /// A key that is not 64 hexadecimal characters (32 bytes).
+    #[error("expected {what} of 64 hex characters, but found {found}")]
+    BadKey { what: &'static str, found: String },
+    /// A revocation list whose signature does not verify with the city's key.
+    #[error("expected a revocation list signed by the city, but the signature does not verify")]
+    ListNotSigned,
+    /// A revocation list that is not the JSON it should be.
+    #[error("expected a revocation list in JSON, but found {reason}")]
+    BadList { reason: String },
+}
+
+impl CardError {
+    /// The reason in Chinese and English.
+    pub fn message(&self) -> Message {
+        let zh = match self {
+            CardError::BadKey { what, found } => {
+                let what = if *what == "a public key" {
+                    "公钥"
+                } else {
+                    "签名密钥"
+                };
+                format!("{what}应为 64 位十六进制字符，实为{found}")
+            }
+            CardError::ListNotSigned => "注销名单的签名与本市公钥不符".into(),
+            CardError::BadList { reason } => format!("注销名单格式错误：{reason}"),
+        };
+        Message::new(zh, self.to_string())
+    }
+}

@@ -1,0 +1,266 @@
+//! 导入 — a department's file into the registry: read, check every cell, then
+//! have the store plan and apply every row, and record the run as an event.
+//!
+//! - All or nothing (the default): every row in one transaction that commits only
+//!   if no row is refused; a bad cell anywhere means nothing is written, and the
+//!   report still names every bad row (the planner's reasons too, from a run that
+//!   is rolled back).
+//! - Valid rows only: rows in durable batches of [`BATCH`]; refused rows are left
+//!   out and named in [`Report::skipped`].
+//! - Dry run: everything checked and planned, nothing committed.
+//!
+//! Every row's key (file SHA-256, row number) is written with its event, so a
+//! second run of the same file, or a run after a crash at any point, adds each
+//! row at most once. The file is read from memory: nothing is written to disk.
+
+use domain::access::User;
+use domain::event::ImportSummary;
+use domain::message::FieldError;
+use domain::plan::Refusal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use store::{Changed, Commit, ImportFile, RowOutcome, Store, StoreError};
+
+use crate::limits::Limits;
+use crate::read::{self, encoding::Encoding};
+use crate::template::{RowError, Template, parse_rows};
+
+/// Rows per transaction when only valid rows are imported.
+pub const BATCH: usize = 5_000;
+
+/// How refused rows are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// One refused row and nothing is written.
+    AllOrNothing,
+    /// Refused rows are skipped, the others written.
+    ValidRowsOnly,
+}
+
+/// How to run an import.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub mode: Mode,
+    pub dry_run: bool,
+    /// The CSV encoding, when not to be detected.
+    pub encoding: Option<Encoding>,
+    pub limits: Limits,
+}
+
+/// What the rows are going through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Planned in a transaction that is rolled back.
+    Checking,
+    /// Planned and written.
+    Writing,
+}
+
+/// How far an import is: `done` of `total` rows through `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Report {
+    /// The template's kind, e.g. `labour`.
+    pub kind: String,
+    pub file: String,
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: String,
+    pub mode: Mode,
+    pub dry_run: bool,
+    /// Data rows in the file.
+    pub rows: u64,
+    /// Rows added (in a dry run, or a run that did not commit: rows that would be).
+    pub added: u64,
+    /// Rows an earlier import of the same file added already.
+    pub already: u64,
+    /// Whether the rows were written.
+    pub committed: bool,
+    /// Every bad row: its number, column and reason.
+    pub errors: Vec<RowError>,
+    /// In valid-rows-only mode, the rows left out.
+    pub skipped: Vec<u64>,
+    /// The sequence number of the event that records this run (none for a dry run).
+    pub event: Option<i64>,
+}
+
+/// Where the import reports to while it runs.
+pub trait Observer {
+    fn progress(&mut self, _progress: Progress) {}
+    /// Whether [`Observer::committed`] wants the changes (the server's indicator
+    /// engine does; the command line does not, and saves their memory).
+    fn wants_changes(&self) -> bool {
+        false
+    }
+    /// The changes of a transaction that has just committed, in order.
+    fn committed(&mut self, _changes: Vec<Changed>) {}
+}
+
+/// An observer that hears nothing.
+impl Observer for () {}
+
+/// Imports `bytes`, a file named `name` in `template`'s layout, as `actor`.
+/// Fails as a whole (nothing written) when the file cannot be read or lacks a
+/// column; bad rows are in the report.
+pub fn import(
+    store: &dyn Store,
+    actor: &User,
+    template: &Template,
+    name: &str,
+    bytes: &[u8],
+    options: &Options,
+    observer: &mut dyn Observer,
+) -> Result<Report, ImportError> {
+    let file = ImportFile {
+        name: name.to_owned(),
+        sha256: sha256_hex(bytes),
+    };
+    let table = read::read(bytes, options.encoding, &options.limits)?;
+    let (rows, mut errors) = parse_rows(template, &table)?;
+    let total = table.rows.len() as u64;
+    let (commit, stage) = match (options.dry_run, options.mode) {
+        (true, _) => (Commit::Never, Stage::Checking),
+        (false, Mode::AllOrNothing) if !errors.is_empty() => (Commit::Never, Stage::Checking),
+        (false, Mode::AllOrNothing) => (Commit::IfAllValid, Stage::Writing),
+        (false, Mode::ValidRowsOnly) => (Commit::ValidRows, Stage::Writing),
+    };
+    let batch = match commit {
+        Commit::ValidRows => BATCH,
+        Commit::Never | Commit::IfAllValid => rows.len().max(1),
+    };
+    let mut tally = Tally {
+        template,
+        observer,
+        stage,
+        total,
+        done: total - rows.len() as u64,
+        added: 0,
+        already: 0,
+        errors: &mut errors,
+        changes: Vec::new(),
+    };
+    let mut committed = false;
+    for chunk in rows.chunks(batch) {
+        committed = store.import(actor, &file, chunk, commit, &mut |row, outcome| {
+            tally.hear(row, outcome)
+        })?;
+        if committed && tally.observer.wants_changes() {
+            let changes = std::mem::take(&mut tally.changes);
+            tally.observer.committed(changes);
+        }
+    }
+    let (added, already) = (tally.added, tally.already);
+    errors.sort_by_key(|e| e.row);
+    let skipped = match (commit, committed) {
+        (Commit::ValidRows, true) => {
+            let mut rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
+            rows.dedup();
+            rows
+        }
+        _ => Vec::new(),
+    };
+    let mut report = Report {
+        kind: template.kind().to_owned(),
+        file: file.name,
+        sha256: file.sha256,
+        mode: options.mode,
+        dry_run: options.dry_run,
+        rows: total,
+        added,
+        already,
+        committed,
+        errors,
+        skipped,
+        event: None,
+    };
+    if !options.dry_run {
+        report.event = Some(store.record_import(actor, summary(template, &report))?);
+    }
+    Ok(report)
+}
+
+fn summary(template: &Template, report: &Report) -> ImportSummary {
+    let mut refused: Vec<u64> = report.errors.iter().map(|e| e.row).collect();
+    refused.dedup();
+    ImportSummary {
+        department: template.department,
+        file: report.file.clone(),
+        sha256: report.sha256.clone(),
+        rows: report.rows,
+        added: if report.committed { report.added } else { 0 },
+        already: report.already,
+        refused: refused.len() as u64,
+        committed: report.committed,
+    }
+}
+
+/// Counts outcomes as the store reports them.
+struct Tally<'a> {
+    template: &'a Template,
+    observer: &'a mut dyn Observer,
+    stage: Stage,
+    total: u64,
+    done: u64,
+    added: u64,
+    already: u64,
+    errors: &'a mut Vec<RowError>,
+    changes: Vec<Changed>,
+}
+
+impl Tally<'_> {
+    fn hear(&mut self, row: u64, outcome: &RowOutcome) {
+        match outcome {
+            RowOutcome::Added(receipt) => {
+                self.added += 1;
+                if self.observer.wants_changes() {
+                    self.changes.push(receipt.changed.clone());
+                }
+            }
+            RowOutcome::AlreadyImported => self.already += 1,
+            RowOutcome::Refused(Refusal::Invalid(error) | Refusal::Forbidden(error)) => {
+                let column = self.template.column_for(&error.field);
+                self.errors
+                    .push(RowError::new(row, column, error.message.clone()));
+            }
+        }
+        self.done += 1;
+        if self.done % 1_000 == 0 || self.done == self.total {
+            self.observer.progress(Progress {
+                stage: self.stage,
+                done: self.done,
+                total: self.total,
+            });
+        }
+    }
+}
+
+/// Why an import failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file cannot be read, or lacks a column.
+    #[error("{0}")]
+    File(#[from] FieldError),
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// The SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

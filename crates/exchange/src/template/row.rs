@@ -1,0 +1,335 @@
+//! 行 — each data row of a file, cell by cell, into the change it asks for, or
+//! every reason it cannot be (row number, column, and why, in both languages).
+//! Rules about the registry (is the employer known, is the unit in scope, is the
+//! person registered) are the planner's; this only reads cells.
+
+use csv::StringRecord;
+use domain::event::{Change, FactForm, ResidenceForm};
+use domain::message::{FieldError, Message};
+use domain::registry::{FactKind, Housing, NewPerson, SchoolKind};
+use domain::reported_value::ReportedValue;
+use jiff::civil::Date;
+use serde::Serialize;
+use store::{ImportRow, RowChange};
+
+use super::{CategoryFact, Column, Shape, Template};
+use crate::read::Table;
+
+/// Why a row was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    /// The row's number as a spreadsheet shows it (the header is row 1).
+    pub row: u64,
+    /// The column's header, or empty when the reason is the row as a whole.
+    pub column: String,
+    /// 原因 — the reason in simplified Chinese.
+    pub zh: String,
+    /// The reason in English.
+    pub en: String,
+}
+
+impl RowError {
+    pub fn new(row: u64, column: Option<Column>, message: Message) -> Self {
+        RowError {
+            row,
+            column: column.map_or("", Column::header).to_owned(),
+            zh: message.zh,
+            en: message.en,
+        }
+    }
+}
+
+/// The rows of `table` as changes, and the reasons of the rows that are not.
+/// Fails as a whole only when a column of the template is missing.
+pub fn parse_rows(
+    template: &Template,
+    table: &Table,
+) -> Result<(Vec<ImportRow>, Vec<RowError>), FieldError> {
+    let positions = template
+        .columns
+        .iter()
+        .map(|column| {
+            table
+                .headers
+                .iter()
+                .position(|h| h == column.header())
+                .ok_or_else(|| missing(template, *column))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut errors = Vec::new();
+    for (number, record) in &table.rows {
+        let mut cells = Cells {
+            template,
+            positions: &positions,
+            record,
+            number: *number,
+            errors: Vec::new(),
+        };
+        match cells.change() {
+            Some(change) if cells.errors.is_empty() => rows.push(ImportRow {
+                row: *number,
+                change,
+            }),
+            _ => errors.append(&mut cells.errors),
+        }
+    }
+    Ok((rows, errors))
+}
+
+fn missing(template: &Template, column: Column) -> FieldError {
+    FieldError::new(
+        "file",
+        format!(
+            "{}模板的文件缺少“{}”列（表头须与模板一致）",
+            template.name,
+            column.header()
+        ),
+        format!(
+            "expected a column headed {:?} in a {} file, but found none (headers must match the template)",
+            column.header(),
+            template.kind()
+        ),
+    )
+}
+
+/// One row being read, with the reasons found so far.
+struct Cells<'a> {
+    template: &'a Template,
+    positions: &'a [usize],
+    record: &'a StringRecord,
+    number: u64,
+    errors: Vec<RowError>,
+}
+
+impl Cells<'_> {
+    fn text(&self, column: Column) -> &str {
+        let index = self
+            .template
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .expect("a template reads only its own columns");
+        self.record.get(self.positions[index]).unwrap_or("")
+    }
+
+    fn fail(&mut self, column: Column, zh: String, en: String) {
+        self.errors.push(RowError::new(
+            self.number,
+            Some(column),
+            Message::new(zh, en),
+        ));
+    }
+
+    /// The cell parsed by `parse`, or `None` (with the reason noted) when empty
+    /// and `required`, or when it does not parse.
+    fn read<T>(
+        &mut self,
+        column: Column,
+        required: bool,
+        parse: impl FnOnce(&str) -> Result<T, Message>,
+    ) -> Option<T> {
+        let text = self.text(column).to_owned();
+        if text.is_empty() {
+            if required {
+                self.fail(
+                    column,
+                    format!("“{}”不能为空", column.header()),
+                    format!(
+                        "expected a value in {:?}, but the cell is empty",
+                        column.header()
+                    ),
+                );
+            }
+            return None;
+        }
+        match parse(&text) {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors
+                    .push(RowError::new(self.number, Some(column), message));
+                None
+            }
+        }
+    }
+
+    fn change(&mut self) -> Option<RowChange> {
+        match self.template.shape {
+            Shape::Registration => self.registration(),
+            Shape::PersonFact(categories) => {
+                let category = if categories.len() == 1 {
+                    Some(&categories[0])
+                } else {
+                    self.read(Column::Category, true, |text| {
+                        categories
+                            .iter()
+                            .find(|c| c.label == text)
+                            .ok_or_else(|| one_of(text, categories.iter().map(|c| c.label)))
+                    })
+                };
+                let fact = match category.map(|c| &c.fact) {
+                    Some(CategoryFact::LabourContract) => self
+                        .read(Column::Employer, true, record_number)
+                        .map(|employer| FactKind::LabourContract { employer }),
+                    Some(CategoryFact::Fixed(fact)) => {
+                        if self.template.columns.contains(&Column::Employer) {
+                            self.read(Column::Employer, false, |_| {
+                                Err::<(), _>(Message::new(
+                                    "只有劳动合同填写用人单位编号",
+                                    "expected no employer except for a labour contract",
+                                ))
+                            });
+                        }
+                        Some(fact.clone())
+                    }
+                    None => None,
+                };
+                self.person_fact(fact)
+            }
+            Shape::Schooling => {
+                let school = self
+                    .read(Column::School, true, school)
+                    .map(|school| FactKind::Schooling { school });
+                self.person_fact(school)
+            }
+            Shape::Value => self.value(),
+        }
+    }
+
+    fn person_fact(&mut self, fact: Option<FactKind>) -> Option<RowChange> {
+        let resident_id = self.read(Column::ResidentId, true, resident_id);
+        let from = self.read(Column::From, true, date);
+        let to = self.read(Column::To, false, date);
+        Some(RowChange::PersonFact {
+            resident_id: resident_id?,
+            fact: fact?,
+            from: from?,
+            to,
+        })
+    }
+
+    fn registration(&mut self) -> Option<RowChange> {
+        let resident_id = self.read(Column::ResidentId, true, resident_id);
+        let name = self.read(Column::Name, true, |text| Ok(text.to_owned()));
+        let on = self.read(Column::Registered, true, date);
+        let unit = self.read(Column::Village, true, |text| {
+            text.parse().map_err(|e: FieldError| e.message)
+        });
+        let housing = self.read(Column::Housing, true, housing);
+        let place = self.read(Column::Place, false, record_number);
+        let permit = self.read(Column::Permit, false, |text| Ok(text.to_owned()));
+        let on = on?;
+        Some(RowChange::Change(Change::Register {
+            person: NewPerson {
+                resident_id: resident_id?,
+                name: name?,
+            },
+            on,
+            residence: ResidenceForm {
+                housing: housing?,
+                unit: unit?,
+                place,
+            },
+            facts: permit
+                .map(|number| FactForm {
+                    fact: FactKind::TemporaryResidencePermit { number },
+                    from: on,
+                    to: None,
+                })
+                .into_iter()
+                .collect(),
+        }))
+    }
+
+    fn value(&mut self) -> Option<RowChange> {
+        let unit = self.read(Column::Unit, true, |text| {
+            text.parse().map_err(|e: FieldError| e.message)
+        });
+        let name = self.read(Column::ValueName, true, |text| Ok(text.to_owned()));
+        let from = self.read(Column::From, true, date);
+        let to = self.read(Column::To, true, date);
+        let value = self.read(Column::Value, true, |text| {
+            text.parse::<i64>().map_err(|_| {
+                Message::new(
+                    format!("数值应为整数，实为“{text}”"),
+                    format!("expected a whole number, but found {text:?}"),
+                )
+            })
+        });
+        Some(RowChange::Change(Change::ReportValue {
+            value: ReportedValue {
+                unit: unit?,
+                name: name?,
+                from: from?,
+                to: to?,
+                value: value?,
+            },
+        }))
+    }
+}
+
+fn one_of<'a>(text: &str, allowed: impl Iterator<Item = &'a str>) -> Message {
+    let allowed: Vec<&str> = allowed.collect();
+    Message::new(
+        format!("应为 {} 之一，实为“{text}”", allowed.join("、")),
+        format!("expected one of {}, but found {text:?}", allowed.join(", ")),
+    )
+}
+
+fn resident_id(text: &str) -> Result<domain::resident_id::ResidentId, Message> {
+    text.parse().map_err(|e: FieldError| e.message)
+}
+
+/// `YYYY-MM-DD`, or as Excel in a Chinese locale writes it, `YYYY/M/D`.
+fn date(text: &str) -> Result<Date, Message> {
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let numbers: Option<Vec<i16>> = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => [y, m, d].iter().map(|p| p.parse().ok()).collect(),
+        _ => None,
+    };
+    numbers
+        .and_then(|n| Date::new(n[0], n[1] as i8, n[2] as i8).ok())
+        .ok_or_else(|| {
+            Message::new(
+                format!("日期应为 YYYY-MM-DD 格式的有效日期，实为“{text}”"),
+                format!("expected a valid date as YYYY-MM-DD, but found {text:?}"),
+            )
+        })
+}
+
+fn record_number(text: &str) -> Result<i64, Message> {
+    text.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        Message::new(
+            format!("对象编号应为正整数，实为“{text}”"),
+            format!("expected a record number (a positive whole number), but found {text:?}"),
+        )
+    })
+}
+
+fn housing(text: &str) -> Result<Housing, Message> {
+    const LABELS: [(&str, Housing); 4] = [
+        ("集中居住区", Housing::ConcentratedZone),
+        ("出租私房", Housing::RentedHouse),
+        ("单位宿舍", Housing::EmployerDormitory),
+        ("自购房", Housing::OwnHome),
+    ];
+    LABELS
+        .iter()
+        .find(|(label, _)| *label == text)
+        .map(|(_, housing)| *housing)
+        .ok_or_else(|| one_of(text, LABELS.iter().map(|(label, _)| *label)))
+}
+
+fn school(text: &str) -> Result<SchoolKind, Message> {
+    const LABELS: [(&str, SchoolKind); 3] = [
+        ("公办学校", SchoolKind::Public),
+        ("民办学校", SchoolKind::Private),
+        ("民工子弟学校", SchoolKind::MigrantChildren),
+    ];
+    LABELS
+        .iter()
+        .find(|(label, _)| *label == text)
+        .map(|(_, school)| *school)
+        .ok_or_else(|| one_of(text, LABELS.iter().map(|(label, _)| *label)))
+}

@@ -1,0 +1,100 @@
+//! Department files as they arrive: every committed example reads without a bad
+//! row, GBK reads like UTF-8, each template's XLSX reads back with its headers,
+//! bad cells are named by row and column, and a zip bomb is refused unread.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use exchange::limits::Limits;
+use exchange::read::{Table, read};
+use exchange::template::{TEMPLATES, Template, parse_rows, template_workbook};
+
+fn example(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/examples")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn table(bytes: &[u8]) -> Table {
+    read(bytes, None, &Limits::default()).unwrap()
+}
+
+#[test]
+fn every_departments_example_reads_without_a_bad_row() {
+    for template in &TEMPLATES {
+        let table = table(&example(&format!("{}.csv", template.kind())));
+        let (rows, errors) = parse_rows(template, &table).unwrap();
+        assert!(errors.is_empty(), "{}: {errors:?}", template.kind());
+        assert_eq!(rows.len(), table.rows.len(), "{}", template.kind());
+    }
+}
+
+#[test]
+fn a_gbk_file_saved_by_excel_reads_like_its_utf8_twin() {
+    let gbk = table(&example("labour-gbk.csv"));
+    let utf8 = table(&example("labour.csv"));
+    assert_eq!(gbk, utf8);
+}
+
+#[test]
+fn each_template_workbook_reads_back_with_its_headers() {
+    for template in &TEMPLATES {
+        let table = table(&template_workbook(template).unwrap());
+        let headers: Vec<&str> = template.columns.iter().map(|c| c.header()).collect();
+        assert_eq!(table.headers, headers, "{}", template.kind());
+        assert!(table.rows.is_empty());
+    }
+}
+
+#[test]
+fn bad_cells_are_named_by_row_and_column_in_both_languages() {
+    let csv = "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n\
+               420102198705060111,张伟,劳动合同,,2024-04-01,\n\
+               420102198705060112,王芳,年假,,2024-13-01,\n";
+    let labour = Template::named("劳动").unwrap();
+    let (rows, errors) = parse_rows(labour, &table(csv.as_bytes())).unwrap();
+    assert!(rows.is_empty());
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}: {} / {}", e.row, e.column, e.zh, e.en))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"), @r#"
+    2 用人单位编号: “用人单位编号”不能为空 / expected a value in "用人单位编号", but the cell is empty
+    3 信息类别: 应为 劳动合同、养老保险、医疗保险、失业保险、工伤保险、技能培训、高危行业岗位 之一，实为“年假” / expected one of 劳动合同, 养老保险, 医疗保险, 失业保险, 工伤保险, 技能培训, 高危行业岗位, but found "年假"
+    3 身份证号: 校验码应为 1，实为 2 / expected check digit 1, but found 2
+    3 开始日期: 日期应为 YYYY-MM-DD 格式的有效日期，实为“2024-13-01” / expected a valid date as YYYY-MM-DD, but found "2024-13-01"
+    "#);
+}
+
+#[test]
+fn a_file_without_a_templates_column_is_refused_as_a_whole() {
+    let labour = Template::named("labour").unwrap();
+    let error = parse_rows(labour, &table("身份证号,姓名\n1,2\n".as_bytes())).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @r#"file: 劳动模板的文件缺少“信息类别”列（表头须与模板一致） / expected a column headed "信息类别" in a labour file, but found none (headers must match the template)"#);
+}
+
+/// A zip whose one part unpacks to `size` zero bytes (a few KB packed).
+fn zip_bomb(size: usize) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..size / chunk.len() {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    let bomb = zip_bomb(64 << 20);
+    assert!(bomb.len() < 1 << 20, "{} bytes packed", bomb.len());
+    let limits = Limits {
+        unpacked_bytes: 8 << 20,
+        ..Limits::default()
+    };
+    let error = read(&bomb, None, &limits).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"file: XLSX 文件解压后超过上限 8388608 字节（疑似压缩炸弹），已拒绝 / expected an XLSX of at most 8388608 bytes once unpacked, but it unpacks to more (a zip bomb?); refused");
+}

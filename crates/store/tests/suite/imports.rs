@@ -1,0 +1,176 @@
+//! 导入 — rows of a department file through `Store::import`: each row an event
+//! with its file, hash and row; a row imported once is never applied again; all
+//! or nothing rolls back every row when one is refused; a dry run writes nothing;
+//! a person named by ID number is found, or the row is refused with the reason.
+
+use domain::access::Department;
+use domain::event::{Change, ImportSummary, Source};
+use domain::plan::Refusal;
+use domain::registry::FactKind;
+use jiff::civil::date;
+use store::{Commit, ImportFile, ImportRow, RowChange, RowOutcome, Store};
+
+use super::fixtures::{BINHU, id, registration, setup};
+use super::harness::each_backend;
+
+fn file() -> ImportFile {
+    ImportFile {
+        name: "公安.csv".into(),
+        sha256: "ab".repeat(32),
+    }
+}
+
+fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
+    numbers
+        .map(|n| ImportRow {
+            row: u64::from(n) + 2,
+            change: RowChange::Change(registration(id(n), "张三", BINHU, date(2024, 3, 1), vec![])),
+        })
+        .collect()
+}
+
+/// Runs an import; what became of each row, and whether it committed.
+fn run(
+    store: &dyn Store,
+    actor: &domain::access::User,
+    rows: &[ImportRow],
+    commit: Commit,
+) -> (Vec<RowOutcome>, bool) {
+    let mut outcomes = Vec::new();
+    let committed = store
+        .import(actor, &file(), rows, commit, &mut |_, outcome| {
+            outcomes.push(outcome.clone())
+        })
+        .unwrap();
+    (outcomes, committed)
+}
+
+fn added(outcomes: &[RowOutcome]) -> usize {
+    outcomes
+        .iter()
+        .filter(|o| matches!(o, RowOutcome::Added(_)))
+        .count()
+}
+
+#[test]
+fn rows_are_events_with_their_file_and_a_second_run_adds_nothing() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let rows = arrivals(0..3);
+        let (outcomes, committed) = run(&**db, &cast.station, &rows, Commit::IfAllValid);
+        assert!(committed);
+        assert_eq!(added(&outcomes), 3);
+        let events = db.events_after(0, 10).unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(
+            events[0].source,
+            Source::Import {
+                file: "公安.csv".into(),
+                sha256: "ab".repeat(32),
+                row: 2
+            }
+        );
+
+        let (again, committed) = run(&**db, &cast.station, &arrivals(0..4), Commit::IfAllValid);
+        assert!(committed);
+        assert_eq!(
+            again[..3],
+            [
+                RowOutcome::AlreadyImported,
+                RowOutcome::AlreadyImported,
+                RowOutcome::AlreadyImported
+            ]
+        );
+        assert_eq!(added(&again), 1);
+        assert_eq!(db.raw_count("persons"), 4);
+    });
+}
+
+#[test]
+fn all_or_nothing_writes_nothing_when_a_row_is_refused_and_a_dry_run_never_writes() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let mut rows = arrivals(0..3);
+        // The same person twice: the planner refuses the second registration.
+        rows.push(ImportRow {
+            row: 9,
+            change: rows[0].change.clone(),
+        });
+        let (outcomes, committed) = run(&**db, &cast.station, &rows, Commit::IfAllValid);
+        assert!(!committed);
+        assert!(
+            matches!(outcomes[3], RowOutcome::Refused(Refusal::Invalid(_))),
+            "{outcomes:?}"
+        );
+        assert_eq!(db.raw_count("persons"), 0);
+        assert_eq!(db.raw_count("import_rows"), 0);
+
+        let (outcomes, committed) = run(&**db, &cast.station, &rows[..3], Commit::Never);
+        assert!(!committed);
+        assert_eq!(added(&outcomes), 3);
+        assert_eq!(db.raw_count("events"), 0);
+
+        let (outcomes, committed) = run(&**db, &cast.station, &rows, Commit::ValidRows);
+        assert!(committed);
+        assert_eq!(added(&outcomes), 3);
+        assert_eq!(db.raw_count("persons"), 3);
+    });
+}
+
+#[test]
+fn a_fact_names_its_person_by_id_number_and_an_unknown_one_is_refused() {
+    each_backend(|db| {
+        let cast = setup(db);
+        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
+        let fact = |n| ImportRow {
+            row: 20 + u64::from(n),
+            change: RowChange::PersonFact {
+                resident_id: id(n),
+                fact: FactKind::UnionMembership,
+                from: date(2024, 5, 1),
+                to: None,
+            },
+        };
+        let (outcomes, _) = run(&**db, &cast.station, &[fact(0), fact(7)], Commit::ValidRows);
+        let RowOutcome::Added(receipt) = &outcomes[0] else {
+            panic!("{outcomes:?}")
+        };
+        assert_eq!(receipt.facts.len(), 1);
+        let RowOutcome::Refused(Refusal::Invalid(error)) = &outcomes[1] else {
+            panic!("{outcomes:?}")
+        };
+        assert_eq!(error.field, "resident_id");
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(error.message.to_string(), @"找不到身份证号为 42010219600101007X 的登记人员 / expected a registered person, but found none with ID number 42010219600101007X");
+        }
+    });
+}
+
+#[test]
+fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let summary = ImportSummary {
+            department: Department::PublicSecurity,
+            file: "公安.csv".into(),
+            sha256: "ab".repeat(32),
+            rows: 3,
+            added: 3,
+            already: 0,
+            refused: 0,
+            committed: true,
+        };
+        let seq = db.record_import(&cast.station, summary.clone()).unwrap();
+        let events = db.events_after(seq - 1, 1).unwrap();
+        assert_eq!(
+            events[0].change,
+            Change::Import {
+                summary: summary.clone()
+            }
+        );
+        assert!(
+            db.submit(&cast.station, Source::Station, Change::Import { summary })
+                .is_err()
+        );
+    });
+}

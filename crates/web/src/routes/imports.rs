@@ -1,0 +1,390 @@
+//! 数据导入 — a department's file uploaded, imported in the background, and
+//! followed: `POST /api/v1/imports?kind=…` answers at once with the import's number;
+//! `GET /api/v1/imports/{id}` gives its progress (rows done of all, stage) and, at
+//! the end, the report; `GET /api/v1/imports/{id}/errors` the bad rows as XLSX;
+//! `GET /api/v1/templates/{kind}` the department's template. The rules are the
+//! exchange crate's and the planner's; only the caller who started an import sees it.
+//!
+//! A writing import holds the indicator engine's lock from start to end and hands
+//! it each committed batch, like any other write (see [`crate::indicators`]).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::access::{User, UserId};
+use exchange::import::{Mode, Observer, Options, Progress, Report};
+use exchange::limits::Limits;
+use exchange::template::{Shape, Template};
+use serde::{Deserialize, Serialize};
+use store::Changed;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Code, ErrorDetail};
+use crate::extract::{Json, Path, Query};
+use crate::openapi::{ReadErrors, WriteErrors};
+
+/// The largest file an upload may carry (64 MiB).
+pub const UPLOAD_LIMIT: usize = 64 << 20;
+/// Finished imports kept for their callers to read, newest first.
+const KEPT: usize = 200;
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The imports of this server since it started.
+#[derive(Default)]
+pub struct Imports {
+    inner: Mutex<Jobs>,
+}
+
+#[derive(Default)]
+struct Jobs {
+    last: u64,
+    jobs: BTreeMap<u64, Job>,
+}
+
+struct Job {
+    owner: UserId,
+    status: ImportStatus,
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    /// Reading, checking or writing.
+    Running,
+    /// Finished: see the report (`committed` says whether rows were written).
+    Done,
+    /// Failed as a whole: the file could not be read, or the server failed.
+    Failed,
+}
+
+/// An import and how far it is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportStatus {
+    /// The import's number on this server.
+    pub id: u64,
+    /// The template, e.g. `labour`.
+    pub kind: String,
+    /// The file's name.
+    pub file: String,
+    pub state: ImportState,
+    /// Rows done so far (none before the first thousand).
+    pub progress: Option<Progress>,
+    /// The report, when done.
+    pub report: Option<Report>,
+    /// Why it failed, when it did.
+    pub error: Option<ErrorDetail>,
+}
+
+impl Imports {
+    fn start(&self, owner: UserId, kind: &str, file: &str) -> u64 {
+        let mut jobs = self.lock();
+        jobs.last += 1;
+        let id = jobs.last;
+        let status = ImportStatus {
+            id,
+            kind: kind.to_owned(),
+            file: file.to_owned(),
+            state: ImportState::Running,
+            progress: None,
+            report: None,
+            error: None,
+        };
+        jobs.jobs.insert(id, Job { owner, status });
+        while jobs.jobs.len() > KEPT {
+            jobs.jobs.pop_first();
+        }
+        id
+    }
+
+    fn update(&self, id: u64, change: impl FnOnce(&mut ImportStatus)) {
+        if let Some(job) = self.lock().jobs.get_mut(&id) {
+            change(&mut job.status);
+        }
+    }
+
+    fn status(&self, id: u64, user: &User) -> Option<ImportStatus> {
+        self.lock()
+            .jobs
+            .get(&id)
+            .filter(|job| job.owner == user.id)
+            .map(|job| job.status.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Jobs> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How to import, in the query string.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The template: public_security, labour, education, health, family_planning,
+    /// trade_union, justice or statistics.
+    pub kind: String,
+    /// The file's name, for the record (default `upload`).
+    pub file: Option<String>,
+    /// `true`: check every row, write nothing.
+    pub dry_run: Option<String>,
+    /// `true`: write the valid rows and skip the others (default: all or nothing).
+    pub valid_rows_only: Option<String>,
+    /// The CSV's encoding, `utf-8` or `gb18030` (`gbk`); detected when absent.
+    pub encoding: Option<String>,
+}
+
+fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::new(
+            Code::InvalidParameter,
+            Some(name),
+            format!("{name} 应为 true 或 false"),
+            format!(
+                "expected true or false, but found {:?}",
+                other.chars().take(40).collect::<String>()
+            ),
+        )),
+    }
+}
+
+fn template(kind: &str) -> Result<&'static Template, ApiError> {
+    Template::named(kind).ok_or_else(|| {
+        let kind: String = kind.chars().take(40).collect();
+        ApiError::new(
+            Code::InvalidParameter,
+            Some("kind"),
+            format!("没有“{kind}”导入模板"),
+            format!("expected a department's template kind such as labour, but found {kind:?}"),
+        )
+    })
+}
+
+fn may_import(user: &User, template: &Template) -> Result<(), ApiError> {
+    let allowed = match template.shape {
+        Shape::Value => user.may_report_values(),
+        _ => user.may_write_persons(),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::role_forbidden())
+    }
+}
+
+/// Starts importing a department's CSV or XLSX file (the body, as sent): answers
+/// at once with the import's number; follow it with `GET /api/v1/imports/{id}`.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
+    params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes (CSV or XLSX), at most 64 MiB"),
+    responses((status = 202, description = "Started", body = ImportStatus), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn start(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportStatus>), ApiError> {
+    let template = template(&query.kind)?;
+    may_import(&user, template)?;
+    let encoding = query
+        .encoding
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| ApiError::from_field(Code::InvalidParameter, e))?;
+    let options = Options {
+        mode: if flag("valid_rows_only", query.valid_rows_only.as_deref())? {
+            Mode::ValidRowsOnly
+        } else {
+            Mode::AllOrNothing
+        },
+        dry_run: flag("dry_run", query.dry_run.as_deref())?,
+        encoding,
+        limits: Limits {
+            file_bytes: UPLOAD_LIMIT as u64,
+            ..Limits::default()
+        },
+    };
+    let file: String = query
+        .file
+        .as_deref()
+        .unwrap_or("upload")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let imports = Arc::clone(app.imports());
+    let id = imports.start(user.id, template.kind(), &file);
+    let status = imports.status(id, &user).expect("just started");
+    tokio::task::spawn_blocking(move || run(&app, &user, template, &file, &body, &options, id));
+    Ok((StatusCode::ACCEPTED, Json(status)))
+}
+
+/// The import itself, on a blocking thread.
+fn run(
+    app: &App,
+    user: &User,
+    template: &Template,
+    file: &str,
+    body: &[u8],
+    options: &Options,
+    id: u64,
+) {
+    let imports = app.imports();
+    let engine = app.engine();
+    // A dry run changes nothing the engine counts: it need not hold the lock.
+    let mut guard = (!options.dry_run).then(|| {
+        engine
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    });
+    let mut observer = Follow {
+        imports,
+        id,
+        engine: guard.as_deref_mut(),
+        failed: None,
+    };
+    let outcome = exchange::import::import(
+        app.store().as_ref(),
+        user,
+        template,
+        file,
+        body,
+        options,
+        &mut observer,
+    );
+    let failed = observer.failed.take();
+    imports.update(id, |status| match (outcome, failed) {
+        (Ok(report), None) => {
+            status.state = ImportState::Done;
+            status.report = Some(report);
+        }
+        (Ok(_), Some(error)) => fail(status, error),
+        (Err(exchange::import::ImportError::File(error)), _) => {
+            fail(status, ApiError::from_field(Code::InvalidField, error))
+        }
+        (Err(exchange::import::ImportError::Store(error)), _) => fail(status, error.into()),
+    });
+}
+
+fn fail(status: &mut ImportStatus, error: ApiError) {
+    status.state = ImportState::Failed;
+    status.error = Some(error.body().error);
+}
+
+/// Passes progress to the import's status and committed changes to the engine.
+struct Follow<'a> {
+    imports: &'a Imports,
+    id: u64,
+    engine: Option<&'a mut analytics::Engine>,
+    failed: Option<ApiError>,
+}
+
+impl Observer for Follow<'_> {
+    fn progress(&mut self, progress: Progress) {
+        self.imports
+            .update(self.id, |status| status.progress = Some(progress));
+    }
+
+    fn wants_changes(&self) -> bool {
+        self.engine.is_some()
+    }
+
+    fn committed(&mut self, changes: Vec<Changed>) {
+        let Some(engine) = self.engine.as_deref_mut() else {
+            return;
+        };
+        for changed in &changes {
+            if let Err(error) = crate::indicators::apply(engine, changed) {
+                self.failed.get_or_insert(error.into());
+            }
+        }
+    }
+}
+
+/// An import you started: its progress and, when done, its report.
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
+    params(("id" = u64, Path, description = "The import's number")),
+    responses((status = 200, description = "The import", body = ImportStatus), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn status(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<u64>,
+) -> Result<Json<ImportStatus>, ApiError> {
+    app.imports()
+        .status(id, &user)
+        .map(Json)
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: u64) -> ApiError {
+    ApiError::from(store::StoreError::NotFound {
+        what: "import",
+        key: id.to_string(),
+    })
+}
+
+fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The bad rows of a finished import you started, as XLSX: row, column, and the
+/// reason in Chinese and English.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/errors", tag = "imports",
+    params(("id" = u64, Path, description = "The import's number")),
+    responses((status = 200, description = "The bad rows", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn errors(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<u64>,
+) -> Result<Response, ApiError> {
+    let status = app
+        .imports()
+        .status(id, &user)
+        .ok_or_else(|| not_found(id))?;
+    let rows = status
+        .report
+        .map(|report| report.errors)
+        .unwrap_or_default();
+    let bytes = exchange::report::errors_workbook(&rows)
+        .map_err(|e| ApiError::internal(&format!("writing the errors workbook: {e}")))?;
+    Ok(xlsx(&format!("import-{id}-errors"), bytes))
+}
+
+/// A department's import template as XLSX: the headers, and a sheet explaining
+/// each column in Chinese and English.
+#[utoipa::path(get, path = "/api/v1/templates/{kind}", tag = "imports",
+    params(("kind" = String, Path, description = "The template: public_security, labour, education, health, family_planning, trade_union, justice or statistics")),
+    responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn template_file(
+    CurrentUser(_user): CurrentUser,
+    Path(kind): Path<String>,
+) -> Result<Response, ApiError> {
+    let template = template(&kind)?;
+    let bytes = exchange::template::template_workbook(template)
+        .map_err(|e| ApiError::internal(&format!("writing the template: {e}")))?;
+    Ok(xlsx(template.kind(), bytes))
+}

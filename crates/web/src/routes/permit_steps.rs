@@ -1,0 +1,240 @@
+//! 居住证办理 — the permit's workflow over HTTP: apply at the village station, review
+//! at the town, issue, renew, change and revoke at the district, and the person's
+//! permits. Each step is one `Change::Permit` with its reason, planned by the domain
+//! (role, level, scope, state).
+//!
+//! An application is first held against the policy, which the store does not read:
+//! the rollout must have reached the applicant's district in the plan year, and the
+//! indicator engine must find the applicant a new citizen on the day.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::event::Change;
+use domain::permit::{Permit, PermitId, PermitStep};
+use serde::Deserialize;
+use store::Receipt;
+use utoipa::ToSchema;
+
+use super::persons::PersonPath;
+use super::{may_read_persons, may_write_persons, submit};
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Code};
+use crate::extract::{DateText, Json, Path};
+use crate::openapi::{ReadErrors, WriteErrors};
+
+/// The permit named by the path.
+#[derive(Debug, Deserialize)]
+pub struct PermitPath {
+    /// The store's number for the permit.
+    pub id: PermitId,
+}
+
+/// 申请 — an application, dated, with its reason.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyRequest {
+    pub on: DateText,
+    pub reason: String,
+}
+
+/// 审核 — the town's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub on: DateText,
+    /// `true` recommends the application, `false` turns it down.
+    pub approve: bool,
+    pub reason: String,
+}
+
+/// 签发、续签 — valid through `valid_to`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidityRequest {
+    pub on: DateText,
+    pub valid_to: DateText,
+    pub reason: String,
+}
+
+/// 变更、注销 — a dated step with its reason.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    pub on: DateText,
+    pub reason: String,
+}
+
+/// 申请居住证 — applies for a person at their village station; refused when the
+/// rollout has not reached their district or they are not a new citizen on the day.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/permits", tag = "permits", request_body = ApplyRequest,
+    params(("id" = i64, Path, description = "The person's number")),
+    responses((status = 201, description = "Applied; `permit` is the application's number", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn apply(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PersonPath>,
+    Json(form): Json<ApplyRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    may_write_persons(&user)?;
+    let on = form.on.parse("on")?;
+    let reader = user.clone();
+    let file = app.run(move |store| store.person(&reader, path.id)).await?;
+    {
+        let engine = app
+            .engine()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        engine
+            .policy()
+            .rollout_reaches(file.person.unit, on)
+            .map_err(|error| ApiError::from_field(Code::InvalidField, error))?;
+        let state = analytics::PersonState::of(&file.person, &file.facts);
+        let eligibility = engine.eligibility(state, on).map_err(|error| ApiError {
+            code: Code::InvalidField,
+            field: Some("eligibility".into()),
+            message: error.message(),
+        })?;
+        if let Some(message) = eligibility.refusal() {
+            return Err(ApiError {
+                code: Code::InvalidField,
+                field: Some("eligibility".into()),
+                message,
+            });
+        }
+    }
+    let step = PermitStep::Apply {
+        person: path.id,
+        on,
+    };
+    submit(
+        &app,
+        user,
+        Change::Permit {
+            step,
+            reason: form.reason,
+        },
+    )
+    .await
+}
+
+/// A person's permits and applications, oldest first (recorded as a view).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/permits", tag = "permits",
+    params(("id" = i64, Path, description = "The person's number")),
+    responses((status = 200, description = "The permits", body = Vec<Permit>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PersonPath>,
+) -> Result<Json<Vec<Permit>>, ApiError> {
+    may_read_persons(&user)?;
+    app.run(move |store| store.permits(&user, path.id))
+        .await
+        .map(Json)
+}
+
+/// 审核 — the town recommends an application or turns it down.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/review", tag = "permits", request_body = ReviewRequest,
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 201, description = "Reviewed", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn review(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+    Json(form): Json<ReviewRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let step = PermitStep::Review {
+        permit: path.id,
+        on: form.on.parse("on")?,
+        approve: form.approve,
+    };
+    take(&app, user, step, form.reason).await
+}
+
+/// 签发 — the district issues a reviewed permit.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/issue", tag = "permits", request_body = ValidityRequest,
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 201, description = "Issued", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn issue(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+    Json(form): Json<ValidityRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let step = PermitStep::Issue {
+        permit: path.id,
+        on: form.on.parse("on")?,
+        valid_to: form.valid_to.parse("valid_to")?,
+    };
+    take(&app, user, step, form.reason).await
+}
+
+/// 续签 — the district extends an issued permit.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/renew", tag = "permits", request_body = ValidityRequest,
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 201, description = "Renewed", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn renew(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+    Json(form): Json<ValidityRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let step = PermitStep::Renew {
+        permit: path.id,
+        on: form.on.parse("on")?,
+        valid_to: form.valid_to.parse("valid_to")?,
+    };
+    take(&app, user, step, form.reason).await
+}
+
+/// 变更 — the district records the holder's present residence on a new card.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/change", tag = "permits", request_body = StepRequest,
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 201, description = "Changed", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn change(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+    Json(form): Json<StepRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let step = PermitStep::Change {
+        permit: path.id,
+        on: form.on.parse("on")?,
+    };
+    take(&app, user, step, form.reason).await
+}
+
+/// 注销 — the district revokes an issued permit.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/revoke", tag = "permits", request_body = StepRequest,
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 201, description = "Revoked", body = Receipt), WriteErrors),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+    Json(form): Json<StepRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let step = PermitStep::Revoke {
+        permit: path.id,
+        on: form.on.parse("on")?,
+    };
+    take(&app, user, step, form.reason).await
+}
+
+/// Submits a step on an existing permit.
+async fn take(
+    app: &App,
+    user: domain::access::User,
+    step: PermitStep,
+    reason: String,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    may_write_persons(&user)?;
+    submit(app, user, Change::Permit { step, reason }).await
+}

@@ -1,0 +1,98 @@
+//! Department files through the API: an upload answers at once with its number,
+//! its progress and report follow, bad rows come back as XLSX, templates download,
+//! and a caller sees only their own imports.
+
+use axum::http::{Method, StatusCode};
+use domain::access::Role;
+use serde_json::Value;
+
+use crate::support::*;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn arrivals() -> Vec<u8> {
+    format!(
+        "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n\
+         {},张伟,2024-03-01,{BINHU_VILLAGE},自购房,,\n\
+         {},王芳,2024-03-01,{LIANGXI_VILLAGE},自购房,,\n",
+        resident_id(1).as_str(),
+        resident_id(2).as_str(),
+    )
+    .into_bytes()
+}
+
+/// Uploads `file` and waits for the import to end; its final status.
+async fn import(test: &TestApp, token: &str, query: &str, file: Vec<u8>) -> Value {
+    let uri = format!("/api/v1/imports?kind=public_security&file=%E5%85%AC%E5%AE%89.csv{query}");
+    let started = test
+        .raw(Method::POST, &uri, Some(token), Some("text/csv"), file)
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
+    let id = started.body["id"].as_u64().unwrap();
+    for _ in 0..500 {
+        let status = test.get(&format!("/api/v1/imports/{id}"), token).await;
+        assert_eq!(status.status, StatusCode::OK, "{}", status.body);
+        if status.body["state"] != "running" {
+            return status.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("import {id} did not end");
+}
+
+#[tokio::test]
+async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    let done = import(&test, &token, "", arrivals()).await;
+    assert_eq!(done["state"], "done", "{done}");
+    let report = &done["report"];
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["errors"][0]["row"], 3, "{report}");
+    assert_eq!(report["errors"][0]["column"], "村（社区）代码");
+    assert_eq!(test.events(), 1, "only the run's own record");
+
+    let id = done["id"].as_u64().unwrap();
+    let errors = test
+        .get(&format!("/api/v1/imports/{id}/errors"), &token)
+        .await;
+    assert_eq!(errors.status, StatusCode::OK);
+    assert_eq!(errors.headers["content-type"], XLSX);
+
+    let other = test.session("other", Role::Officer, "320211").await;
+    let hidden = test.get(&format!("/api/v1/imports/{id}"), &other).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    let done = import(&test, &token, "&valid_rows_only=true", arrivals()).await;
+    assert_eq!(done["report"]["committed"], true, "{done}");
+    assert_eq!(done["report"]["added"], 1);
+    assert_eq!(done["report"]["skipped"], serde_json::json!([3]));
+}
+
+#[tokio::test]
+async fn templates_download_as_xlsx_and_unknown_kinds_are_named() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    let template = test.get("/api/v1/templates/labour", &token).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert_eq!(template.headers["content-type"], XLSX);
+    let unknown = test.get("/api/v1/templates/weather", &token).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.error().0, "kind");
+}
+
+#[tokio::test]
+async fn a_leader_may_not_import_persons() {
+    let test = TestApp::new();
+    let token = test.session("lead", Role::Leader, "3202").await;
+    let answer = test
+        .raw(
+            Method::POST,
+            "/api/v1/imports?kind=labour",
+            Some(&token),
+            None,
+            arrivals(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
