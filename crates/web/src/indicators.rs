@@ -209,7 +209,8 @@ pub async fn series(
         .map_err(|error| refused(error, "from"))
 }
 
-fn unit_param(text: &str) -> Result<DivisionCode, ApiError> {
+/// A unit query parameter: a division code.
+pub(crate) fn unit_param(text: &str) -> Result<DivisionCode, ApiError> {
     text.parse()
         .map_err(|error: domain::message::FieldError| ApiError {
             code: Code::InvalidParameter,
@@ -237,7 +238,7 @@ pub fn step_param(text: &str) -> Result<Step, ApiError> {
 
 /// The engine's refusal of a question, naming the parameter it is about
 /// (`date_field` for a date it cannot hold).
-fn refused(error: EngineError, date_field: &str) -> ApiError {
+pub(crate) fn refused(error: EngineError, date_field: &str) -> ApiError {
     let field = match &error {
         EngineError::UnknownIndicator { .. } => "indicator",
         EngineError::BadPeriod { .. } => "from",

@@ -5,9 +5,8 @@
 //! Eligibility is decided by the indicator engine from the policy's criteria; the
 //! person's facts are read through the store, which scopes and records the view.
 
-use analytics::{Eligibility, EngineError, EntitlementOutcome, NewCitizenCount};
+use analytics::{Eligibility, EntitlementOutcome, NewCitizenCount};
 use axum::extract::State;
-use domain::division::DivisionCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -15,8 +14,9 @@ use super::may_read_persons;
 use super::persons::PersonPath;
 use crate::App;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use crate::extract::{Json, Path, Query, date_param};
+use crate::indicators::{refused, unit_param};
 use crate::openapi::ReadErrors;
 
 /// The date asked about.
@@ -59,7 +59,7 @@ pub async fn eligibility(
     engine
         .eligibility(state, as_of)
         .map(Json)
-        .map_err(|error| refused("as_of", &error))
+        .map_err(|error| refused(error, "as_of"))
 }
 
 /// 市民待遇 — what the residence permit opens to a person on a date: each
@@ -86,7 +86,7 @@ pub async fn entitlements(
     engine
         .entitlements(state, as_of)
         .map(Json)
-        .map_err(|error| refused("as_of", &error))
+        .map_err(|error| refused(error, "as_of"))
 }
 
 /// 新市民统计 — for a unit and its children: present migrants, those meeting each
@@ -100,14 +100,7 @@ pub async fn new_citizens(
     CurrentUser(_user): CurrentUser,
     Query(query): Query<UnitAsOfQuery>,
 ) -> Result<Json<Vec<NewCitizenCount>>, ApiError> {
-    let unit: DivisionCode = query
-        .unit
-        .parse()
-        .map_err(|error: domain::message::FieldError| ApiError {
-            code: Code::InvalidParameter,
-            field: Some("unit".into()),
-            message: error.message,
-        })?;
+    let unit = unit_param(&query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let engine = app
         .engine()
@@ -116,14 +109,5 @@ pub async fn new_citizens(
     engine
         .new_citizens(unit, as_of)
         .map(Json)
-        .map_err(|error| refused("unit", &error))
-}
-
-/// The engine's refusal as a bad parameter named `field`.
-fn refused(field: &str, error: &EngineError) -> ApiError {
-    ApiError {
-        code: Code::InvalidParameter,
-        field: Some(field.into()),
-        message: error.message(),
-    }
+        .map_err(|error| refused(error, "as_of"))
 }
