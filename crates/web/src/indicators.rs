@@ -158,10 +158,7 @@ pub async fn get(
 ) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
     let unit = unit_param(&query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     engine
         .evaluate(unit, as_of)
         .map(Json)
@@ -199,10 +196,7 @@ pub async fn series(
     let step = step_param(&query.step)?;
     let from = date_param("from", Some(&query.from))?.expect("a given parameter");
     let to = date_param("to", query.to.as_deref())?.unwrap_or_else(crate::today);
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     engine
         .series(unit, &query.indicator, from, to, step)
         .map(Json)

@@ -100,6 +100,15 @@ impl App {
         &self.inner.engine
     }
 
+    /// The indicator engine, to ask. A lock poisoned by a panicking writer is read
+    /// all the same: writes reach the engine only after they commit.
+    pub fn read_engine(&self) -> std::sync::RwLockReadGuard<'_, analytics::Engine> {
+        self.inner
+            .engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The imports of department files since start.
     pub(crate) fn imports(&self) -> &Arc<imports::Imports> {
         &self.inner.imports

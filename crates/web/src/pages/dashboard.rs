@@ -229,10 +229,7 @@ fn trend(
     let from = Date::new(as_of.year() - TREND_YEARS, 1, 1)
         .map_err(|_| ApiError::internal("trend start out of range"))?;
     let series = {
-        let engine = app
-            .engine()
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let engine = app.read_engine();
         engine.series(unit, &indicator.id, from, as_of, Step::Quarter)
     }
     .map_err(|error| ApiError {

@@ -56,10 +56,7 @@ fn evaluate(
     unit: DivisionCode,
     date: Date,
 ) -> Result<(Arc<Policy>, Vec<IndicatorResult>), ApiError> {
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     let results = engine.evaluate(unit, date).map_err(|error| ApiError {
         code: Code::InvalidParameter,
         field: Some("unit".into()),

@@ -69,7 +69,7 @@ pub async fn indicators(
         }
     };
     let table = {
-        let engine = app.engine().read().unwrap_or_else(|p| p.into_inner());
+        let engine = app.read_engine();
         let results = engine.evaluate(unit, as_of).map_err(|error| ApiError {
             code: Code::InvalidParameter,
             field: Some("unit".into()),

@@ -82,10 +82,7 @@ pub async fn apply(
     let reader = user.clone();
     let file = app.run(move |store| store.person(&reader, path.id)).await?;
     {
-        let engine = app
-            .engine()
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let engine = app.read_engine();
         engine
             .policy()
             .rollout_reaches(file.person.unit, on)

@@ -51,10 +51,7 @@ pub async fn eligibility(
     may_read_persons(&user)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let file = app.run(move |store| store.person(&user, path.id)).await?;
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     let state = analytics::PersonState::of(&file.person, &file.facts);
     engine
         .eligibility(state, as_of)
@@ -78,10 +75,7 @@ pub async fn entitlements(
     may_read_persons(&user)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let file = app.run(move |store| store.person(&user, path.id)).await?;
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     let state = analytics::PersonState::of(&file.person, &file.facts);
     engine
         .entitlements(state, as_of)
@@ -102,10 +96,7 @@ pub async fn new_citizens(
 ) -> Result<Json<Vec<NewCitizenCount>>, ApiError> {
     let unit = unit_param(&query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
-    let engine = app
-        .engine()
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = app.read_engine();
     engine
         .new_citizens(unit, as_of)
         .map(Json)
