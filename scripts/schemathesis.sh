@@ -15,7 +15,9 @@ fi
 cargo build --locked --quiet -p anju
 bin="${CARGO_TARGET_DIR:-target}/debug/anju"
 dir=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
+# A port the kernel has just called free (a random one could be an ephemeral port in
+# use by another test's connection).
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 "$bin" demo --persons 300 --db "sqlite://$dir/demo.db" --listen "127.0.0.1:$port" \
   >"$dir/server.log" 2>&1 &
