@@ -12,6 +12,7 @@ mod error;
 mod event_codec;
 mod fact_codec;
 mod journal;
+mod name_index;
 mod pack;
 mod permits;
 mod postgres;
@@ -71,13 +72,29 @@ pub trait Store: Send + Sync {
         id: &ResidentId,
     ) -> Result<Option<PersonSummary>, StoreError>;
 
-    /// Persons in the viewer's subtree whose name contains `name` (each recorded as a view).
+    /// The first `limit` persons in the viewer's subtree whose name contains `name`,
+    /// exact names first (each recorded as a view); see [`Store::search_by_name_page`].
     fn search_by_name(
         &self,
         viewer: &User,
         name: &str,
         limit: usize,
-    ) -> Result<Vec<PersonSummary>, StoreError>;
+    ) -> Result<Vec<PersonSummary>, StoreError> {
+        Ok(self.search_by_name_page(viewer, name, None, limit)?.hits)
+    }
+
+    /// One page of the persons in the viewer's subtree whose name contains `name`
+    /// (compared by character, the middle dot written any usual way, through the
+    /// name index): those named exactly `name` first, then the others by name; at
+    /// most `limit`, after `after` (the `next` of the page before). Each hit is
+    /// recorded as a view.
+    fn search_by_name_page(
+        &self,
+        viewer: &User,
+        name: &str,
+        after: Option<&NameCursor>,
+        limit: usize,
+    ) -> Result<NamePage, StoreError>;
 
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
@@ -103,6 +120,16 @@ pub trait Store: Send + Sync {
         viewer: &User,
         kind: Option<&str>,
         page: Page,
+    ) -> Result<Vec<Record>, StoreError>;
+
+    /// Records in the viewer's subtree of any of `kinds` whose name contains
+    /// `part` (taken literally), by number, at most `limit`: to pick one on a form.
+    fn records_named(
+        &self,
+        viewer: &User,
+        kinds: &[&str],
+        part: &str,
+        limit: usize,
     ) -> Result<Vec<Record>, StoreError>;
 
     /// Adds a user with an already-hashed password (argon2id PHC string).

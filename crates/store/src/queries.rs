@@ -113,34 +113,6 @@ pub(crate) fn person_by_index(
     first(tx, &sql, &[index[..].into()], |row| person_row(row, vault))
 }
 
-/// Persons in the subtree `range` whose name contains `part`, by name.
-pub(crate) fn search_persons(
-    tx: &mut dyn Sql,
-    vault: &Vault,
-    range: (u64, u64),
-    part: &str,
-    limit: usize,
-) -> Result<Vec<Person>, StoreError> {
-    let mut pattern = String::from("%");
-    for c in part.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    let sql = format!(
-        "{PERSON} WHERE unit BETWEEN ?1 AND ?2 AND name LIKE ?3 ESCAPE '\\' ORDER BY name, id LIMIT ?4"
-    );
-    let params = [
-        (range.0 as i64).into(),
-        (range.1 as i64).into(),
-        pattern.into(),
-        (limit as i64).into(),
-    ];
-    rows(tx, &sql, &params, |row| person_row(row, vault))
-}
-
 /// The values of a person's row after its id, in [`PERSON_COLUMNS`] order.
 pub(crate) fn person_values(vault: &Vault, person: &Person) -> Vec<Val<'static>> {
     let id = &person.resident_id;
@@ -505,7 +477,8 @@ pub(crate) fn records_by_ids(
     Ok(out)
 }
 
-/// Records in the subtree `range`, of one kind or all, by number.
+/// Records in the subtree `range`, of one kind or all, by number, numbered above
+/// `page.after`.
 pub(crate) fn records_in(
     tx: &mut dyn Sql,
     range: (u64, u64),
@@ -517,16 +490,57 @@ pub(crate) fn records_in(
         (range.1 as i64).into(),
         (page.limit as i64).into(),
         (page.offset as i64).into(),
+        page.after.into(),
     ];
     let filter = match kind {
         Some(kind) => {
             params.push(kind.into());
-            " AND kind = ?5"
+            " AND kind = ?6"
         }
         None => "",
     };
-    let sql =
-        format!("{RECORD} WHERE unit BETWEEN ?1 AND ?2{filter} ORDER BY id LIMIT ?3 OFFSET ?4");
+    let sql = format!(
+        "{RECORD} WHERE unit BETWEEN ?1 AND ?2 AND id > ?5{filter} ORDER BY id LIMIT ?3 OFFSET ?4"
+    );
+    rows(tx, &sql, &params, record_row)
+}
+
+/// Records in the subtree `range` of any of `kinds` whose name contains `part`
+/// (taken literally: `%`, `_` and `\\` are escaped), by number.
+pub(crate) fn records_named(
+    tx: &mut dyn Sql,
+    range: (u64, u64),
+    kinds: &[&str],
+    part: &str,
+    limit: usize,
+) -> Result<Vec<Record>, StoreError> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut pattern = String::from("%");
+    for c in part.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    let mut params = vec![
+        (range.0 as i64).into(),
+        (range.1 as i64).into(),
+        pattern.into(),
+        (limit as i64).into(),
+    ];
+    let mut marks = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        params.push((*kind).into());
+        marks.push(format!("?{}", params.len()));
+    }
+    let sql = format!(
+        "{RECORD} WHERE kind IN ({}) AND unit BETWEEN ?1 AND ?2 AND name LIKE ?3 ESCAPE '\\' \
+         ORDER BY id LIMIT ?4",
+        marks.join(", ")
+    );
     rows(tx, &sql, &params, record_row)
 }
 

@@ -98,6 +98,50 @@ pub struct PersonSummary {
     pub present: bool,
 }
 
+/// 翻页位置 — where the next page of a name search starts: after this hit (see
+/// [`crate::Store::search_by_name_page`]). Its text form travels in a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCursor {
+    /// Whether the hit was named exactly as asked (those come first).
+    pub exact: bool,
+    /// The hit's name.
+    pub name: String,
+    /// The hit's number.
+    pub person: PersonId,
+}
+
+impl NameCursor {
+    /// `e.` or `c.` (exact or containing), the number, `.`, the name.
+    pub fn to_text(&self) -> String {
+        let tier = if self.exact { 'e' } else { 'c' };
+        format!("{tier}.{}.{}", self.person, self.name)
+    }
+
+    /// The cursor [`NameCursor::to_text`] wrote, if `text` is one.
+    pub fn parse(text: &str) -> Option<NameCursor> {
+        let (tier, rest) = text.split_once('.')?;
+        let (person, name) = rest.split_once('.')?;
+        Some(NameCursor {
+            exact: match tier {
+                "e" => true,
+                "c" => false,
+                _ => return None,
+            },
+            name: name.to_owned(),
+            person: person.parse().ok().filter(|id: &PersonId| *id > 0)?,
+        })
+    }
+}
+
+/// One page of a name search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePage {
+    /// Exact names first, then the others by name.
+    pub hits: Vec<PersonSummary>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<NameCursor>,
+}
+
 /// One recorded view of a person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -116,6 +160,9 @@ pub struct ViewEntry {
 /// A page of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
+    /// Only items numbered above this (0: from the first); pages a long list by
+    /// key, so that a later page costs no more than the first.
+    pub after: i64,
     /// How many items to skip.
     pub offset: usize,
     /// The most items to return.

@@ -18,18 +18,19 @@ use domain::registry::{Fact, Person};
 
 use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
-use crate::pack;
 use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
 use crate::sql::{Sql, Val, first, rows};
 use crate::vault::Vault;
 use crate::{LoadBatch, Loader, StoreError};
+use crate::{name_index, pack};
 
 /// The tables a load fills, in the order it fills them.
-const LOADED: [&str; 7] = [
+const LOADED: [&str; 8] = [
     "records",
     "persons",
+    "name_grams",
     "facts",
     "person_packs",
     "family_links",
@@ -157,6 +158,13 @@ fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreE
         &with_id(&PERSON_COLUMNS),
         &batch.persons,
         |person| numbered(person.id, queries::person_values(vault, person)),
+    )?;
+    stream(
+        tx,
+        "name_grams",
+        &name_index::COLUMNS,
+        &batch.persons,
+        |person| name_index::rows_of(person.id, &person.name, person.unit.as_u64() as i64),
     )?;
     stream(tx, "facts", &with_id(&FACT_COLUMNS), &batch.facts, |fact| {
         numbered(

@@ -26,10 +26,10 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, CountedPerson, ImportFile, ImportRow, Loader, NewUser, Page, PersonFile, PersonSummary,
-    Receipt, RowOutcome, Store, StoreError, ViewEntry, mask_resident_id,
+    Commit, CountedPerson, ImportFile, ImportRow, Loader, NameCursor, NamePage, NewUser, Page,
+    PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry, mask_resident_id,
 };
-use crate::{journal, permits, queries};
+use crate::{journal, name_index, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -269,12 +269,13 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
-    fn search_by_name(
+    fn search_by_name_page(
         &self,
         viewer: &User,
         name: &str,
+        after: Option<&NameCursor>,
         limit: usize,
-    ) -> Result<Vec<PersonSummary>, StoreError> {
+    ) -> Result<NamePage, StoreError> {
         if !viewer.may_read_persons() {
             return Err(may_not_read());
         }
@@ -287,13 +288,17 @@ impl<B: Backend> Store for Engine<B> {
             )));
         }
         self.backend.write(|tx| {
-            let found =
-                queries::search_persons(tx, &self.vault, viewer.unit.subtree_range(), name, limit)?;
+            let range = viewer.unit.subtree_range();
+            let (found, next) = name_index::search(tx, range, name, after, limit)?;
             let at = now();
-            for person in &found {
+            let mut hits = Vec::with_capacity(found.len());
+            for id in found {
+                let person = queries::person(tx, &self.vault, id, false)?
+                    .ok_or_else(|| person_not_found(id))?;
                 journal::record_view(tx, viewer.id, person.id, at, "search")?;
+                hits.push(summary(&person));
             }
-            Ok(found.iter().map(summary).collect())
+            Ok(NamePage { hits, next })
         })
     }
 
@@ -355,6 +360,17 @@ impl<B: Backend> Store for Engine<B> {
     ) -> Result<Vec<Record>, StoreError> {
         self.backend
             .read(|tx| queries::records_in(tx, viewer.unit.subtree_range(), kind, page))
+    }
+
+    fn records_named(
+        &self,
+        viewer: &User,
+        kinds: &[&str],
+        part: &str,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
+        self.backend
+            .read(|tx| queries::records_named(tx, viewer.unit.subtree_range(), kinds, part, limit))
     }
 
     fn create_user(&self, user: NewUser) -> Result<User, StoreError> {

@@ -13,7 +13,7 @@ use domain::registry::{Person, PersonId};
 use super::now;
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{Changed, PersonState, Receipt, StoreError, journal, permits, queries};
+use crate::{Changed, PersonState, Receipt, StoreError, journal, name_index, permits, queries};
 
 /// The state a change touches, read under the write lock.
 struct Loaded {
@@ -113,6 +113,11 @@ pub(super) fn submit(
         receipt.changed.after = person_state(tx, vault, person)?;
         if let Some(after) = &receipt.changed.after {
             queries::save_pack(tx, after)?;
+            fn indexed(p: &Person) -> (&str, i64) {
+                (p.name.as_str(), p.unit.as_u64() as i64)
+            }
+            let before = loaded.person.as_ref().map(indexed);
+            name_index::replace(tx, person, before, indexed(&after.person))?;
         }
     }
     if let Some(id) = receipt.record {

@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/postgres/0004_permits.sql"),
     ),
+    (
+        5,
+        include_str!("../../migrations/postgres/0005_name_grams.sql"),
+    ),
 ];
 
 /// The most connections one store opens.
@@ -74,7 +78,8 @@ pub(crate) fn open(url: &str, vault: Vault) -> Result<Engine<Postgres>, StoreErr
             return Err(StoreError::Database(format!("postgres: {target} has encoding {encoding:?}; Anju needs UTF8")));
         }
         migrate(tx, MIGRATIONS, now())?;
-        refuse_unfinished(tx)
+        refuse_unfinished(tx)?;
+        crate::name_index::backfill(tx)
     })?;
     Ok(Engine::new(backend, vault))
 }

@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (3, include_str!("../../migrations/sqlite/0003_imports.sql")),
     (4, include_str!("../../migrations/sqlite/0004_permits.sql")),
+    (
+        5,
+        include_str!("../../migrations/sqlite/0005_name_grams.sql"),
+    ),
 ];
 
 /// Settings every connection gets.
@@ -102,6 +106,7 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
         .map_err(|e| failed("migrating", path, e))?;
     migrate(&mut SqliteSql { conn: &tx }, MIGRATIONS, now())?;
     refuse_unfinished(&mut SqliteSql { conn: &tx })?;
+    crate::name_index::backfill(&mut SqliteSql { conn: &tx })?;
     tx.commit().map_err(|e| failed("migrating", path, e))?;
     Ok(Engine::new(
         Sqlite {

@@ -127,6 +127,10 @@ fn check_loaded(db: &TestDb, cast: &Cast, count: i64, first_id: i64) {
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first_id + count - 1);
+    let name = format!("演示{}", count - 1);
+    let named = db.search_by_name(viewer, &name, 100).unwrap();
+    assert_eq!(named[0].name, name, "exact name first");
+    assert!(named.iter().any(|hit| hit.id == last.id), "{named:?}");
     let on: Date = date(2020, 1, 1);
     assert_eq!(db.facts_on(viewer, first_id, on).unwrap().len(), 2);
     let timeline = db.timeline(viewer, first_id).unwrap();

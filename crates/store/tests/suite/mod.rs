@@ -8,6 +8,7 @@ mod imports;
 mod integrity;
 mod lifecycle;
 mod load;
+mod names;
 mod permits;
 mod reads;
 mod registration;

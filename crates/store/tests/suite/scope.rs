@@ -105,6 +105,7 @@ fn records_are_scoped_too() {
             Err(StoreError::NotFound { what: "record", .. })
         ));
         let page = Page {
+            after: 0,
             offset: 0,
             limit: 10,
         };
@@ -123,6 +124,7 @@ fn records_are_scoped_too() {
                 &cast.officer_city,
                 None,
                 Page {
+                    after: 0,
                     offset: 1,
                     limit: 10
                 }
@@ -131,5 +133,30 @@ fn records_are_scoped_too() {
             .len(),
             1
         );
+        // The next page by key: the records numbered after the last one shown.
+        let after_here = Page {
+            after: here.min(there),
+            offset: 0,
+            limit: 10,
+        };
+        let rest: Vec<_> = db
+            .records(&cast.officer_city, None, after_here)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(rest, [here.max(there)]);
+        // Picked by part of the name, within the area and the kinds asked for.
+        let named = |user, kinds: &[&str], part| {
+            db.records_named(user, kinds, part, 5)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(named(&cast.officer_binhu, &["employer"], "示例"), [here]);
+        assert_eq!(named(&cast.officer_city, &["employer"], "示例").len(), 2);
+        assert!(named(&cast.officer_city, &["landlord"], "示例").is_empty());
+        assert!(named(&cast.officer_city, &["employer"], "%").is_empty());
     });
 }

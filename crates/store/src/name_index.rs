@@ -1,0 +1,320 @@
+//! 姓名索引 — finding persons by part of their name without reading every name of
+//! the viewer's area. A name is cut into grams (each character and each pair of
+//! neighbouring characters, by `char`, so 𠮷 and 䶮 outside the basic plane are one
+//! character each and the middle dot of 阿依古丽·买买提 is a character like any
+//! other); `name_grams` keeps one row per person and gram, ordered by gram, name
+//! and person. A query reads the rows of its rarest gram in that order, within the
+//! viewer's subtree, and checks each name against the whole query; exact names come
+//! first. Rows are written in the same transaction as the name or unit they
+//! repeat: by [`replace`] on every submitted change, by the bulk loader, and by
+//! [`backfill`] for a database written before the index existed.
+
+use domain::registry::PersonId;
+
+use crate::sql::{Sql, Val, first, rows};
+use crate::{NameCursor, StoreError};
+
+/// The columns of `name_grams`.
+pub(crate) const COLUMNS: [&str; 4] = ["gram", "name", "person", "unit"];
+
+/// Names read per query while paging through a gram's rows.
+const CHUNK: usize = 256;
+
+/// Rows of a gram counted at most, to pick a query's rarest gram.
+const COUNT_CAP: i64 = 100_000;
+
+/// A name or query as the index compares them: whitespace and control characters
+/// dropped, every way of writing the middle dot (·, ‧, ・, ･, •, ., ．) as `·`,
+/// full-width Latin letters and digits as ASCII, letters in lower case.
+pub(crate) fn normalise(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            continue;
+        }
+        let c = match c {
+            '\u{00B7}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' | '\u{2022}' | '\u{0387}'
+            | '\u{22C5}' | '\u{2219}' | '.' | '\u{FF0E}' => '·',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        };
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The gram of one character: its code point.
+fn unigram(c: char) -> i64 {
+    i64::from(u32::from(c))
+}
+
+/// The gram of two neighbouring characters: above every code point.
+fn bigram(a: char, b: char) -> i64 {
+    (1 << 42) | (unigram(a) << 21) | unigram(b)
+}
+
+/// The grams of a name: each character and each neighbouring pair, once each.
+pub(crate) fn grams(name: &str) -> Vec<i64> {
+    let chars = normalise(name);
+    let mut grams: Vec<i64> = chars.iter().copied().map(unigram).collect();
+    grams.extend(chars.windows(2).map(|pair| bigram(pair[0], pair[1])));
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// The grams every name containing `query` has: its one character, or its pairs.
+fn query_grams(query: &[char]) -> Vec<i64> {
+    let mut grams: Vec<i64> = match query {
+        [one] => vec![unigram(*one)],
+        _ => query
+            .windows(2)
+            .map(|pair| bigram(pair[0], pair[1]))
+            .collect(),
+    };
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// The index rows of a person named `name` living in `unit`, flat, in
+/// [`COLUMNS`] order.
+pub(crate) fn rows_of<'a>(person: PersonId, name: &'a str, unit: i64) -> Vec<Val<'a>> {
+    grams(name)
+        .into_iter()
+        .flat_map(|gram| [gram.into(), name.into(), person.into(), unit.into()])
+        .collect()
+}
+
+/// Writes index rows (flat, in [`COLUMNS`] order).
+fn write(tx: &mut dyn Sql, values: Vec<Val<'_>>) -> Result<(), StoreError> {
+    tx.bulk(
+        "name_grams",
+        &COLUMNS,
+        &mut std::iter::once(values),
+        &mut drop,
+    )?;
+    Ok(())
+}
+
+/// Keeps a person's rows in step with their name and unit: `before` is what the
+/// rows say (nothing for a new person), `after` what the person's row says now.
+pub(crate) fn replace(
+    tx: &mut dyn Sql,
+    person: PersonId,
+    before: Option<(&str, i64)>,
+    after: (&str, i64),
+) -> Result<(), StoreError> {
+    if before == Some(after) {
+        return Ok(());
+    }
+    if let Some((name, _)) = before {
+        for gram in grams(name) {
+            tx.exec(
+                "DELETE FROM name_grams WHERE gram = ?1 AND name = ?2 AND person = ?3",
+                &[gram.into(), name.into(), person.into()],
+            )?;
+        }
+    }
+    write(tx, rows_of(person, after.0, after.1))
+}
+
+/// Fills `name_grams` for every person when it is empty and persons are not (a
+/// database written before the index): its indexes are dropped while the rows go
+/// in and built again after, in the caller's transaction.
+pub(crate) fn backfill(tx: &mut dyn Sql) -> Result<(), StoreError> {
+    const BATCH: i64 = 50_000;
+    let any = |tx: &mut dyn Sql, table: &str| {
+        first(tx, &format!("SELECT 1 FROM {table} LIMIT 1"), &[], |row| {
+            row.int(0)
+        })
+        .map(|row| row.is_some())
+    };
+    if any(tx, "name_grams")? || !any(tx, "persons")? {
+        return Ok(());
+    }
+    let catalog = tx.index_catalog();
+    let indexes = rows(tx, catalog, &["name_grams".into()], |row| {
+        Ok((row.text(0)?, row.text(1)?))
+    })?;
+    for (name, _) in &indexes {
+        tx.batch(&format!("DROP INDEX {name}"))?;
+    }
+    let last = first(tx, "SELECT COALESCE(MAX(id), 0) FROM persons", &[], |row| {
+        row.int(0)
+    })?
+    .unwrap_or(0);
+    let mut from = 1;
+    while from <= last {
+        let persons = rows(
+            tx,
+            "SELECT id, name, unit FROM persons WHERE id BETWEEN ?1 AND ?2",
+            &[from.into(), (from + BATCH - 1).into()],
+            |row| Ok((row.int(0)?, row.text(1)?, row.int(2)?)),
+        )?;
+        write(
+            tx,
+            persons
+                .iter()
+                .flat_map(|(id, name, unit)| rows_of(*id, name, *unit))
+                .collect(),
+        )?;
+        from += BATCH;
+    }
+    for (_, sql) in &indexes {
+        tx.batch(sql)?;
+    }
+    Ok(())
+}
+
+/// The gram of `grams` with the fewest rows (counted up to a cap).
+fn rarest(tx: &mut dyn Sql, grams: &[i64]) -> Result<Option<i64>, StoreError> {
+    if grams.len() < 2 {
+        return Ok(grams.first().copied());
+    }
+    let mut best: Option<(i64, i64)> = None;
+    for &gram in grams {
+        let count = first(
+            tx,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM name_grams WHERE gram = ?1 LIMIT ?2) AS capped",
+            &[gram.into(), COUNT_CAP.into()],
+            |row| row.int(0),
+        )?
+        .unwrap_or(0);
+        if best.is_none_or(|(fewest, _)| count < fewest) {
+            best = Some((count, gram));
+        }
+    }
+    Ok(best.map(|(_, gram)| gram))
+}
+
+/// One page of the persons in the subtree `range` whose name contains `query`:
+/// those named exactly `query` first (by number), then the others by name and
+/// number; at most `limit`, after `after`. Also where the next page starts, if
+/// there is one.
+pub(crate) fn search(
+    tx: &mut dyn Sql,
+    range: (u64, u64),
+    query: &str,
+    after: Option<&NameCursor>,
+    limit: usize,
+) -> Result<(Vec<PersonId>, Option<NameCursor>), StoreError> {
+    let wanted = normalise(query);
+    let Some(gram) = rarest(tx, &query_grams(&wanted))? else {
+        return Ok((Vec::new(), None));
+    };
+    let (low, high) = (range.0 as i64, range.1 as i64);
+    let mut hits: Vec<NameCursor> = Vec::new();
+    if after.is_none_or(|cursor| cursor.exact) {
+        let from = after.map_or(0, |cursor| cursor.person);
+        let exact = rows(
+            tx,
+            "SELECT person FROM name_grams WHERE gram = ?1 AND name = ?2 AND unit BETWEEN ?3 AND ?4 \
+             AND person > ?5 ORDER BY person LIMIT ?6",
+            &[
+                gram.into(),
+                query.into(),
+                low.into(),
+                high.into(),
+                from.into(),
+                (limit as i64 + 1).into(),
+            ],
+            |row| row.int(0),
+        )?;
+        hits.extend(exact.into_iter().map(|person| NameCursor {
+            exact: true,
+            name: query.to_owned(),
+            person,
+        }));
+    }
+    let (mut name, mut person) = match after {
+        Some(cursor) if !cursor.exact => (cursor.name.clone(), cursor.person),
+        _ => (String::new(), 0),
+    };
+    while hits.len() <= limit {
+        let chunk = rows(
+            tx,
+            "SELECT person, name FROM name_grams WHERE gram = ?1 AND unit BETWEEN ?2 AND ?3 \
+             AND name >= ?4 AND (name > ?4 OR person > ?5) ORDER BY name, person LIMIT ?6",
+            &[
+                gram.into(),
+                low.into(),
+                high.into(),
+                name.as_str().into(),
+                person.into(),
+                (CHUNK as i64).into(),
+            ],
+            |row| Ok((row.int(0)?, row.text(1)?)),
+        )?;
+        let ended = chunk.len() < CHUNK;
+        for (id, found) in chunk {
+            if found != query && contains(&normalise(&found), &wanted) {
+                hits.push(NameCursor {
+                    exact: false,
+                    name: found.clone(),
+                    person: id,
+                });
+            }
+            (name, person) = (found, id);
+        }
+        if ended {
+            break;
+        }
+    }
+    let next = if hits.len() > limit {
+        hits.truncate(limit);
+        hits.last().cloned()
+    } else {
+        None
+    };
+    Ok((hits.into_iter().map(|hit| hit.person).collect(), next))
+}
+
+/// Whether `name` holds `part` as a run of characters.
+fn contains(name: &[char], part: &[char]) -> bool {
+    part.is_empty() || name.windows(part.len()).any(|run| run == part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_outside_the_basic_plane_are_one_gram_each() {
+        let grams = grams("王𠮷");
+        assert_eq!(
+            grams,
+            [unigram('王'), unigram('𠮷'), bigram('王', '𠮷')]
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
+        assert!(grams.contains(&0x20BB7));
+    }
+
+    #[test]
+    fn every_middle_dot_is_the_same() {
+        for name in [
+            "吉克·阿依",
+            "吉克‧阿依",
+            "吉克・阿依",
+            "吉克.阿依",
+            "吉克 · 阿依",
+        ] {
+            assert_eq!(normalise(name), normalise("吉克·阿依"), "{name}");
+        }
+        assert_eq!(normalise("ＪＯＨＮ"), normalise("john"));
+    }
+
+    #[test]
+    fn a_query_of_one_character_uses_its_unigram_and_longer_ones_their_pairs() {
+        assert_eq!(query_grams(&['䶮']), [unigram('䶮')]);
+        assert_eq!(
+            query_grams(&normalise("欧阳娜")),
+            [bigram('欧', '阳'), bigram('阳', '娜')]
+        );
+        assert!(contains(&normalise("欧阳娜娜"), &normalise("阳娜")));
+        assert!(!contains(&normalise("王建"), &normalise("王国")));
+    }
+}
