@@ -21,3 +21,6 @@ mod records;
 
 #[path = "pages/language.rs"]
 mod language;
+
+#[path = "pages/follow_up.rs"]
+mod follow_up;

@@ -26,9 +26,10 @@ pub struct Args {
 }
 
 /// The pages measured: (demo login, path) — the city, a district, a town and a
-/// village (产山社区, 320211001003) of the demo city; then the page of a person of
-/// that village.
-const PAGES: [(&str, &str); 12] = [
+/// village (产山社区, 320211001003) of the demo city, name searches from one common
+/// character to three; then the page of a person of that village and the second
+/// page of the city's search for 王.
+const PAGES: [(&str, &str); 16] = [
     ("leader", "/"),
     ("leader", "/dashboard?indicator=E1"),
     ("district-320211", "/"),
@@ -39,6 +40,10 @@ const PAGES: [(&str, &str); 12] = [
     ("station-320211001003", "/persons?q=%E7%8E%8B"),
     ("district-320211", "/persons?q=%E7%8E%8B%E5%BB%BA"),
     ("city", "/persons?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD"),
+    ("city", "/persons?q=%E7%8E%8B"),
+    ("city", "/persons?q=%E4%BC%9F"),
+    ("town-320211001", "/persons?q=%E6%AC%A7%E9%98%B3"),
+    ("district-320211", "/records?kind=employer"),
     ("station-320211001003", "/records?kind=employer"),
     (
         "station-320211001003",
@@ -76,8 +81,21 @@ pub fn run(args: Args) -> Result<()> {
         .first()
         .map(|hit| format!("/persons/{}", hit.id));
     let person_page = person.as_deref().map(|path| ("station-320211001003", path));
-    for (login, path) in PAGES.into_iter().chain(person_page) {
-        let (user, _) = store.credentials(&login)?.with_context(|| {
+    let city = store
+        .credentials("city")?
+        .context("no demo user city: build the database with `anju demo`")?
+        .0;
+    let second = store
+        .search_by_name_page(&city, "王", None, 50)?
+        .next
+        .map(|after| {
+            let query = serde_urlencoded::to_string([("q", "王"), ("after", &after.to_text())])
+                .expect("text encodes");
+            format!("/persons?{query}")
+        });
+    let second_page = second.as_deref().map(|path| ("city", path));
+    for (login, path) in PAGES.into_iter().chain(person_page).chain(second_page) {
+        let (user, _) = store.credentials(login)?.with_context(|| {
             format!("no demo user {login}: build the database with `anju demo`")
         })?;
         let token = web::auth::new_token();

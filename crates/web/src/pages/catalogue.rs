@@ -169,6 +169,16 @@ catalogue! {
     Family => "家庭关系", "Family link";
     CorrectionTitle => "更正", "Correction";
     VoidFact => "作废信息", "Void a fact";
+    EndOneFact => "终止一项信息（如合同到期）", "End one fact (e.g. a contract ends)";
+    LastDay => "最后一天", "Last day";
+    CorrectDates => "更正信息的起止日期", "Correct a fact's dates";
+    Spouse => "配偶", "Spouse";
+    Parent => "父母", "Parent";
+    Child => "子女", "Child";
+    Relation => "关系", "Relation";
+    RelativeHint => "亲属的公民身份号码或人员编号", "The relative's ID number or person number";
+    NoFamily => "尚未登记家庭关系", "No family links recorded";
+    AddFamily => "登记家庭关系", "Link a family member";
     Name => "姓名", "Name";
     Reason => "原因", "Reason";
     SaveRecord => "保存对象", "Record saved";
@@ -186,6 +196,9 @@ catalogue! {
     SearchHint => "公民身份号码或姓名", "ID number or name";
     NoHits => "管辖范围内没有找到", "Nobody found in your area";
     Present => "在住", "Present";
+    NextPage => "下一页", "Next page";
+    PickerHint => "编号或名称的一部分", "Number or part of the name";
+    FirstPage => "第一页", "First page";
     Yes => "是", "yes";
     No => "否", "no";
     Facts => "信息", "Facts";

@@ -158,14 +158,8 @@ pub fn village_options(app: &App, user: &User) -> Vec<(String, String)> {
 }
 
 /// The residence inputs: housing, village and the place (zone, rented house or
-/// employer) among `places`.
+/// employer), suggesting `places`.
 pub fn residence(app: &App, user: &User, filled: &Filled, lang: Lang, places: &[Record]) -> Markup {
-    let mut place_options = vec![(String::new(), Msg::NoPlace.in_(lang).to_owned())];
-    place_options.extend(
-        places
-            .iter()
-            .map(|r| (r.id.to_string(), format!("#{} {}", r.id, r.name))),
-    );
     html! {
         (select(filled, lang, Msg::Housing, "residence.housing", &housing_options(lang)))
         @if user.role == Role::StationStaff && user.level() == CodeLevel::Village {
@@ -174,7 +168,7 @@ pub fn residence(app: &App, user: &User, filled: &Filled, lang: Lang, places: &[
         } @else {
             (select(filled, lang, Msg::Village, "residence.unit", &village_options(app, user)))
         }
-        (select(filled, lang, Msg::Place, "residence.place", &place_options))
+        (super::pickers::picker(filled, lang, Msg::Place, "residence.place", places))
     }
 }
 

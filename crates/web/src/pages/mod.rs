@@ -7,14 +7,17 @@ mod catalogue;
 mod charts;
 mod dashboard;
 mod describe;
+mod family;
 mod figures;
 mod forms;
 mod home;
 mod id_check;
 mod layout;
 mod login;
+mod pager;
 mod person;
 mod persons;
+mod pickers;
 mod records;
 mod session;
 

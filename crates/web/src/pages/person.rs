@@ -10,15 +10,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::UserId;
 use domain::event::{Change, Correction, Event};
-use domain::registry::{FactKind, PersonId, Record};
+use domain::registry::{Fact, FactKind, PersonId, Record};
 use maud::{Markup, html};
 use store::PersonFile;
 
 use super::catalogue::{Lang, Msg};
 use super::describe;
+use super::family;
 use super::forms::{self, Filled, RESIDENCE_FIELDS};
 use super::layout::{self, csrf_field, page};
-use super::persons::{number, places, record_options, residence_of, wage_fen};
+use super::persons::{number, places, residence_of, wage_fen};
+use super::pickers;
 use super::session::{Fields, Posted, Viewer};
 use crate::App;
 use crate::error::{ApiError, Code};
@@ -122,6 +124,8 @@ async fn render(
                 }
             }
         }
+        h2 #family { (Msg::Family.in_(lang)) }
+        (family::list(id, &shown.file.family, lang))
         h2 #timeline { (Msg::Timeline.in_(lang)) }
         table.timeline {
             thead { tr { th { (Msg::RecordedAt.in_(lang)) } th { (Msg::What.in_(lang)) } th { (Msg::RecordedBy.in_(lang)) } th { (Msg::Source.in_(lang)) } } }
@@ -145,11 +149,11 @@ async fn render(
                 }))
                 (action_form(viewer, id, "employer", Msg::EmployerTitle, &filled_for("employer"), &["employer", "monthly_wage"], html! {
                     (forms::input(&filled_for("employer"), lang, Msg::FromDay, "on", "date", ""))
-                    (forms::select(&filled_for("employer"), lang, Msg::Employer, "employer", &record_options(&shown.employers, lang)))
+                    (pickers::picker(&filled_for("employer"), lang, Msg::Employer, "employer", &shown.employers))
                     (forms::input(&filled_for("employer"), lang, Msg::MonthlyWage, "monthly_wage", "number", ""))
                 }))
                 (action_form(viewer, id, "contract", Msg::FactLabourContract, &filled_for("contract"), &["employer", "from", "to"], html! {
-                    (forms::select(&filled_for("contract"), lang, Msg::Employer, "employer", &record_options(&shown.employers, lang)))
+                    (pickers::picker(&filled_for("contract"), lang, Msg::Employer, "employer", &shown.employers))
                     (forms::input(&filled_for("contract"), lang, Msg::From, "from", "date", ""))
                     (forms::input(&filled_for("contract"), lang, Msg::To, "to", "date", ""))
                 }))
@@ -162,6 +166,17 @@ async fn render(
                     (forms::select(&filled_for("vaccination"), lang, Msg::Vaccination, "vaccination", &vaccination_options(lang)))
                     (forms::input(&filled_for("vaccination"), lang, Msg::From, "from", "date", ""))
                 }))
+                (action_form(viewer, id, "end", Msg::EndOneFact, &filled_for("end"), &["fact", "last_day"], html! {
+                    (forms::select(&filled_for("end"), lang, Msg::Fact, "fact", &fact_options(&shown.file, app, lang, |f| f.to.is_none() && f.kind.name() != "residence")))
+                    (forms::input(&filled_for("end"), lang, Msg::LastDay, "last_day", "date", ""))
+                }))
+                (action_form(viewer, id, "dates", Msg::CorrectDates, &filled_for("dates"), &["reason", "fact", "from", "to", "kind"], html! {
+                    (forms::input(&filled_for("dates"), lang, Msg::Reason, "reason", "text", ""))
+                    (forms::select(&filled_for("dates"), lang, Msg::Fact, "fact", &fact_options(&shown.file, app, lang, |_| true)))
+                    (forms::input(&filled_for("dates"), lang, Msg::From, "from", "date", ""))
+                    (forms::input(&filled_for("dates"), lang, Msg::To, "to", "date", ""))
+                }))
+                (action_form(viewer, id, "family", Msg::AddFamily, &filled_for("family"), &family::FIELDS, family::inputs(&filled_for("family"), lang)))
                 (action_form(viewer, id, "departure", Msg::DepartureTitle, &filled_for("departure"), &["on"], html! {
                     (forms::input(&filled_for("departure"), lang, Msg::LeftOn, "on", "date", ""))
                 }))
@@ -169,7 +184,7 @@ async fn render(
                     (forms::input(&filled_for("correction"), lang, Msg::Reason, "reason", "text", ""))
                     (forms::input(&filled_for("correction"), lang, Msg::Name, "name", "text", &person.name))
                     (forms::input(&filled_for("correction"), lang, Msg::ResidentId, "resident_id", "text", person.resident_id.as_str()))
-                    (forms::select(&filled_for("correction"), lang, Msg::VoidFact, "fact", &fact_options(&shown.file, app, lang)))
+                    (forms::select(&filled_for("correction"), lang, Msg::VoidFact, "fact", &fact_options(&shown.file, app, lang, |_| true)))
                 }))
             }
         }
@@ -229,10 +244,15 @@ fn vaccination_options(lang: Lang) -> Vec<(String, String)> {
     ]
 }
 
-/// "None" and each fact, for voiding one.
-fn fact_options(file: &PersonFile, app: &App, lang: Lang) -> Vec<(String, String)> {
+/// "None" and each fact that `offered` accepts, to pick one.
+fn fact_options(
+    file: &PersonFile,
+    app: &App,
+    lang: Lang,
+    offered: impl Fn(&Fact) -> bool,
+) -> Vec<(String, String)> {
     let mut options = vec![(String::new(), Msg::NoPlace.in_(lang).to_owned())];
-    options.extend(file.facts.iter().map(|f| {
+    options.extend(file.facts.iter().filter(|f| offered(f)).map(|f| {
         (
             f.id.to_string(),
             format!(
@@ -296,6 +316,11 @@ fn change(person: PersonId, action: &str, fields: &Fields) -> Result<Option<Chan
             "immunisation_up_to_date" => FactKind::ImmunisationUpToDate,
             _ => FactKind::VaccinationCertificateChecked,
         })?,
+        "end" => Change::EndFact {
+            person,
+            fact: required("fact")?,
+            last_day: date("last_day")?,
+        },
         "departure" => Change::Leave {
             person,
             on: date("on")?,
@@ -322,7 +347,14 @@ pub async fn act(
     posted: Posted,
 ) -> Response {
     let Posted { viewer, fields } = posted;
-    let outcome = match change(id, &action, &fields) {
+    let planned = match action.as_str() {
+        "family" => family::change(&app, &viewer, id, &fields).await.map(Some),
+        "dates" => corrected_dates(&app, &viewer, id, &fields).await.map(Some),
+        _ => pickers::resolve(&app, &viewer.user, &fields, &pickers::PERSON_FIELDS)
+            .await
+            .and_then(|picked| change(id, &action, &picked)),
+    };
+    let outcome = match planned {
         Ok(Some(change)) => submit(&app, viewer.user.clone(), change).await.map(|_| ()),
         Ok(None) => {
             return layout::error_page(
@@ -341,4 +373,51 @@ pub async fn act(
         Ok(()) => Redirect::to(&format!("/persons/{id}#timeline")).into_response(),
         Err(error) => render(&app, &viewer, id, Some((&action, &fields, &error))).await,
     }
+}
+
+/// The correction of one fact's first and last day, with the reason: the fact
+/// keeps what it says (a correction cannot change a fact's kind).
+async fn corrected_dates(
+    app: &App,
+    viewer: &Viewer,
+    person: PersonId,
+    fields: &Fields,
+) -> Result<Change, ApiError> {
+    let fact = number(fields, "fact")?.ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidField,
+            Some("fact"),
+            "请选择要更正的信息",
+            "expected a fact to correct, but found none",
+        )
+    })?;
+    let from = DateText::from(fields.text("from")).parse("from")?;
+    let to = match fields.text("to") {
+        "" => None,
+        text => Some(DateText::from(text).parse("to")?),
+    };
+    let user = viewer.user.clone();
+    let file = app.run(move |store| store.person(&user, person)).await?;
+    let old = file
+        .facts
+        .into_iter()
+        .find(|f| f.id == fact)
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidField,
+                Some("fact"),
+                format!("此人没有编号为 {fact} 的信息"),
+                format!("expected one of the person's facts, but found fact {fact}"),
+            )
+        })?;
+    Ok(Change::Correct {
+        reason: fields.text("reason").to_owned(),
+        correction: Correction::Fact {
+            person,
+            fact,
+            kind: old.kind,
+            from,
+            to,
+        },
+    })
 }

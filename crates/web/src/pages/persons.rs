@@ -10,26 +10,30 @@ use domain::registry::{FactKind, NewPerson, Record};
 use domain::resident_id::ResidentId;
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::{Page, PersonSummary};
+use store::{NameCursor, NamePage, Page};
 
-use super::catalogue::{Lang, Msg};
+use super::catalogue::Msg;
 use super::describe;
 use super::forms::{self, Filled, RESIDENCE_FIELDS};
 use super::layout::{self, csrf_field, page};
+use super::pager;
+use super::pickers;
 use super::session::{Fields, Posted, Viewer};
 use crate::App;
 use crate::error::{ApiError, Code};
 use crate::extract::{CodeText, DateText, IdText};
 use crate::routes::submit;
 
-/// The records a residence or a job can name: zones, rented houses and employers in
-/// the user's area (the first 500 of each kind).
+/// The records a residence or a job field suggests: the first zones, rented
+/// houses and employers in the user's area (any other is picked by number or
+/// name, see [`pickers`]).
 pub async fn places(app: &App, user: &User) -> Result<(Vec<Record>, Vec<Record>), ApiError> {
     let user = user.clone();
     app.run(move |store| {
         let page = Page {
+            after: 0,
             offset: 0,
-            limit: 500,
+            limit: pickers::SUGGESTED,
         };
         let mut places = store.records(&user, Some("concentrated_zone"), page)?;
         places.extend(store.records(&user, Some("rental_house"), page)?);
@@ -38,17 +42,6 @@ pub async fn places(app: &App, user: &User) -> Result<(Vec<Record>, Vec<Record>)
         Ok((places, employers))
     })
     .await
-}
-
-/// A record choice among `records` (none allowed).
-pub fn record_options(records: &[Record], lang: Lang) -> Vec<(String, String)> {
-    let mut options = vec![(String::new(), Msg::NoPlace.in_(lang).to_owned())];
-    options.extend(
-        records
-            .iter()
-            .map(|r| (r.id.to_string(), format!("#{} {}", r.id, r.name))),
-    );
-    options
 }
 
 /// The residence of a form.
@@ -162,7 +155,7 @@ async fn register_page(app: &App, viewer: &Viewer, filled: Filled<'_>) -> Result
                 div { (forms::residence(app, &viewer.user, &filled, lang, &places)) }
             }
             div.row {
-                div { (forms::select(&filled, lang, Msg::Employer, "employer", &record_options(&employers, lang))) }
+                div { (pickers::picker(&filled, lang, Msg::Employer, "employer", &employers)) }
                 div { (forms::input(&filled, lang, Msg::MonthlyWage, "monthly_wage", "number", "")) }
                 div {
                     label { input type="checkbox" name="labour_contract" value="yes" style="width:auto"; " " (Msg::FactLabourContract.in_(lang)) }
@@ -188,7 +181,8 @@ pub async fn new(State(app): State<App>, viewer: Viewer) -> Response {
 pub async fn create(State(app): State<App>, posted: Posted) -> Response {
     let Posted { viewer, fields } = posted;
     let lang = viewer.lang;
-    let outcome = match registration(&fields) {
+    let picked = pickers::resolve(&app, &viewer.user, &fields, &pickers::PERSON_FIELDS).await;
+    let outcome = match picked.and_then(|picked| registration(&picked)) {
         Ok(change) => submit(&app, viewer.user.clone(), change).await,
         Err(error) => Err(error),
     };
@@ -213,14 +207,21 @@ pub async fn create(State(app): State<App>, posted: Posted) -> Response {
     }
 }
 
-/// A search: an ID number or part of a name.
+/// A search: an ID number or part of a name, and where its page starts.
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
     pub q: String,
+    /// The `next` of the page before ([`NameCursor::to_text`]).
+    #[serde(default)]
+    pub after: String,
 }
 
-/// `GET /persons?q=…`: by full ID number when `q` is one, else by name.
+/// Hits per page of a name search.
+const PER_PAGE: usize = 50;
+
+/// `GET /persons?q=…[&after=…]`: by full ID number when `q` is one, else by name,
+/// a page at a time with a link to the next.
 pub async fn search(
     State(app): State<App>,
     viewer: Viewer,
@@ -228,7 +229,9 @@ pub async fn search(
 ) -> Response {
     let lang = viewer.lang;
     let q = query.q.trim().to_owned();
-    let hits: Result<Option<Vec<PersonSummary>>, ApiError> = if q.is_empty() {
+    let after = NameCursor::parse(&query.after);
+    let later = after.is_some();
+    let hits: Result<Option<NamePage>, ApiError> = if q.is_empty() {
         Ok(None)
     } else if !viewer.user.may_read_persons() {
         Err(ApiError::role_forbidden())
@@ -236,8 +239,11 @@ pub async fn search(
         let user = viewer.user.clone();
         let by_id = ResidentId::parse(&q).ok();
         app.run(move |store| match by_id {
-            Some(id) => Ok(store.find_by_resident_id(&user, &id)?.into_iter().collect()),
-            None => store.search_by_name(&user, &q, 50),
+            Some(id) => Ok(NamePage {
+                hits: store.find_by_resident_id(&user, &id)?.into_iter().collect(),
+                next: None,
+            }),
+            None => store.search_by_name_page(&user, &q, after.as_ref(), PER_PAGE),
         })
         .await
         .map(Some)
@@ -245,6 +251,11 @@ pub async fn search(
     let hits = match hits {
         Ok(hits) => hits,
         Err(error) => return layout::error_page(lang, error),
+    };
+    let link = |after: Option<&NameCursor>| {
+        let mut pairs = vec![("q", query.q.trim().to_owned())];
+        pairs.extend(after.map(|cursor| ("after", cursor.to_text())));
+        format!("/persons?{}", pager::query_string(&pairs))
     };
     let body = html! {
         form.row method="get" action="/persons" role="search" {
@@ -254,14 +265,14 @@ pub async fn search(
             }
             div { button type="submit" { (Msg::Search.in_(lang)) } }
         }
-        @if let Some(hits) = hits {
-            @if hits.is_empty() {
+        @if let Some(found) = hits {
+            @if found.hits.is_empty() {
                 p { (Msg::NoHits.in_(lang)) }
             } @else {
                 table.hits {
                     thead { tr { th { (Msg::Name.in_(lang)) } th { (Msg::ResidentId.in_(lang)) } th { (Msg::Village.in_(lang)) } th { (Msg::Present.in_(lang)) } } }
                     tbody {
-                        @for hit in &hits {
+                        @for hit in &found.hits {
                             tr {
                                 td { a href={ "/persons/" (hit.id) } { (hit.name) } }
                                 td { (hit.masked_id) }
@@ -272,6 +283,7 @@ pub async fn search(
                     }
                 }
             }
+            (pager::pager(lang, later.then(|| link(None)), found.next.as_ref().map(|next| link(Some(next)))))
         }
     };
     page(lang, Some(&viewer), Msg::Search.in_(lang), body).into_response()

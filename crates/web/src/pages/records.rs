@@ -14,7 +14,9 @@ use super::catalogue::Msg;
 use super::describe;
 use super::forms::{self, Filled};
 use super::layout::{self, csrf_field, page};
+use super::pager;
 use super::persons::number;
+use super::pickers;
 use super::session::{Fields, Posted, Viewer};
 use crate::App;
 use crate::error::{ApiError, Code};
@@ -39,12 +41,18 @@ fn kind_name(kind: &str) -> Msg {
         .map_or(Msg::Records, |(_, m)| *m)
 }
 
-/// The kind asked for (employers when absent or unknown).
+/// The kind asked for (employers when absent or unknown), and for a list, the
+/// number after which its page starts.
 #[derive(Debug, Deserialize)]
 pub struct KindQuery {
     #[serde(default)]
     pub kind: String,
+    #[serde(default)]
+    pub after: Option<RecordId>,
 }
+
+/// Records per page of a list.
+const PER_PAGE: usize = 50;
 
 fn known_kind(kind: &str) -> &'static str {
     KINDS
@@ -62,14 +70,16 @@ pub async fn list(
     let lang = viewer.lang;
     let kind = known_kind(&query.kind);
     let user = viewer.user.clone();
-    let records = match app
+    let after = query.after.unwrap_or(0);
+    let mut records = match app
         .run(move |store| {
             store.records(
                 &user,
                 Some(kind),
                 Page {
+                    after,
                     offset: 0,
-                    limit: 500,
+                    limit: PER_PAGE + 1,
                 },
             )
         })
@@ -78,6 +88,17 @@ pub async fn list(
         Ok(records) => records,
         Err(error) => return layout::error_page(lang, error),
     };
+    let more = records.len() > PER_PAGE;
+    records.truncate(PER_PAGE);
+    let link = |after: Option<RecordId>| {
+        let mut pairs = vec![("kind", kind.to_owned())];
+        pairs.extend(after.map(|id| ("after", id.to_string())));
+        format!("/records?{}", pager::query_string(&pairs))
+    };
+    let next = records
+        .last()
+        .filter(|_| more)
+        .map(|last| link(Some(last.id)));
     let body = html! {
         nav.tiles {
             @for (k, name) in KINDS {
@@ -101,6 +122,7 @@ pub async fn list(
                 }
             }
         }
+        (pager::pager(lang, (after > 0).then(|| link(None)), next))
     };
     page(lang, Some(&viewer), kind_name(kind).in_(lang), body).into_response()
 }
@@ -122,8 +144,9 @@ async fn form(
                 &user,
                 Some("landlord"),
                 Page {
+                    after: 0,
                     offset: 0,
-                    limit: 500,
+                    limit: pickers::SUGGESTED,
                 },
             )
         })
@@ -137,7 +160,6 @@ async fn form(
         format!("/records/{id}")
     };
     let date = |label: Msg, name: &str| forms::input(&filled, lang, label, name, "date", "");
-    let landlord_options = super::persons::record_options(&landlords, lang);
     Ok(html! {
         form.card method="post" action=(action) novalidate {
             (csrf_field(viewer))
@@ -155,7 +177,7 @@ async fn form(
                 "employer" => { (date(Msg::UnionSince, "detail.union_since")) (date(Msg::LetterSigned, "detail.letter_signed_on")) }
                 "landlord" => { (date(Msg::LetterSigned, "detail.letter_signed_on")) }
                 "rental_house" => {
-                    (forms::select(&filled, lang, Msg::KindLandlord, "detail.landlord", &landlord_options))
+                    (pickers::picker(&filled, lang, Msg::KindLandlord, "detail.landlord", &landlords))
                     (forms::input(&filled, lang, Msg::Address, "detail.address", "text", ""))
                     (date(Msg::RegisteredOn, "detail.registered_on"))
                     (date(Msg::EntrustedFrom, "detail.entrusted_from"))
@@ -363,7 +385,9 @@ async fn save(app: App, posted: Posted, id: RecordId) -> Response {
     let Posted { viewer, fields } = posted;
     let lang = viewer.lang;
     let outcome = if viewer.user.may_write_records() {
-        match record_of(&fields, id) {
+        let landlord = [("detail.landlord", pickers::LANDLORDS)];
+        let picked = pickers::resolve(&app, &viewer.user, &fields, &landlord).await;
+        match picked.and_then(|picked| record_of(&picked, id)) {
             Ok(record) => submit(&app, viewer.user.clone(), Change::SaveRecord { record }).await,
             Err(error) => Err(error),
         }

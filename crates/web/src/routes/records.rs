@@ -101,9 +101,19 @@ pub async fn list(
             ));
         }
     }
-    app.run(move |store| store.records(&user, kind.as_deref(), Page { offset, limit }))
-        .await
-        .map(Json)
+    app.run(move |store| {
+        store.records(
+            &user,
+            kind.as_deref(),
+            Page {
+                after: 0,
+                offset,
+                limit,
+            },
+        )
+    })
+    .await
+    .map(Json)
 }
 
 /// One record in your scope.
