@@ -265,3 +265,68 @@ async fn long_lists_go_page_by_page_through_plain_links() {
     assert!(second.html.contains("示例厂54"));
     assert!(!second.html.contains("示例厂00"));
 }
+
+#[tokio::test]
+async fn a_record_is_picked_by_its_number_or_part_of_its_name() {
+    let test = TestApp::new();
+    let (user, token, person) = station(&test).await;
+    let works = test.employer(&token, "无锡甲机械厂", BINHU_VILLAGE).await;
+    test.employer(&token, "无锡乙机械厂", BINHU_VILLAGE).await;
+    let mut visitor = Visitor::new(&test);
+    visitor.login("station").await;
+    let uri = format!("/persons/{person}");
+    let page = visitor.get(&uri).await;
+    assert!(
+        page.html
+            .contains(&format!("<option value=\"{works}\">无锡甲机械厂</option>"))
+    );
+    let events = test.events();
+    let several = visitor
+        .post(
+            &format!("{uri}/employer"),
+            &page,
+            &[
+                ("on", "2025-04-01"),
+                ("employer", "机械厂"),
+                ("monthly_wage", "5000"),
+            ],
+        )
+        .await;
+    assert_eq!(several.status, StatusCode::UNPROCESSABLE_ENTITY);
+    insta::assert_snapshot!("picker_several_zh", error_beside(&several, "employer"));
+    let none = visitor
+        .post(
+            &format!("{uri}/employer"),
+            &page,
+            &[
+                ("on", "2025-04-01"),
+                ("employer", "丙"),
+                ("monthly_wage", "5000"),
+            ],
+        )
+        .await;
+    assert!(error_beside(&none, "employer").starts_with("管辖范围内没有名称含“丙”的对象"));
+    assert!(none.html.contains("value=\"丙\""), "what was typed stays");
+    assert_eq!(test.events(), events);
+
+    let picked = visitor
+        .post(
+            &format!("{uri}/employer"),
+            &page,
+            &[
+                ("on", "2025-04-01"),
+                ("employer", "甲机械"),
+                ("monthly_wage", "5000"),
+            ],
+        )
+        .await;
+    assert_eq!(picked.status, StatusCode::SEE_OTHER, "{}", picked.html);
+    let file = test.store.person(&user, person).unwrap();
+    assert!(
+        file.facts
+            .iter()
+            .any(|fact| fact.kind.name() == "employment" && fact.kind.record() == Some(works)),
+        "{:?}",
+        file.facts
+    );
+}
