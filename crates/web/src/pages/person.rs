@@ -1,8 +1,10 @@
-//! 人员页面 — one person: who they are, what holds of them, the full dated timeline
-//! of events with who recorded each, and the station's forms for what happens next
-//! (a move, a new employer, a contract, schooling, a vaccination, a departure, a
-//! correction with its reason). Every form submits one change through the event
-//! path; a refused one comes back with the reason next to its field.
+//! 人员页面 — one person: who they are, what holds of them, their family, the full
+//! dated timeline of events with who recorded each, and the station's forms for
+//! what happens next (a move, a new employer, a contract, schooling, a vaccination,
+//! the end of one fact, a family link, a departure, a correction of a fact's dates
+//! or of the name and ID number, with its reason). Every form submits one change
+//! through the event path; a refused one comes back with the reason next to its
+//! field.
 
 use std::collections::BTreeMap;
 
@@ -170,7 +172,7 @@ async fn render(
                     (forms::select(&filled_for("end"), lang, Msg::Fact, "fact", &fact_options(&shown.file, app, lang, |f| f.to.is_none() && f.kind.name() != "residence")))
                     (forms::input(&filled_for("end"), lang, Msg::LastDay, "last_day", "date", ""))
                 }))
-                (action_form(viewer, id, "dates", Msg::CorrectDates, &filled_for("dates"), &["reason", "fact", "from", "to", "kind"], html! {
+                (action_form(viewer, id, "dates", Msg::CorrectDates, &filled_for("dates"), &["reason", "fact", "from", "to"], html! {
                     (forms::input(&filled_for("dates"), lang, Msg::Reason, "reason", "text", ""))
                     (forms::select(&filled_for("dates"), lang, Msg::Fact, "fact", &fact_options(&shown.file, app, lang, |_| true)))
                     (forms::input(&filled_for("dates"), lang, Msg::From, "from", "date", ""))
