@@ -8,13 +8,13 @@
 //! store.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use domain::event::{Change, Correction, Event, FactForm, ResidenceForm};
 use domain::registry::{
     Fact, FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, RecordId, Relation,
 };
 use serde::Deserialize;
-use store::{PersonFile, PersonSummary, Receipt, ViewEntry};
+use store::{NameCursor, PersonFile, PersonSummary, Receipt, ViewEntry};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{may_read_persons, may_write_persons, submit};
@@ -217,6 +217,10 @@ pub struct SearchQuery {
     pub name: Option<String>,
     /// How many hits at most for a name search (1–100, default 20).
     pub limit: Option<String>,
+    /// Where a name search's page starts: the `after` of the `Link` header
+    /// (`rel="next"`) of the page before. Exact names come first, then the others
+    /// by name.
+    pub after: Option<String>,
 }
 
 /// The date of a facts query.
@@ -473,22 +477,23 @@ pub async fn views(
 /// Finds persons in your scope by full ID number or by part of the name (each hit
 /// recorded as a view). ID numbers are masked in the hits.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(SearchQuery),
-    responses((status = 200, description = "The hits", body = Vec<PersonSummary>), ReadErrors),
+    responses((status = 200, description = "The hits; when a name search has more, a `Link` header names the next page (`rel=\"next\"`)", body = Vec<PersonSummary>,
+        headers(("Link" = String, description = "The next page of a name search, when there is one"))), ReadErrors),
     security(("bearer" = [])))]
 pub async fn search(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Query(query): Query<SearchQuery>,
-) -> Result<Json<Vec<PersonSummary>>, ApiError> {
+) -> Result<(HeaderMap, Json<Vec<PersonSummary>>), ApiError> {
     may_read_persons(&user)?;
     match (query.resident_id, query.name) {
         (Some(text), None) => {
-            if query.limit.is_some() {
+            if query.limit.is_some() || query.after.is_some() {
                 return Err(ApiError::new(
                     Code::InvalidParameter,
                     Some("limit"),
-                    "按公民身份号码查找时不用 limit",
-                    "expected no limit with resident_id, but found one",
+                    "按公民身份号码查找时不用 limit 与 after",
+                    "expected no limit or after with resident_id, but found one",
                 ));
             }
             let id = resident_id_param("resident_id", &text)?;
@@ -496,7 +501,7 @@ pub async fn search(
                 .run(move |store| store.find_by_resident_id(&user, &id))
                 .await?
             {
-                Some(hit) => Ok(Json(vec![hit])),
+                Some(hit) => Ok((HeaderMap::new(), Json(vec![hit]))),
                 None => Err(ApiError::new(
                     Code::NotFound,
                     Some("resident_id"),
@@ -516,9 +521,27 @@ pub async fn search(
                     "expected part of a name, but found nothing",
                 ));
             }
-            app.run(move |store| store.search_by_name(&user, &name, limit))
-                .await
-                .map(Json)
+            let after = query.after.as_deref().map(cursor).transpose()?;
+            let wanted = name.clone();
+            let found = app
+                .run(move |store| store.search_by_name_page(&user, &name, after.as_ref(), limit))
+                .await?;
+            let mut headers = HeaderMap::new();
+            if let Some(next) = found.next {
+                let query = serde_urlencoded::to_string([
+                    ("name", wanted),
+                    ("limit", limit.to_string()),
+                    ("after", next.to_text()),
+                ])
+                .map_err(|e| ApiError::internal(&format!("encoding the next page: {e}")))?;
+                let link = format!("</api/v1/persons?{query}>; rel=\"next\"");
+                headers.insert(
+                    header::LINK,
+                    HeaderValue::from_str(&link)
+                        .map_err(|e| ApiError::internal(&format!("the next page's link: {e}")))?,
+                );
+            }
+            Ok((headers, Json(found.hits)))
         }
         (Some(_), Some(_)) => Err(ApiError::new(
             Code::InvalidParameter,
@@ -533,4 +556,16 @@ pub async fn search(
             "expected resident_id or name, but found neither",
         )),
     }
+}
+
+/// The `after` of a name search, as the `Link` header of the page before gave it.
+fn cursor(text: &str) -> Result<NameCursor, ApiError> {
+    NameCursor::parse(text).ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidParameter,
+            Some("after"),
+            "after 应为上一页 Link 头中给出的翻页位置",
+            format!("expected the after of the previous page's Link header, but found {text:?}"),
+        )
+    })
 }

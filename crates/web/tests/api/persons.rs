@@ -69,6 +69,7 @@ async fn a_migrant_s_life_from_registration_to_departure() {
         .await;
     assert_eq!(hits.status, StatusCode::OK, "{}", hits.body);
     assert_eq!(hits.body.as_array().unwrap().len(), 1);
+    assert!(!hits.headers.contains_key("link"), "one page only");
 
     // 迁移 to an employer's dormitory in the next community.
     let moved = json!({"on": "2023-06-01", "residence": {"housing": "employer_dormitory", "unit": BINHU_OTHER_VILLAGE, "place": second}});
@@ -268,4 +269,50 @@ async fn every_view_of_a_person_is_recorded() {
     assert!(seen.contains(&("binhu", "file")), "{seen:?}");
     assert!(seen.contains(&("chanshan", "timeline")), "{seen:?}");
     assert!(views.body[0]["at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn a_name_search_pages_through_its_link_header() {
+    let test = TestApp::new();
+    let token = test
+        .session("station", Role::StationStaff, BINHU_VILLAGE)
+        .await;
+    for (n, name) in ["王伟", "李王伟", "王伟明"].into_iter().enumerate() {
+        let id = resident_id(10 + 2 * n as u16);
+        test.register(&token, registration(&id, name, BINHU_VILLAGE, "2024-01-02"))
+            .await;
+    }
+    let mut uri = format!("/api/v1/persons?name={}&limit=2", pct("王伟"));
+    let mut names = Vec::new();
+    loop {
+        let page = test.get(&uri, &token).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        names.extend(
+            page.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|hit| hit["name"].as_str().unwrap().to_owned()),
+        );
+        let Some(link) = page.headers.get("link") else {
+            break;
+        };
+        let link = link.to_str().unwrap();
+        assert!(link.ends_with(">; rel=\"next\""), "{link}");
+        uri = link[1..link.find('>').unwrap()].to_owned();
+    }
+    assert_eq!(
+        names,
+        ["王伟", "李王伟", "王伟明"],
+        "exact first, then by name"
+    );
+    let bad = test
+        .get(
+            &format!("/api/v1/persons?name={}&after=x", pct("王")),
+            &token,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert_eq!(bad.error().0, "after");
+    insta::assert_json_snapshot!("name_search_bad_after", bad.body);
 }
