@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/postgres/0004_permits.sql"),
     ),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_import_ranges.sql"),
+    ),
 ];
 
 /// The most connections one store opens.
