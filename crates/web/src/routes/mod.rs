@@ -94,7 +94,11 @@ pub(crate) async fn submit(
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             let mut reach = follower.reach();
-            crate::follow::catch_up(store, &mut engine, &mut reach)?;
+            // Should catching up fail, the write goes on and the next look
+            // builds the engine again.
+            if crate::follow::catch_up(store, &mut engine, &mut reach).is_err() {
+                reach.lost();
+            }
             let receipt = store.submit(&user, Source::Station, change)?;
             if let Err(error) = crate::indicators::apply(&mut engine, &receipt.changed) {
                 reach.lost();
