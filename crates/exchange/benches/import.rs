@@ -1,12 +1,19 @@
-//! 导入基准 — one run, side by side: N police rows (registrations) read, checked,
-//! planned and committed to a fresh SQLite city by `exchange::import` (all or
-//! nothing, durable), and the same CSV loaded by PostgreSQL's COPY into a plain
-//! table without any check.
+//! 导入基准 — one run, side by side: N police rows (registrations) loaded by
+//! PostgreSQL's COPY into a plain table without any check, then read, checked,
+//! planned and committed by `exchange::import` (all or nothing, durable) to a
+//! fresh city in SQLite and to one in PostgreSQL as the store's backend.
 //!
 //! `cargo bench -p exchange --bench import` (N = `ANJU_BENCH_ROWS`, default
-//! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server).
+//! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server;
+//! `ANJU_BENCH_SKIP=pg-store` leaves out the PostgreSQL store).
 
 use std::time::Instant;
+
+/// The allocator of the `anju` binary, which runs `anju import`: the rows are
+/// planned on every core and freed on another, where the system allocator's
+/// locks cost seconds.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use domain::access::Role;
 use domain::division::Hierarchy;
@@ -40,10 +47,9 @@ fn rows(n: u32) -> String {
     text
 }
 
-fn sqlite(csv: &[u8]) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = store::open(&url, Vault::from_key([9; 32])).unwrap();
+/// Imports `csv` into a fresh city in the store at `url`; the seconds it took.
+fn import_into(url: &str, csv: &[u8]) -> f64 {
+    let store = store::open(url, Vault::from_key([9; 32])).unwrap();
     store
         .initialise(
             Hierarchy::wuxi(),
@@ -87,35 +93,70 @@ fn sqlite(csv: &[u8]) -> f64 {
     seconds
 }
 
-fn postgres_copy(csv: &[u8]) -> f64 {
+fn sqlite(csv: &[u8]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    import_into(
+        &format!("sqlite://{}", dir.path().join("bench.db").display()),
+        csv,
+    )
+}
+
+/// The test server's URL, and a connection to it for creating databases.
+fn pg_admin() -> (String, postgres::Client) {
     let url = std::env::var("ANJU_TEST_PG")
         .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=test".into());
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    let name = format!("anju_bench_{}", std::process::id());
+    let admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    (url, admin)
+}
+
+/// Runs `f` on a fresh database of the test server (its config), then drops it.
+fn in_fresh_pg<T>(what: &str, f: impl FnOnce(postgres::Config) -> T) -> T {
+    let (url, mut admin) = pg_admin();
+    let name = format!("anju_bench_{what}_{}", std::process::id());
     admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .batch_execute(&format!(
+            "CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"
+        ))
         .unwrap();
     let mut config: postgres::Config = url.parse().unwrap();
     config.dbname(&name);
-    let mut client = config.connect(postgres::NoTls).unwrap();
-    client
-        .batch_execute(
-            "CREATE TABLE arrivals (resident_id TEXT, name TEXT, registered_on DATE, \
-             unit BIGINT, housing TEXT, place BIGINT, permit TEXT)",
-        )
-        .unwrap();
-    let start = Instant::now();
-    let mut writer = client
-        .copy_in("COPY arrivals FROM STDIN (FORMAT csv, HEADER true)")
-        .unwrap();
-    std::io::Write::write_all(&mut writer, csv).unwrap();
-    writer.finish().unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    drop(client);
+    let out = f(config);
     admin
-        .batch_execute(&format!("DROP DATABASE {name}"))
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .unwrap();
-    seconds
+    out
+}
+
+fn postgres_store(csv: &[u8]) -> f64 {
+    in_fresh_pg("store", |config| {
+        let host = match &config.get_hosts()[0] {
+            postgres::config::Host::Tcp(host) => host.clone(),
+            other => panic!("expected a TCP host, but found {other:?}"),
+        };
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let user = config.get_user().unwrap_or("postgres");
+        let db = config.get_dbname().unwrap();
+        import_into(&format!("postgres://{user}@{host}:{port}/{db}"), csv)
+    })
+}
+
+fn postgres_copy(csv: &[u8]) -> f64 {
+    in_fresh_pg("copy", |config| {
+        let mut client = config.connect(postgres::NoTls).unwrap();
+        client
+            .batch_execute(
+                "CREATE TABLE arrivals (resident_id TEXT, name TEXT, registered_on DATE, \
+                 unit BIGINT, housing TEXT, place BIGINT, permit TEXT)",
+            )
+            .unwrap();
+        let start = Instant::now();
+        let mut writer = client
+            .copy_in("COPY arrivals FROM STDIN (FORMAT csv, HEADER true)")
+            .unwrap();
+        std::io::Write::write_all(&mut writer, csv).unwrap();
+        writer.finish().unwrap();
+        start.elapsed().as_secs_f64()
+    })
 }
 
 fn main() {
@@ -125,16 +166,24 @@ fn main() {
             v.parse().expect("ANJU_BENCH_ROWS is a number")
         });
     let csv = rows(n);
+    let skip = std::env::var("ANJU_BENCH_SKIP").unwrap_or_default();
     println!("{n} police rows, {:.1} MB of CSV", csv.len() as f64 / 1e6);
     let pg = postgres_copy(csv.as_bytes());
     println!(
-        "PostgreSQL COPY, no checks:       {pg:>7.2} s  {:>9.0} rows/s",
+        "PostgreSQL COPY, no checks:                 {pg:>7.2} s  {:>9.0} rows/s",
         f64::from(n) / pg
     );
     let lite = sqlite(csv.as_bytes());
     println!(
-        "SQLite, checked, planned, durable: {lite:>7.2} s  {:>9.0} rows/s",
+        "SQLite store, checked, planned, durable:    {lite:>7.2} s  {:>9.0} rows/s",
         f64::from(n) / lite
     );
+    if !skip.contains("pg-store") {
+        let store = postgres_store(csv.as_bytes());
+        println!(
+            "PostgreSQL store, checked, planned, durable: {store:>6.2} s  {:>9.0} rows/s",
+            f64::from(n) / store
+        );
+    }
     println!("SQLite / COPY time: {:.2}", lite / pg);
 }

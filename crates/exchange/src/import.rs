@@ -19,7 +19,7 @@ use domain::message::FieldError;
 use domain::plan::Refusal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use store::{Changed, Commit, ImportFile, RowOutcome, Store, StoreError};
+use store::{Changed, Commit, ImportFile, ImportRun, RowOutcome, Store, StoreError};
 
 use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
@@ -104,7 +104,8 @@ pub trait Observer {
     fn wants_changes(&self) -> bool {
         false
     }
-    /// The changes of a transaction that has just committed, in order.
+    /// What a transaction that has just committed changed (each person once,
+    /// then the values in file order).
     fn committed(&mut self, _changes: Vec<Changed>) {}
 }
 
@@ -149,16 +150,19 @@ pub fn import(
         added: 0,
         already: 0,
         errors: &mut errors,
-        changes: Vec::new(),
     };
     let mut committed = false;
     for chunk in rows.chunks(batch) {
-        committed = store.import(actor, &file, chunk, commit, &mut |row, outcome| {
-            tally.hear(row, outcome)
-        })?;
-        if committed && tally.observer.wants_changes() {
-            let changes = std::mem::take(&mut tally.changes);
-            tally.observer.committed(changes);
+        let run = ImportRun {
+            actor,
+            file: &file,
+            commit,
+            changes: tally.observer.wants_changes(),
+        };
+        let imported = store.import(&run, chunk, &mut |row, outcome| tally.hear(row, outcome))?;
+        committed = imported.committed;
+        if committed && run.changes {
+            tally.observer.committed(imported.changed);
         }
     }
     let (added, already) = (tally.added, tally.already);
@@ -216,18 +220,12 @@ struct Tally<'a> {
     added: u64,
     already: u64,
     errors: &'a mut Vec<RowError>,
-    changes: Vec<Changed>,
 }
 
 impl Tally<'_> {
     fn hear(&mut self, row: u64, outcome: &RowOutcome) {
         match outcome {
-            RowOutcome::Added(receipt) => {
-                self.added += 1;
-                if self.observer.wants_changes() {
-                    self.changes.push(receipt.changed.clone());
-                }
-            }
+            RowOutcome::Added(_) => self.added += 1,
             RowOutcome::AlreadyImported => self.already += 1,
             RowOutcome::Refused(Refusal::Invalid(error) | Refusal::Forbidden(error)) => {
                 let column = self.template.column_for(&error.field);

@@ -97,6 +97,42 @@ pub(crate) fn events_after(
     })
 }
 
+/// What the events after `seq` did (see [`crate::Store::log_since`]).
+pub(crate) fn log_since(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    seq: i64,
+    known_persons: PersonId,
+) -> Result<crate::LogSince, StoreError> {
+    let span = "SELECT MAX(seq), MIN(person), MAX(person) FROM events WHERE seq > ?1";
+    let (last, lowest, highest) = first(tx, span, &[seq.into()], |row| {
+        Ok((row.opt_int(0)?, row.opt_int(1)?, row.opt_int(2)?))
+    })?
+    .unwrap_or_default();
+    let Some(last) = last else {
+        return Ok(crate::LogSince {
+            last: seq,
+            ..crate::LogSince::default()
+        });
+    };
+    let new_persons = match highest {
+        Some(highest) if highest > known_persons => {
+            crate::queries::counted_in(tx, vault, (known_persons + 1, highest))?
+        }
+        _ => Vec::new(),
+    };
+    let sql = format!("{EVENT} WHERE seq > ?1 AND seq <= ?2 AND person IS NULL ORDER BY seq");
+    let other = rows(tx, &sql, &[seq.into(), last.into()], |row| {
+        event_row(row, vault)
+    })?;
+    Ok(crate::LogSince {
+        last,
+        known_touched: lowest.is_some_and(|lowest| lowest <= known_persons),
+        new_persons,
+        other,
+    })
+}
+
 /// Records that `viewer` looked at `person` (`what`: file, facts, timeline, …).
 pub(crate) fn record_view(
     tx: &mut dyn Sql,
@@ -107,6 +143,26 @@ pub(crate) fn record_view(
 ) -> Result<(), StoreError> {
     let sql = "INSERT INTO person_views (viewer, person, at, what) VALUES (?1, ?2, ?3, ?4)";
     tx.exec(sql, &[viewer.into(), person.into(), at.into(), what.into()])?;
+    Ok(())
+}
+
+/// Records that `viewer` looked at each of `persons` (a list), in bulk.
+pub(crate) fn record_views(
+    tx: &mut dyn Sql,
+    viewer: UserId,
+    persons: impl Iterator<Item = PersonId>,
+    at: Timestamp,
+    what: &str,
+) -> Result<(), StoreError> {
+    let values: Vec<Val<'_>> = persons
+        .flat_map(|person| [viewer.into(), person.into(), at.into(), what.into()])
+        .collect();
+    tx.bulk(
+        "person_views",
+        &["viewer", "person", "at", "what"],
+        &mut std::iter::once(values),
+        &mut drop,
+    )?;
     Ok(())
 }
 

@@ -96,6 +96,16 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<NamePage, StoreError>;
 
+    /// 人员名单 — every person whose current (or last) unit lies in `unit`'s
+    /// subtree, by number, with the ID number, for a viewer whose role may read
+    /// person records and whose subtree holds `unit` (else `Forbidden`); each
+    /// person listed is recorded as viewed (`list`).
+    fn person_list(
+        &self,
+        viewer: &User,
+        unit: domain::division::DivisionCode,
+    ) -> Result<Vec<domain::registry::Person>, StoreError>;
+
     /// Who viewed a person's record, newest first.
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError>;
 
@@ -162,6 +172,14 @@ pub trait Store: Send + Sync {
     /// Events after `seq`, oldest first, at most `limit` (feeds the indicator engine).
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
+    /// 日志进度 — what the events after `seq` did, for a reader that keeps up with
+    /// the log written by other processes (a server while `anju import` runs),
+    /// in one consistent read: the last event, whether any names a person
+    /// numbered `known_persons` or below, the persons numbered above it that
+    /// the events name (as [`Store::scan`] hands them over), and the events
+    /// that name no person.
+    fn log_since(&self, seq: i64, known_persons: PersonId) -> Result<LogSince, StoreError>;
+
     /// Hands over what the indicator engine is built from: every record in batches,
     /// then every person with all their facts (oldest first) in batches by person
     /// number, then every reported value, in one consistent read. Returns the
@@ -187,21 +205,21 @@ pub trait Store: Send + Sync {
     /// transaction with every index in place.
     fn loader(&self) -> Result<Box<dyn Loader + '_>, StoreError>;
 
-    /// 导入 — plans and applies rows of a department's file as `actor`, in one
-    /// transaction, each row an event with source [`Source::Import`]. A row whose
-    /// (file SHA-256, row number) an earlier import added is not applied again: the
-    /// key is written in the same transaction as the row's event, so a file
-    /// imported twice, or again after the process died, ends with every row once.
-    /// `each` hears every row's outcome in order; `commit` says whether the
-    /// transaction commits (returned: whether it did).
+    /// 导入 — plans and applies rows of a department's file as `run.actor`, in one
+    /// transaction, each row an event with source [`Source::Import`], as if each
+    /// had been submitted in turn (the rows are planned in memory against the
+    /// state they touch, read once, and written in bulk). A row whose (file
+    /// SHA-256, row number) an earlier import added is not applied again: the
+    /// ranges of rows added are written in the same transaction as their events,
+    /// so a file imported twice, or again after the process died, ends with every
+    /// row once. `each` hears every row's outcome in order; `run.commit` says
+    /// whether the transaction commits.
     fn import(
         &self,
-        actor: &User,
-        file: &ImportFile,
+        run: &ImportRun<'_>,
         rows: &[ImportRow],
-        commit: Commit,
         each: &mut dyn FnMut(u64, &RowOutcome),
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Imported, StoreError>;
 
     /// Appends the record of an import run, after its rows; the event's sequence
     /// number.

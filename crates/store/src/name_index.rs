@@ -9,7 +9,7 @@
 //! repeat: by [`replace`] on every submitted change, by the bulk loader, and by
 //! [`backfill`] for a database written before the index existed.
 
-use domain::registry::PersonId;
+use domain::registry::{Person, PersonId};
 
 use crate::sql::{Sql, Val, first, rows};
 use crate::{NameCursor, StoreError};
@@ -97,26 +97,29 @@ fn write(tx: &mut dyn Sql, values: Vec<Val<'_>>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Keeps a person's rows in step with their name and unit: `before` is what the
-/// rows say (nothing for a new person), `after` what the person's row says now.
+/// Keeps a person's rows in step with their name and unit: `before` is the person
+/// as the rows know them (nothing for a new person), `after` the person's row now.
 pub(crate) fn replace(
     tx: &mut dyn Sql,
-    person: PersonId,
-    before: Option<(&str, i64)>,
-    after: (&str, i64),
+    before: Option<&Person>,
+    after: &Person,
 ) -> Result<(), StoreError> {
-    if before == Some(after) {
+    let key = |p: &Person| (p.name.clone(), p.unit);
+    if before.map(key) == Some(key(after)) {
         return Ok(());
     }
-    if let Some((name, _)) = before {
-        for gram in grams(name) {
+    if let Some(before) = before {
+        for gram in grams(&before.name) {
             tx.exec(
                 "DELETE FROM name_grams WHERE gram = ?1 AND name = ?2 AND person = ?3",
-                &[gram.into(), name.into(), person.into()],
+                &[gram.into(), before.name.as_str().into(), before.id.into()],
             )?;
         }
     }
-    write(tx, rows_of(person, after.0, after.1))
+    write(
+        tx,
+        rows_of(after.id, &after.name, after.unit.as_u64() as i64),
+    )
 }
 
 /// Fills `name_grams` for every person when it is empty and persons are not (a

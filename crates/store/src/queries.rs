@@ -113,6 +113,17 @@ pub(crate) fn person_by_index(
     first(tx, &sql, &[index[..].into()], |row| person_row(row, vault))
 }
 
+/// Every person whose unit lies in the subtree `range`, by number.
+pub(crate) fn persons_in(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    range: (u64, u64),
+) -> Result<Vec<Person>, StoreError> {
+    let sql = format!("{PERSON} WHERE unit BETWEEN ?1 AND ?2 ORDER BY id");
+    let params = [(range.0 as i64).into(), (range.1 as i64).into()];
+    rows(tx, &sql, &params, |row| person_row(row, vault))
+}
+
 /// The values of a person's row after its id, in [`PERSON_COLUMNS`] order.
 pub(crate) fn person_values(vault: &Vault, person: &Person) -> Vec<Val<'static>> {
     let id = &person.resident_id;
@@ -142,15 +153,10 @@ pub(crate) const PERSON_COLUMNS: [&str; 9] = [
     "unit",
 ];
 
-/// Stores a new person registered on `on`; a known ID number is refused.
-pub(crate) fn insert_person(
-    tx: &mut dyn Sql,
-    vault: &Vault,
-    row: &PersonRow,
-    on: Date,
-) -> Result<PersonId, StoreError> {
+/// The person a planned row makes, registered on `on` (number 0 until stored).
+pub(crate) fn new_person(row: &PersonRow, on: Date) -> Person {
     let id = &row.resident_id;
-    let person = Person {
+    Person {
         id: 0,
         resident_id: *id,
         name: row.name.clone(),
@@ -160,7 +166,18 @@ pub(crate) fn insert_person(
         registered_on: on,
         left_on: None,
         unit: row.unit,
-    };
+    }
+}
+
+/// Stores a new person registered on `on`; a known ID number is refused.
+pub(crate) fn insert_person(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    row: &PersonRow,
+    on: Date,
+) -> Result<PersonId, StoreError> {
+    let id = &row.resident_id;
+    let person = new_person(row, on);
     let sql = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, registered_on, left_on, unit) \
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
     if person_by_index(tx, vault, &vault.blind_index(id), false)?.is_some() {
@@ -188,16 +205,14 @@ pub(crate) fn update_person(
     Ok(())
 }
 
-/// Re-derives when the person's current stay began and whether it ended, from
-/// their residence facts: a stay is a run of residences with no day between them.
-pub(crate) fn refresh_presence(tx: &mut dyn Sql, id: PersonId) -> Result<(), StoreError> {
-    let sql = "SELECT from_day, to_day FROM facts WHERE person = ?1 AND kind = 'residence' ORDER BY from_day, id";
-    let spans = rows(tx, sql, &[id.into()], |row| {
-        Ok((row.date(0)?, row.opt_date(1)?))
-    })?;
-    let Some(&(mut start, _)) = spans.first() else {
-        return Ok(());
-    };
+/// When the current stay began and the day it ended after (none while it lasts),
+/// from a person's residences `(from, to)` ordered by first day: a stay is a run
+/// of residences with no day between them. `None` without a residence.
+pub(crate) fn presence(
+    spans: impl IntoIterator<Item = (Date, Option<Date>)>,
+) -> Option<(Date, Option<Date>)> {
+    let mut spans = spans.into_iter().peekable();
+    let mut start = spans.peek()?.0;
     let mut end: Option<Date> = None;
     let mut open = false;
     for (from, to) in spans {
@@ -211,6 +226,19 @@ pub(crate) fn refresh_presence(tx: &mut dyn Sql, id: PersonId) -> Result<(), Sto
         None
     } else {
         end.and_then(|end| end.tomorrow().ok())
+    };
+    Some((start, left_on))
+}
+
+/// Re-derives when the person's current stay began and whether it ended, from
+/// their residence facts (see [`presence`]).
+pub(crate) fn refresh_presence(tx: &mut dyn Sql, id: PersonId) -> Result<(), StoreError> {
+    let sql = "SELECT from_day, to_day FROM facts WHERE person = ?1 AND kind = 'residence' ORDER BY from_day, id";
+    let spans = rows(tx, sql, &[id.into()], |row| {
+        Ok((row.date(0)?, row.opt_date(1)?))
+    })?;
+    let Some((start, left_on)) = presence(spans) else {
+        return Ok(());
     };
     let sql = "UPDATE persons SET registered_on = ?1, left_on = ?2 WHERE id = ?3";
     tx.exec(sql, &[start.into(), left_on.into(), id.into()])?;
@@ -325,6 +353,93 @@ pub(crate) fn counted_in(
     }
     counted.sort_unstable_by_key(|person| person.id);
     Ok(counted)
+}
+
+/// Parameters per `IN (…)` list when many rows are read by key.
+const IN_LIST: usize = 500;
+
+/// `?1, ?2, …, ?n`.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The number of every person whose blind index is in `indexes`, with that index:
+/// by a scan of the whole index when the registry holds at most as many persons
+/// as are asked about (a file of new arrivals), else by lookups, many to a query.
+pub(crate) fn persons_indexed(
+    tx: &mut dyn Sql,
+    indexes: &[[u8; 16]],
+) -> Result<Vec<([u8; 16], PersonId)>, StoreError> {
+    let index_of = |row: &dyn Row| -> Result<([u8; 16], PersonId), StoreError> {
+        let bytes: [u8; 16] = row.blob(0)?.try_into().map_err(|_| {
+            StoreError::Database("reading persons.id_index: expected 16 bytes".into())
+        })?;
+        Ok((bytes, row.int(1)?))
+    };
+    if max_person(tx)? as usize <= indexes.len() {
+        let wanted: std::collections::HashSet<&[u8; 16]> = indexes.iter().collect();
+        let mut found = Vec::new();
+        tx.query("SELECT id_index, id FROM persons", &[], &mut |row| {
+            let (index, id) = index_of(row)?;
+            if wanted.contains(&index) {
+                found.push((index, id));
+            }
+            Ok(())
+        })?;
+        return Ok(found);
+    }
+    let mut found = Vec::new();
+    for chunk in indexes.chunks(IN_LIST) {
+        let sql = format!(
+            "SELECT id_index, id FROM persons WHERE id_index IN ({})",
+            placeholders(chunk.len())
+        );
+        let params: Vec<Val<'_>> = chunk.iter().map(|index| index[..].into()).collect();
+        found.extend(rows(tx, &sql, &params, index_of)?);
+    }
+    Ok(found)
+}
+
+/// The persons with these numbers and all their facts (oldest first), locked
+/// for the write transaction, many to a query.
+pub(crate) fn persons_with_facts(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    ids: &[PersonId],
+) -> Result<Vec<(Person, Vec<Fact>)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_LIST) {
+        let params: Vec<Val<'_>> = chunk.iter().map(|id| (*id).into()).collect();
+        let list = placeholders(chunk.len());
+        let lock = tx.for_update();
+        let sql = format!("{PERSON} WHERE id IN ({list}) ORDER BY id{lock}");
+        let persons = rows(tx, &sql, &params, |row| person_row(row, vault))?;
+        let sql = format!("{FACT} WHERE person IN ({list}) ORDER BY person, from_day, id");
+        let facts = rows(tx, &sql, &params, fact_row)?;
+        let mut facts = facts.into_iter().peekable();
+        for person in persons {
+            while facts.next_if(|fact| fact.person < person.id).is_some() {}
+            let mut own = Vec::new();
+            while let Some(fact) = facts.next_if(|fact| fact.person == person.id) {
+                own.push(fact);
+            }
+            out.push((person, own));
+        }
+    }
+    Ok(out)
+}
+
+/// The largest fact number, 0 when there are none.
+pub(crate) fn max_fact(tx: &mut dyn Sql) -> Result<FactId, StoreError> {
+    Ok(
+        first(tx, "SELECT COALESCE(MAX(id), 0) FROM facts", &[], |row| {
+            row.int(0)
+        })?
+        .unwrap_or(0),
+    )
 }
 
 /// The largest person number, 0 when there are none.

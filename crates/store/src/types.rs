@@ -254,13 +254,51 @@ pub enum Commit {
     ValidRows,
 }
 
+/// One call of [`crate::Store::import`]: who imports which file, and when its
+/// rows commit.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRun<'a> {
+    pub actor: &'a domain::access::User,
+    pub file: &'a ImportFile,
+    pub commit: Commit,
+    /// Whether to hand back what the rows changed (an indicator engine wants it;
+    /// the command line does not, and saves the memory).
+    pub changes: bool,
+}
+
+/// What one call of [`crate::Store::import`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Whether the rows were written.
+    pub committed: bool,
+    /// When asked for and committed: each person the rows changed, once (before
+    /// the rows and after them), then each reported value in file order.
+    pub changed: Vec<Changed>,
+}
+
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowOutcome {
-    /// Planned and applied (committed when the call commits).
-    Added(Receipt),
+    /// Planned and applied (committed when the call commits). The receipt's
+    /// `changed` is empty: what the rows changed comes with [`Imported`].
+    Added(Box<Receipt>),
     /// An earlier import of the same file (same SHA-256) added this row already.
     AlreadyImported,
     /// The planner refused it; nothing of it was written.
     Refused(Refusal),
+}
+
+/// What the events after a sequence number did (see [`crate::Store::log_since`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogSince {
+    /// The last event's sequence number (the one asked about when none came after).
+    pub last: i64,
+    /// Whether an event names a person numbered at or below the known ones.
+    pub known_touched: bool,
+    /// The persons numbered above the known ones that the events name, by number,
+    /// as they stand after the last event.
+    pub new_persons: Vec<CountedPerson>,
+    /// The events that name no person (reported values, records, imports' own
+    /// records), oldest first.
+    pub other: Vec<Event>,
 }

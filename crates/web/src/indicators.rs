@@ -12,7 +12,7 @@ use axum::extract::State;
 use domain::division::{DivisionCode, Hierarchy};
 use domain::message::Message;
 use domain::policy::Policy;
-use domain::registry::Record;
+use domain::registry::{PersonId, Record};
 use domain::reported_value::ReportedValue;
 use serde::Deserialize;
 use store::{Changed, CountedPerson, PersonState, Store, StoreError};
@@ -27,19 +27,38 @@ use crate::openapi::ReadErrors;
 /// The engine and the lock that orders writes into it.
 pub type SharedEngine = Arc<RwLock<Engine>>;
 
-/// Builds the engine of `policy` from everything the store holds. The store reads
-/// on one thread while the engine derives on the others: the scan hands over every
-/// record, then the persons in batches, then the reported values, and each batch
-/// of persons goes straight into one loader, never all held at once. Records go in
-/// first because a person's count can read their employer.
+/// Builds the engine of `policy` from everything the store holds (see [`build_at`]).
 pub fn build(
     store: &dyn Store,
     policy: Arc<Policy>,
     hierarchy: Hierarchy,
 ) -> Result<Engine, StoreError> {
+    Ok(build_at(store, policy, hierarchy)?.engine)
+}
+
+/// An engine and how far into the log it reaches.
+pub struct Built {
+    /// The engine.
+    pub engine: Engine,
+    /// The last event it reflects (with every one before it).
+    pub seq: i64,
+    /// The highest person number it holds (0 for none).
+    pub last_person: PersonId,
+}
+
+/// Builds the engine of `policy` from everything the store holds. The store reads
+/// on one thread while the engine derives on the others: the scan hands over every
+/// record, then the persons in batches, then the reported values, and each batch
+/// of persons goes straight into one loader, never all held at once. Records go in
+/// first because a person's count can read their employer.
+pub fn build_at(
+    store: &dyn Store,
+    policy: Arc<Policy>,
+    hierarchy: Hierarchy,
+) -> Result<Built, StoreError> {
     let mut engine = Engine::new(policy, hierarchy);
     let (send, receive) = std::sync::mpsc::sync_channel::<Scanned>(2);
-    std::thread::scope(|scope| {
+    let (seq, last_person) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             // A send fails only once the engine has stopped taking rows; the
             // engine's error is the one reported.
@@ -51,9 +70,13 @@ pub fn build(
         });
         let built = fill(&mut engine, receive.into_iter().peekable());
         let scanned = reader.join().expect("the store's scan does not panic");
-        scanned.and(built)
+        scanned.and_then(|seq| Ok((seq, built?)))
     })?;
-    Ok(engine)
+    Ok(Built {
+        engine,
+        seq,
+        last_person,
+    })
 }
 
 /// What the scan hands over, in this order.
@@ -64,11 +87,11 @@ enum Scanned {
 }
 
 /// Puts everything scanned into the engine: records, then persons in bulk, then
-/// values.
+/// values; the highest person number.
 fn fill(
     engine: &mut Engine,
     mut scanned: std::iter::Peekable<impl Iterator<Item = Scanned>>,
-) -> Result<(), StoreError> {
+) -> Result<PersonId, StoreError> {
     while let Some(Scanned::Records(records)) =
         scanned.next_if(|item| matches!(item, Scanned::Records(_)))
     {
@@ -77,10 +100,12 @@ fn fill(
         }
     }
     let mut loader = engine.loader();
+    let mut last_person = 0;
     while let Some(Scanned::Persons(states)) =
         scanned.next_if(|item| matches!(item, Scanned::Persons(_)))
     {
-        loader.add(&states.iter().map(counted).collect::<Vec<_>>());
+        last_person = states.iter().map(|p| p.id).fold(last_person, PersonId::max);
+        add_counted(&mut loader, &states);
     }
     loader.finish();
     for item in scanned {
@@ -88,7 +113,12 @@ fn fill(
             set_value(engine, &value)?;
         }
     }
-    Ok(())
+    Ok(last_person)
+}
+
+/// Adds persons as the store counts them (see [`Store::scan`]).
+pub(crate) fn add_counted(loader: &mut analytics::Loader<'_>, persons: &[CountedPerson]) {
+    loader.add(&persons.iter().map(counted).collect::<Vec<_>>());
 }
 
 /// Hands the engine what a committed event changed.
@@ -114,7 +144,7 @@ pub fn apply(engine: &mut Engine, changed: &Changed) -> Result<(), StoreError> {
 }
 
 /// Gives the engine a reported value, replacing one of the same unit, name and period.
-fn set_value(engine: &mut Engine, value: &ReportedValue) -> Result<(), StoreError> {
+pub(crate) fn set_value(engine: &mut Engine, value: &ReportedValue) -> Result<(), StoreError> {
     engine
         .set_aggregate(value.unit, &value.name, value.from, value.to, value.value)
         .map_err(engine_failed)

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod follow;
 pub mod indicators;
 pub mod openapi;
 mod pages;
@@ -50,6 +51,8 @@ struct Inner {
     dummy_hash: String,
     /// The indicator engine; its lock also orders writes (see [`indicators`]).
     engine: indicators::SharedEngine,
+    /// How far the engine reaches into the log; locked after the engine.
+    reach: std::sync::Mutex<follow::Reach>,
     /// Department files being imported, and the reports of those done.
     imports: Arc<imports::Imports>,
     /// The city's key for signing permit cards; without it no card is served.
@@ -76,14 +79,15 @@ impl App {
         card_key: Option<card::CityKey>,
     ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
-        let engine = indicators::build(&*store, policy, hierarchy.clone())?;
+        let built = indicators::build_at(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
         Ok(App {
             inner: Arc::new(Inner {
                 store,
                 hierarchy,
                 dummy_hash,
-                engine: Arc::new(RwLock::new(engine)),
+                engine: Arc::new(RwLock::new(built.engine)),
+                reach: std::sync::Mutex::new(follow::Reach::new(built.seq, built.last_person)),
                 imports: Arc::default(),
                 card_key,
             }),
@@ -107,6 +111,34 @@ impl App {
             .engine
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How far the engine reaches into the log. Lock it only while holding the
+    /// engine's write lock.
+    pub(crate) fn reach(&self) -> std::sync::MutexGuard<'_, follow::Reach> {
+        self.inner
+            .reach
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Brings the engine level with events other processes committed (see
+    /// [`follow`]); whether there were any. Blocks: call from a blocking thread.
+    pub fn catch_up(&self) -> Result<bool, StoreError> {
+        let (seen, known) = {
+            let reach = self.reach();
+            (reach.seen(), reach.last_person())
+        };
+        // A look without the engine's lock first: most of the time nothing is new.
+        if self.inner.store.log_since(seen, known)?.last == seen && !self.reach().is_stale() {
+            return Ok(false);
+        }
+        let mut engine = self
+            .inner
+            .engine
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        follow::catch_up(&*self.inner.store, &mut engine, &mut self.reach())
     }
 
     /// The imports of department files since start.
@@ -196,6 +228,7 @@ pub fn router(app: App) -> Router {
         .route("/imports/{id}/errors", get(imports::errors))
         .route("/templates/{kind}", get(imports::template_file))
         .route("/exports/indicators", get(exports::indicators))
+        .route("/exports/persons", get(exports::persons))
         .route("/indicators", get(indicators::get))
         .route("/indicators/series", get(indicators::series))
         .method_not_allowed_fallback(routes::method_not_allowed);
@@ -211,8 +244,25 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
+/// How often a serving engine looks for events other processes committed.
+pub const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Serves `app` on `listener` until Ctrl-C, then finishes the requests in flight.
+/// Every [`FOLLOW_EVERY`] the engine catches up with events other processes
+/// committed ([`App::catch_up`]).
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let follower = app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(FOLLOW_EVERY).await;
+            let app = follower.clone();
+            match tokio::task::spawn_blocking(move || app.catch_up()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => eprintln!("跟进日志失败 / catching up with the log: {error}"),
+                Err(join) => eprintln!("跟进日志失败 / catching up with the log: {join}"),
+            }
+        }
+    });
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             // If the signal cannot be watched, serve until the process is killed.

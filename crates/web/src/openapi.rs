@@ -54,6 +54,7 @@ use crate::routes;
         routes::imports::errors,
         routes::imports::template_file,
         routes::exports::indicators,
+        routes::exports::persons,
         routes::permits::eligibility,
         routes::permits::new_citizens,
         routes::permits::entitlements,

@@ -9,6 +9,8 @@ mod support;
 mod bad_input;
 #[path = "api/exports.rs"]
 mod exports;
+#[path = "api/follow.rs"]
+mod follow;
 #[path = "api/imports.rs"]
 mod imports;
 #[path = "api/indicators.rs"]

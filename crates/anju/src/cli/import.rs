@@ -12,7 +12,7 @@ use exchange::limits::Limits;
 use exchange::template::{TEMPLATES, Template};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Database, existing_vault, open};
+use super::{Database, existing_vault, open, user_named};
 
 /// Options of `anju import`.
 #[derive(Debug, Clone, clap::Args)]
@@ -100,9 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         bail!("找不到数据库 {0} / no database at {0}", path.display());
     }
     let store = open(&args.db, existing_vault(&db)?)?;
-    let (actor, _) = store
-        .credentials(&args.user)?
-        .ok_or_else(|| anyhow!("没有用户 {0} / no user with login {0:?}", args.user))?;
+    let actor = user_named(store.as_ref(), &args.user)?;
     let options = Options {
         mode: if args.valid_rows_only {
             Mode::ValidRowsOnly

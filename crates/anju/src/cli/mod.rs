@@ -133,6 +133,14 @@ pub fn open(url: &str, vault: Vault) -> Result<Box<dyn Store>> {
     store::open(url, vault).with_context(|| format!("打开数据库 / opening the database {url}"))
 }
 
+/// The user with this login, whose role and scope a command acts with.
+pub fn user_named(store: &dyn Store, login: &str) -> Result<domain::access::User> {
+    let (user, _) = store
+        .credentials(login)?
+        .ok_or_else(|| anyhow::anyhow!("没有用户 {0} / no user with login {0:?}", login))?;
+    Ok(user)
+}
+
 /// Serves `store` on `listen` until Ctrl-C, signing permit cards with `card_key`.
 pub fn serve_store(
     store: Box<dyn Store>,

@@ -143,7 +143,7 @@ fn numbered(id: i64, rest: Vec<Val<'_>>) -> Vec<Val<'_>> {
 }
 
 /// Writes a prepared batch; ids are the caller's.
-fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
+pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
     tx.lock_log()?;
     stream(
         tx,

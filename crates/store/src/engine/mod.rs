@@ -26,8 +26,9 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, CountedPerson, ImportFile, ImportRow, Loader, NameCursor, NamePage, NewUser, Page,
-    PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry, mask_resident_id,
+    CountedPerson, ImportRow, ImportRun, Imported, Loader, LogSince, NameCursor, NamePage, NewUser,
+    Page, PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry,
+    mask_resident_id,
 };
 use crate::{journal, name_index, permits, queries};
 
@@ -302,6 +303,24 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
+    fn person_list(&self, viewer: &User, unit: DivisionCode) -> Result<Vec<Person>, StoreError> {
+        if !viewer.may_read_persons() {
+            return Err(may_not_read());
+        }
+        if !viewer.covers(unit) {
+            return Err(StoreError::Forbidden(FieldError::new(
+                "unit",
+                format!("单位 {unit} 不在您的管辖范围内"),
+                format!("expected a unit inside your own, but found {unit}"),
+            )));
+        }
+        self.backend.write(|tx| {
+            let listed = queries::persons_in(tx, &self.vault, unit.subtree_range())?;
+            journal::record_views(tx, viewer.id, listed.iter().map(|p| p.id), now(), "list")?;
+            Ok(listed)
+        })
+    }
+
     fn views_of(&self, viewer: &User, id: PersonId) -> Result<Vec<ViewEntry>, StoreError> {
         if !viewer.may_read_persons() {
             return Err(may_not_read());
@@ -414,6 +433,11 @@ impl<B: Backend> Store for Engine<B> {
             .read(|tx| journal::events_after(tx, &self.vault, seq, limit))
     }
 
+    fn log_since(&self, seq: i64, known_persons: PersonId) -> Result<LogSince, StoreError> {
+        self.backend
+            .read(|tx| journal::log_since(tx, &self.vault, seq, known_persons))
+    }
+
     fn scan(
         &self,
         records: &mut dyn FnMut(Vec<Record>),
@@ -461,36 +485,22 @@ impl<B: Backend> Store for Engine<B> {
 
     fn import(
         &self,
-        actor: &User,
-        file: &ImportFile,
+        run: &ImportRun<'_>,
         rows: &[ImportRow],
-        commit: Commit,
         each: &mut dyn FnMut(u64, &RowOutcome),
-    ) -> Result<bool, StoreError> {
-        // A transaction that must not commit ends with this error, which rolls
-        // it back and is then taken for what it is.
-        const ROLL_BACK: &str = "import: rolled back as asked";
-        let result = self.backend.write(|tx| {
+    ) -> Result<Imported, StoreError> {
+        self.backend.write(|tx| {
             let city = self.city(tx)?;
-            let run = import::Run {
+            let call = import::Run {
                 vault: &self.vault,
                 hierarchy: &city.hierarchy,
                 rule: &city.rule,
-                actor,
-                file,
+                actor: run.actor,
+                file: run.file,
+                rows,
             };
-            let refused = import::import(tx, &run, rows, each)?;
-            match commit {
-                Commit::Never => Err(StoreError::Database(ROLL_BACK.into())),
-                Commit::IfAllValid if refused => Err(StoreError::Database(ROLL_BACK.into())),
-                Commit::IfAllValid | Commit::ValidRows => Ok(()),
-            }
-        });
-        match result {
-            Ok(()) => Ok(true),
-            Err(StoreError::Database(message)) if message == ROLL_BACK => Ok(false),
-            Err(error) => Err(error),
-        }
+            import::import(tx, &call, run.commit, run.changes, each)
+        })
     }
 
     fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError> {

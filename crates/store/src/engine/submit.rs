@@ -113,11 +113,7 @@ pub(super) fn submit(
         receipt.changed.after = person_state(tx, vault, person)?;
         if let Some(after) = &receipt.changed.after {
             queries::save_pack(tx, after)?;
-            fn indexed(p: &Person) -> (&str, i64) {
-                (p.name.as_str(), p.unit.as_u64() as i64)
-            }
-            let before = loaded.person.as_ref().map(indexed);
-            name_index::replace(tx, person, before, indexed(&after.person))?;
+            name_index::replace(tx, loaded.person.as_ref(), &after.person)?;
         }
     }
     if let Some(id) = receipt.record {

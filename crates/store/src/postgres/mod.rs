@@ -39,6 +39,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../migrations/postgres/0005_name_grams.sql"),
     ),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_import_ranges.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

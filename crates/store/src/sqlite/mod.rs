@@ -39,6 +39,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../migrations/sqlite/0005_name_grams.sql"),
     ),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_import_ranges.sql"),
+    ),
 ];
 
 /// Settings every connection gets.
@@ -48,7 +52,7 @@ const PRAGMAS: &str =
 /// The writer's page cache, in KiB (negative: a size, not a page count). A bulk
 /// load keeps it: appending needs few pages at a time, and a larger cache only
 /// costs allocations.
-const WRITER_CACHE: &str = "PRAGMA cache_size = -65536;";
+const WRITER_CACHE: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
 
 /// The writer's settings while it loads an empty registry, after the journal is
 /// switched off: commits that do not wait for the disk, and a helper thread for

@@ -39,11 +39,18 @@ const ROWS_PER_INSERT: usize = 64;
 /// Parameters one statement may have (SQLite's default limit is 32,766).
 const MAX_PARAMETERS: usize = 32_000;
 
-/// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
+/// `INSERT OR FAIL INTO table (columns) VALUES (?, …), …` for `rows` rows.
+///
+/// `OR FAIL` (a broken constraint stops the statement and keeps the rows
+/// before it) rather than the default `ABORT` (which undoes the statement):
+/// a bulk load fails its whole transaction on any error anyway, and a statement
+/// that may have to undo itself makes SQLite copy every page it touches into a
+/// statement journal first, which inside a large transaction cost more than
+/// the inserts.
 fn insert(table: &str, columns: &[&str], rows: usize) -> String {
     let row = format!("({})", vec!["?"; columns.len()].join(", "));
     format!(
-        "INSERT INTO {table} ({}) VALUES {}",
+        "INSERT OR FAIL INTO {table} ({}) VALUES {}",
         columns.join(", "),
         vec![row; rows].join(", ")
     )
@@ -169,6 +176,12 @@ impl Sql for SqliteSql<'_> {
     ) -> Result<u64, DbError> {
         let what = format!("loading {table}");
         let fail = |e| db_error(&what, e);
+        // Foreign keys checked at the commit, for the same reason as `OR FAIL`
+        // (an immediate check may have to undo the statement); the setting
+        // ends with the transaction, and a broken key fails the commit.
+        self.conn
+            .execute_batch("PRAGMA defer_foreign_keys = ON")
+            .map_err(fail)?;
         let width = columns.len().max(1);
         // Many rows per statement: one cursor appends them all, where a statement
         // per row would seek from the root of the table (and of each index) again.

@@ -8,7 +8,7 @@ use domain::event::{Change, ImportSummary, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
-use store::{Commit, ImportFile, ImportRow, RowChange, RowOutcome, Store};
+use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store};
 
 use super::fixtures::{BINHU, id, registration, setup};
 use super::harness::each_backend;
@@ -37,12 +37,16 @@ fn run(
     commit: Commit,
 ) -> (Vec<RowOutcome>, bool) {
     let mut outcomes = Vec::new();
-    let committed = store
-        .import(actor, &file(), rows, commit, &mut |_, outcome| {
-            outcomes.push(outcome.clone())
-        })
+    let run = ImportRun {
+        actor,
+        file: &file(),
+        commit,
+        changes: false,
+    };
+    let imported = store
+        .import(&run, rows, &mut |_, outcome| outcomes.push(outcome.clone()))
         .unwrap();
-    (outcomes, committed)
+    (outcomes, imported.committed)
 }
 
 fn added(outcomes: &[RowOutcome]) -> usize {
@@ -103,7 +107,7 @@ fn all_or_nothing_writes_nothing_when_a_row_is_refused_and_a_dry_run_never_write
             "{outcomes:?}"
         );
         assert_eq!(db.raw_count("persons"), 0);
-        assert_eq!(db.raw_count("import_rows"), 0);
+        assert_eq!(db.raw_count("import_ranges"), 0);
 
         let (outcomes, committed) = run(&**db, &cast.station, &rows[..3], Commit::Never);
         assert!(!committed);
@@ -172,5 +176,62 @@ fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
             db.submit(&cast.station, Source::Station, Change::Import { summary })
                 .is_err()
         );
+    });
+}
+
+#[test]
+fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_left() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let fact = |row: u64, kind: FactKind| ImportRow {
+            row,
+            change: RowChange::PersonFact {
+                resident_id: id(3),
+                fact: kind,
+                from: date(2024, 5, 1),
+                to: None,
+            },
+        };
+        // A fact about a person the file registers only later is refused; a fact
+        // after the registration is added to the new person.
+        let rows = [
+            fact(2, FactKind::SkillsTraining),
+            arrivals(3..4).remove(0),
+            fact(6, FactKind::UnionMembership),
+            arrivals(5..6).remove(0),
+        ];
+        let (outcomes, committed) = run(&**db, &cast.station, &rows, Commit::ValidRows);
+        assert!(committed);
+        assert!(
+            matches!(outcomes[0], RowOutcome::Refused(_)),
+            "{outcomes:?}"
+        );
+        let [
+            RowOutcome::Added(registered),
+            RowOutcome::Added(joined),
+            RowOutcome::Added(other),
+        ] = &outcomes[1..]
+        else {
+            panic!("{outcomes:?}")
+        };
+        assert_eq!(joined.person, registered.person);
+        assert_ne!(other.person, registered.person);
+        assert_eq!(
+            (registered.seq + 1, joined.seq + 1),
+            (joined.seq, other.seq),
+            "events numbered in file order"
+        );
+        let person = registered.person.unwrap();
+        let file = db.person(&cast.station, person).unwrap();
+        assert_eq!(file.facts.len(), 2, "{:?}", file.facts);
+        assert_eq!(file.facts[1].id, joined.facts[0]);
+        let events = db.timeline(&cast.station, person).unwrap();
+        assert!(matches!(events[1].change, Change::AddFact { person: p, .. } if p == person));
+
+        // The refused row is tried again; the added ones are not.
+        let (again, _) = run(&**db, &cast.station, &rows, Commit::ValidRows);
+        assert!(matches!(again[0], RowOutcome::Added(_)), "{again:?}");
+        assert_eq!(again[1..], [const { RowOutcome::AlreadyImported }; 3]);
+        assert_eq!(db.person(&cast.station, person).unwrap().facts.len(), 3);
     });
 }

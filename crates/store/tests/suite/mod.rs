@@ -7,6 +7,7 @@ mod divisions;
 mod imports;
 mod integrity;
 mod lifecycle;
+mod lists;
 mod load;
 mod names;
 mod permits;

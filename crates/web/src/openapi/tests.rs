@@ -456,6 +456,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/imports/{id}/errors", "get"),
         ("/api/v1/templates/{kind}", "get"),
         ("/api/v1/exports/indicators", "get"),
+        ("/api/v1/exports/persons", "get"),
         ("/api/v1/persons/{id}/eligibility", "get"),
         ("/api/v1/new-citizens", "get"),
         ("/api/v1/persons/{id}/entitlements", "get"),

@@ -1,12 +1,14 @@
 //! 导出 — the indicator table for a unit and its children as of a date, as CSV,
 //! XLSX, ADX XML or DHIS2 JSON; `publication=true` suppresses small counts as the
 //! policy's `[publication] min_count` says. Built by the exchange crate from the
-//! same engine answer as `GET /api/v1/indicators`.
+//! same engine answer as `GET /api/v1/indicators`. And the list of persons of a
+//! unit as CSV or XLSX, for a caller whose role and scope allow it (the store
+//! decides, and records every person listed as viewed).
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use exchange::export::{Format, IndicatorTable};
+use exchange::export::{Format, IndicatorTable, ListFormat};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -86,8 +88,17 @@ pub async fn indicators(
     let bytes = format
         .render(&table)
         .map_err(|e| ApiError::internal(&format!("writing the export: {e}")))?;
-    let name = format!("indicators-{unit}-{as_of}.{}", format.extension());
-    Ok((
+    Ok(attachment(
+        format,
+        &format!("indicators-{unit}-{as_of}"),
+        bytes,
+    ))
+}
+
+/// A file to download, named `stem` with the format's extension.
+fn attachment(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
+    let name = format!("{stem}.{}", format.extension());
+    (
         [
             (header::CONTENT_TYPE, format.media_type().to_owned()),
             (
@@ -97,5 +108,47 @@ pub async fn indicators(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// Whose list, in which format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PersonsQuery {
+    /// A division code inside your own unit, e.g. 320211.
+    pub unit: String,
+    /// `csv` or `xlsx`.
+    pub format: String,
+}
+
+/// 人员名单 — every person whose current (or last) residence is in a unit inside
+/// your own, with ID numbers, for roles that may read person records; each person
+/// listed is recorded as viewed. Text cells that a spreadsheet would run as a
+/// formula are written with a leading `'`.
+#[utoipa::path(get, path = "/api/v1/exports/persons", tag = "persons",
+    params(PersonsQuery),
+    responses((status = 200, description = "The list in the format asked for", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn persons(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<PersonsQuery>,
+) -> Result<Response, ApiError> {
+    let unit = crate::indicators::unit_param(&query.unit)?;
+    let format: ListFormat = query
+        .format
+        .parse()
+        .map_err(|error| ApiError::from_field(Code::InvalidParameter, error))?;
+    let listed = app.run(move |store| store.person_list(&user, unit)).await?;
+    let bytes = format
+        .render(&listed)
+        .map_err(|e| ApiError::internal(&format!("writing the list: {e}")))?;
+    Ok(attachment(
+        format.format(),
+        &format!("persons-{unit}"),
+        bytes,
+    ))
 }

@@ -248,11 +248,18 @@ fn run(
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     });
+    if let Some(engine) = guard.as_deref_mut() {
+        let mut reach = app.reach();
+        if crate::follow::catch_up(app.store().as_ref(), engine, &mut reach).is_err() {
+            reach.lost();
+        }
+    }
     let mut observer = Follow {
         imports,
         id,
         engine: guard.as_deref_mut(),
         failed: None,
+        last_person: 0,
     };
     let outcome = exchange::import::import(
         app.store().as_ref(),
@@ -264,6 +271,21 @@ fn run(
         &mut observer,
     );
     let failed = observer.failed.take();
+    let last_person = observer.last_person;
+    if guard.is_some() {
+        // The engine now reaches this run's events, unless another process's
+        // came between or a change did not reach it.
+        let mut reach = app.reach();
+        match (&outcome, &failed) {
+            (Ok(report), None) => {
+                if let Some(last) = report.event {
+                    let rows = if report.committed { report.added } else { 0 };
+                    reach.own(rows as i64 + 1, last, Some(last_person));
+                }
+            }
+            _ => reach.lost(),
+        }
+    }
     imports.update(id, |status| match (outcome, failed) {
         (Ok(report), None) => {
             status.state = ImportState::Done;
@@ -288,6 +310,8 @@ struct Follow<'a> {
     id: u64,
     engine: Option<&'a mut analytics::Engine>,
     failed: Option<ApiError>,
+    /// The highest person number the engine was given.
+    last_person: domain::registry::PersonId,
 }
 
 impl Observer for Follow<'_> {
@@ -305,6 +329,9 @@ impl Observer for Follow<'_> {
             return;
         };
         for changed in &changes {
+            if let Some(after) = &changed.after {
+                self.last_person = self.last_person.max(after.person.id);
+            }
             if let Err(error) = crate::indicators::apply(engine, changed) {
                 self.failed.get_or_insert(error.into());
             }

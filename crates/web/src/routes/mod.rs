@@ -86,14 +86,25 @@ pub(crate) async fn submit(
     user: User,
     change: Change,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    let engine = std::sync::Arc::clone(app.engine());
+    let follower = app.clone();
     let receipt = app
         .run(move |store| {
-            let mut engine = engine
+            let mut engine = follower
+                .engine()
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut reach = follower.reach();
+            // Should catching up fail, the write goes on and the next look
+            // builds the engine again.
+            if crate::follow::catch_up(store, &mut engine, &mut reach).is_err() {
+                reach.lost();
+            }
             let receipt = store.submit(&user, Source::Station, change)?;
-            crate::indicators::apply(&mut engine, &receipt.changed)?;
+            if let Err(error) = crate::indicators::apply(&mut engine, &receipt.changed) {
+                reach.lost();
+                return Err(error);
+            }
+            reach.own(1, receipt.seq, receipt.person);
             Ok(receipt)
         })
         .await?;

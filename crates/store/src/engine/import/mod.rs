@@ -1,0 +1,120 @@
+//! 导入 — the rows of a department's file, planned by the same planner as any
+//! change and written in bulk, in one transaction with the ranges of rows they
+//! add ([`keys`]), so that no row is ever applied twice.
+//!
+//! Inside the write transaction: the state every row touches is read once
+//! ([`known`]), every row is planned in memory against it, the rows of each
+//! person in file order and different persons on every core ([`replay`]), and
+//! what the accepted rows change is numbered and written through the bulk
+//! loader's path ([`write`]): one event per row, as if each had been submitted
+//! in turn, without a round trip per row.
+
+mod keys;
+mod known;
+mod replay;
+mod write;
+
+use domain::access::User;
+use domain::division::Hierarchy;
+use domain::event::{Change, Event, ImportSummary, Source};
+use domain::migrant::MigrantRule;
+
+use super::now;
+use crate::sql::Sql;
+use crate::vault::Vault;
+use crate::{Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, journal};
+use replay::Planned;
+
+/// The city, the caller and the file, as every row of a run needs them.
+pub(super) struct Run<'a> {
+    pub vault: &'a Vault,
+    pub hierarchy: &'a Hierarchy,
+    pub rule: &'a MigrantRule,
+    pub actor: &'a User,
+    pub file: &'a ImportFile,
+    pub rows: &'a [ImportRow],
+}
+
+/// Plans `run.rows` inside `tx`, tells `each` what became of each row, and
+/// writes them when `commit` says so; with `changes`, what they changed.
+pub(super) fn import(
+    tx: &mut dyn Sql,
+    run: &Run,
+    commit: Commit,
+    changes: bool,
+    each: &mut dyn FnMut(u64, &RowOutcome),
+) -> Result<Imported, StoreError> {
+    tx.lock_log()?;
+    let done = keys::Done::read(tx, &run.file.sha256)?;
+    let known = known::Known::read(tx, run.vault, run.rows)?;
+    let mut replayed = replay::replay(run, known, run.rows, &done)?;
+    let first_fact = write::number(tx, &mut replayed)?;
+    let mut refused = false;
+    let mut runs = keys::Runs::default();
+    for (planned, row) in replayed.rows.iter().zip(run.rows) {
+        let outcome = match planned {
+            Planned::Already => RowOutcome::AlreadyImported,
+            Planned::Refused(refusal) => RowOutcome::Refused(refusal.clone()),
+            Planned::Added(step) => RowOutcome::Added(Box::new(Receipt {
+                seq: step.seq,
+                person: step.person,
+                facts: step.facts.clone(),
+                record: None,
+                permit: None,
+                changed: Default::default(),
+            })),
+        };
+        match &outcome {
+            RowOutcome::Added(_) => runs.added(row.row),
+            RowOutcome::Refused(_) => {
+                refused = true;
+                runs.broken();
+            }
+            RowOutcome::AlreadyImported => runs.broken(),
+        }
+        each(row.row, &outcome);
+    }
+    let committed = match commit {
+        Commit::Never => false,
+        Commit::IfAllValid => !refused,
+        Commit::ValidRows => true,
+    };
+    if !committed {
+        return Ok(Imported {
+            committed,
+            changed: Vec::new(),
+        });
+    }
+    let changed = if changes {
+        write::changes(&replayed)
+    } else {
+        Vec::new()
+    };
+    write::write(tx, run, replayed, first_fact, now())?;
+    runs.write(tx, &run.file.sha256)?;
+    Ok(Imported { committed, changed })
+}
+
+/// Appends the event that records an import run.
+pub(super) fn record(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    actor: &User,
+    summary: ImportSummary,
+) -> Result<i64, StoreError> {
+    tx.lock_log()?;
+    let event = Event {
+        seq: 0,
+        at: now(),
+        actor: actor.id,
+        unit: actor.unit,
+        person: None,
+        source: Source::Import {
+            file: summary.file.clone(),
+            sha256: summary.sha256.clone(),
+            row: 0,
+        },
+        change: Change::Import { summary },
+    };
+    journal::append_event(tx, vault, &event)
+}

@@ -1,0 +1,292 @@
+//! 演算 — the rows of a file planned in memory: each person's rows in file order,
+//! each against the state the rows before it left (the planner sees what
+//! [`crate::engine::submit`] would have read back), different persons on every
+//! core at once. Nothing is written here; new persons and facts carry
+//! provisional numbers until [`super::write::number`].
+
+use std::collections::HashMap;
+
+use domain::division::DivisionCode;
+use domain::event::Change;
+use domain::message::FieldError;
+use domain::plan::{Context, Mutation, Refusal, plan};
+use domain::registry::{FactId, FactKind, PersonId, Record, RecordId};
+use domain::reported_value::ReportedValue;
+use domain::resident_id::ResidentId;
+use rayon::prelude::*;
+
+use super::Run;
+use super::keys::Done;
+use super::known::{Key, Known, records_of};
+use crate::{ImportRow, PersonState, RowChange, StoreError, queries};
+
+/// Provisional numbers of facts the rows insert start here (above any real one,
+/// so that a person's facts sort as they will once numbered).
+pub(super) const PROVISIONAL: FactId = 1 << 62;
+
+/// One person through the rows of the file.
+pub(super) struct Track {
+    /// As the registry holds them (`None`: not registered).
+    pub before: Option<PersonState>,
+    /// As the rows planned so far leave them.
+    pub now: Option<PersonState>,
+    /// How many facts the rows inserted (provisional `PROVISIONAL + n`).
+    inserted: FactId,
+}
+
+/// A row the planner accepted: what it changes.
+pub(super) struct Step {
+    /// The person's track, if the row is about a person.
+    pub track: Option<usize>,
+    pub unit: DivisionCode,
+    pub change: Change,
+    /// The facts it inserted (provisional numbers until numbered).
+    pub facts: Vec<FactId>,
+    pub value: Option<ReportedValue>,
+    /// The event's sequence number and the person's number, once numbered.
+    pub seq: i64,
+    pub person: Option<PersonId>,
+}
+
+/// What became of a row.
+pub(super) enum Planned {
+    Already,
+    Refused(Refusal),
+    Added(Step),
+}
+
+/// Every row planned, in file order, and every person's track.
+pub(super) struct Replayed {
+    pub rows: Vec<Planned>,
+    pub tracks: Vec<Track>,
+}
+
+/// The refusal of a fact about an ID number nobody is registered with.
+fn not_registered(id: &ResidentId) -> Refusal {
+    Refusal::Invalid(FieldError::new(
+        "resident_id",
+        format!("找不到身份证号为 {} 的登记人员", id.as_str()),
+        format!(
+            "expected a registered person, but found none with ID number {}",
+            id.as_str()
+        ),
+    ))
+}
+
+/// Plans every row of `rows` not in `done`.
+pub(super) fn replay(
+    run: &Run,
+    known: Known,
+    rows: &[ImportRow],
+    done: &Done,
+) -> Result<Replayed, StoreError> {
+    let Known {
+        keys,
+        mut persons,
+        records,
+    } = known;
+    // The rows of each person together, in file order.
+    let mut keyed: Vec<(Key, usize)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(at, key)| key.map(|key| (key, at)))
+        .collect();
+    keyed.par_sort_unstable();
+    let mut groups: Vec<(Track, Vec<usize>)> = Vec::new();
+    for (key, at) in keyed {
+        match groups.last_mut() {
+            Some((_, positions)) if keys[positions[0]] == Some(key) => positions.push(at),
+            _ => {
+                let before = persons.remove(&key);
+                let track = Track {
+                    now: before.clone(),
+                    before,
+                    inserted: 0,
+                };
+                groups.push((track, vec![at]));
+            }
+        }
+    }
+    let planner = Planner {
+        run,
+        records: &records,
+        done,
+    };
+    let planned = groups
+        .par_iter_mut()
+        .enumerate()
+        .map(|(index, (track, positions))| {
+            positions
+                .iter()
+                .map(|at| Ok((*at, planner.row(&rows[*at], Some((index, &mut *track)))?)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let alone = keys
+        .par_iter()
+        .enumerate()
+        .filter(|(_, key)| key.is_none())
+        .map(|(at, _)| Ok((at, planner.row(&rows[at], None)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut slots: Vec<Option<Planned>> =
+        std::iter::repeat_with(|| None).take(rows.len()).collect();
+    for (at, outcome) in planned.into_iter().flatten().chain(alone) {
+        slots[at] = Some(outcome);
+    }
+    Ok(Replayed {
+        rows: slots
+            .into_iter()
+            .map(|slot| slot.expect("every row is planned once"))
+            .collect(),
+        tracks: groups.into_iter().map(|(track, _)| track).collect(),
+    })
+}
+
+/// What every row is planned with.
+struct Planner<'a> {
+    run: &'a Run<'a>,
+    records: &'a HashMap<RecordId, Record>,
+    done: &'a Done,
+}
+
+impl Planner<'_> {
+    /// Plans one row against its person's track, which it moves on when accepted.
+    fn row(
+        &self,
+        row: &ImportRow,
+        mut track: Option<(usize, &mut Track)>,
+    ) -> Result<Planned, StoreError> {
+        if self.done.contains(row.row) {
+            return Ok(Planned::Already);
+        }
+        let now = track.as_ref().and_then(|(_, track)| track.now.as_ref());
+        let change = match &row.change {
+            RowChange::Change(change) => change.clone(),
+            RowChange::PersonFact {
+                resident_id,
+                fact,
+                from,
+                to,
+            } => match now {
+                Some(state) => Change::AddFact {
+                    person: state.person.id,
+                    fact: fact.clone(),
+                    from: *from,
+                    to: *to,
+                },
+                None => return Ok(Planned::Refused(not_registered(resident_id))),
+            },
+        };
+        let named: Vec<Record> = records_of(row)
+            .iter()
+            .filter_map(|id| self.records.get(id).cloned())
+            .collect();
+        let context = Context {
+            hierarchy: self.run.hierarchy,
+            rule: self.run.rule,
+            person: now.map(|state| &state.person),
+            facts: now.map_or(&[], |state| &state.facts),
+            others: &[],
+            records: &named,
+            permits: &[],
+        };
+        let planned = match plan(self.run.actor, &change, &context) {
+            Ok(planned) => planned,
+            Err(refusal) => return Ok(Planned::Refused(refusal)),
+        };
+        let mut step = Step {
+            track: track.as_ref().map(|(index, _)| *index),
+            unit: planned.unit,
+            change,
+            facts: Vec::new(),
+            value: None,
+            seq: 0,
+            person: None,
+        };
+        for mutation in &planned.mutations {
+            match (mutation, track.as_mut()) {
+                (Mutation::SaveValue(value), _) => step.value = Some(value.clone()),
+                (mutation, Some((_, track))) => {
+                    track.apply(&step.change, mutation, &mut step.facts)?
+                }
+                (mutation, None) => return Err(not_applied(&step.change, mutation)),
+            }
+        }
+        if let Some((_, track)) = track {
+            track.settle();
+        }
+        Ok(Planned::Added(step))
+    }
+}
+
+fn not_applied(change: &Change, mutation: &Mutation) -> StoreError {
+    StoreError::Database(format!(
+        "the plan of an imported {} row asks for {mutation:?}, which an import does not apply",
+        change.name()
+    ))
+}
+
+impl Track {
+    /// Applies one mutation of a row's plan to the person's state.
+    fn apply(
+        &mut self,
+        change: &Change,
+        mutation: &Mutation,
+        inserted: &mut Vec<FactId>,
+    ) -> Result<(), StoreError> {
+        if let Mutation::InsertPerson(row) = mutation {
+            let Change::Register { on, .. } = change else {
+                return Err(not_applied(change, mutation));
+            };
+            self.now = Some(PersonState {
+                person: queries::new_person(row, *on),
+                facts: Vec::new(),
+            });
+            return Ok(());
+        }
+        let Some(state) = self.now.as_mut() else {
+            return Err(not_applied(change, mutation));
+        };
+        match mutation {
+            Mutation::UpdatePerson(person) => state.person = person.clone(),
+            Mutation::InsertFact { kind, from, to } => {
+                let id = PROVISIONAL + self.inserted;
+                self.inserted += 1;
+                inserted.push(id);
+                state.facts.push(domain::registry::Fact {
+                    id,
+                    person: state.person.id,
+                    kind: kind.clone(),
+                    from: *from,
+                    to: *to,
+                });
+            }
+            Mutation::UpdateFact(fact) => {
+                if let Some(old) = state.facts.iter_mut().find(|old| old.id == fact.id) {
+                    *old = fact.clone();
+                }
+            }
+            Mutation::DeleteFact(id) => state.facts.retain(|fact| fact.id != *id),
+            other => return Err(not_applied(change, other)),
+        }
+        Ok(())
+    }
+
+    /// Orders the facts as the registry reads them and re-derives the stay, as
+    /// [`crate::engine::submit`] does after every change.
+    fn settle(&mut self) {
+        let Some(state) = self.now.as_mut() else {
+            return;
+        };
+        state.facts.sort_by_key(|fact| (fact.from, fact.id));
+        let residences = state
+            .facts
+            .iter()
+            .filter(|fact| matches!(fact.kind, FactKind::Residence { .. }))
+            .map(|fact| (fact.from, fact.to));
+        if let Some((start, left_on)) = queries::presence(residences) {
+            state.person.registered_on = start;
+            state.person.left_on = left_on;
+        }
+    }
+}

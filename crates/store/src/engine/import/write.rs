@@ -1,0 +1,151 @@
+//! 写入 — the planned rows numbered in file order (new persons, new facts,
+//! events) and written in bulk: new persons, every new fact, the packs and the
+//! events through the bulk loader's path ([`super::super::load::load`]: many
+//! rows to a statement, or COPY), the few persons the file changes that were
+//! registered before row by row.
+
+use domain::event::{Event, Source};
+use domain::registry::FactId;
+use jiff::Timestamp;
+
+use super::Run;
+use super::replay::{PROVISIONAL, Planned, Replayed};
+use crate::engine::load;
+use crate::sql::Sql;
+use crate::{Changed, LoadBatch, StoreError, journal, name_index, queries};
+
+/// Gives new persons, new facts and the rows' events their numbers, in file
+/// order, after the last ones of the registry; the first new fact's number.
+pub(super) fn number(tx: &mut dyn Sql, replayed: &mut Replayed) -> Result<FactId, StoreError> {
+    let mut person = queries::max_person(tx)? + 1;
+    let first_fact = queries::max_fact(tx)? + 1;
+    let mut fact = first_fact;
+    let mut seq = journal::last_seq(tx)? + 1;
+    // Per track, the number of its n-th inserted fact.
+    let mut numbers: Vec<Vec<FactId>> = vec![Vec::new(); replayed.tracks.len()];
+    for planned in &mut replayed.rows {
+        let Planned::Added(step) = planned else {
+            continue;
+        };
+        step.seq = seq;
+        seq += 1;
+        let Some(index) = step.track else { continue };
+        let Some(state) = replayed.tracks[index].now.as_mut() else {
+            continue;
+        };
+        if state.person.id == 0 {
+            state.person.id = person;
+            person += 1;
+        }
+        step.person = Some(state.person.id);
+        if let domain::event::Change::AddFact { person, .. } = &mut step.change {
+            *person = state.person.id;
+        }
+        for id in &mut step.facts {
+            numbers[index].push(fact);
+            *id = fact;
+            fact += 1;
+        }
+    }
+    for (track, numbers) in replayed.tracks.iter_mut().zip(&numbers) {
+        let Some(state) = track.now.as_mut() else {
+            continue;
+        };
+        for fact in &mut state.facts {
+            fact.person = state.person.id;
+            if fact.id >= PROVISIONAL {
+                fact.id = numbers[(fact.id - PROVISIONAL) as usize];
+            }
+        }
+        state.facts.sort_by_key(|fact| (fact.from, fact.id));
+    }
+    Ok(first_fact)
+}
+
+/// What the rows changed, for an indicator engine: each person once (as before
+/// the file and after it), then each value in file order.
+pub(super) fn changes(replayed: &Replayed) -> Vec<Changed> {
+    let persons = replayed
+        .tracks
+        .iter()
+        .filter(|track| track.before != track.now)
+        .map(|track| Changed {
+            before: track.before.clone(),
+            after: track.now.clone(),
+            ..Changed::default()
+        });
+    let values = replayed.rows.iter().filter_map(|planned| match planned {
+        Planned::Added(step) => step.value.clone().map(|value| Changed {
+            value: Some(value),
+            ..Changed::default()
+        }),
+        _ => None,
+    });
+    persons.chain(values).collect()
+}
+
+/// Writes the numbered rows: persons, facts, packs, values and events.
+pub(super) fn write(
+    tx: &mut dyn Sql,
+    run: &Run,
+    replayed: Replayed,
+    first_fact: FactId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let mut batch = LoadBatch::default();
+    let mut changed = Vec::new();
+    for track in &replayed.tracks {
+        match (&track.before, &track.now) {
+            (None, Some(now)) => {
+                batch.persons.push(now.person.clone());
+                batch.facts.extend(now.facts.iter().cloned());
+            }
+            (Some(before), Some(now)) if before != now => {
+                if before.person != now.person {
+                    queries::update_person(tx, run.vault, &now.person)?;
+                    name_index::replace(tx, Some(&before.person), &now.person)?;
+                }
+                for fact in &before.facts {
+                    match now.facts.iter().find(|new| new.id == fact.id) {
+                        None => queries::delete_fact(tx, fact.person, fact.id)?,
+                        Some(new) if new != fact => queries::update_fact(tx, new)?,
+                        Some(_) => {}
+                    }
+                }
+                batch
+                    .facts
+                    .extend(now.facts.iter().filter(|f| f.id >= first_fact).cloned());
+                changed.push(now);
+            }
+            _ => {}
+        }
+    }
+    let mut values = Vec::new();
+    for (planned, row) in replayed.rows.into_iter().zip(run.rows) {
+        let Planned::Added(step) = planned else {
+            continue;
+        };
+        values.extend(step.value);
+        batch.events.push(Event {
+            seq: step.seq,
+            at,
+            actor: run.actor.id,
+            unit: step.unit,
+            person: step.person,
+            source: Source::Import {
+                file: run.file.name.clone(),
+                sha256: run.file.sha256.clone(),
+                row: row.row,
+            },
+            change: step.change,
+        });
+    }
+    load::load(tx, run.vault, &batch)?;
+    for state in changed {
+        queries::save_pack(tx, state)?;
+    }
+    for value in &values {
+        queries::save_value(tx, value)?;
+    }
+    Ok(())
+}
