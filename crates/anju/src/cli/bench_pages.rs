@@ -77,7 +77,7 @@ pub fn run(args: Args) -> Result<()> {
         .map(|hit| format!("/persons/{}", hit.id));
     let person_page = person.as_deref().map(|path| ("station-320211001003", path));
     for (login, path) in PAGES.into_iter().chain(person_page) {
-        let (user, _) = store.credentials(&login)?.with_context(|| {
+        let (user, _) = store.credentials(login)?.with_context(|| {
             format!("no demo user {login}: build the database with `anju demo`")
         })?;
         let token = web::auth::new_token();
