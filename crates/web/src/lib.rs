@@ -69,13 +69,18 @@ impl App {
     }
 
     /// The state over `store`, counting by `policy` and signing permit cards with
-    /// `card_key` (without one, no card is served).
+    /// `card_key` (without one, no card is served). Gives the store the policy's
+    /// permit rules, which every permit step is held against.
     pub fn with_card_key(
         store: Arc<dyn Store>,
         policy: Arc<Policy>,
         card_key: Option<card::CityKey>,
     ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
+        store.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+            policy.clone(),
+            hierarchy.clone(),
+        )));
         let engine = indicators::build(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
         Ok(App {

@@ -5,13 +5,12 @@
 use std::collections::HashSet;
 
 use domain::access::User;
-use domain::division::Hierarchy;
 use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
-use domain::migrant::MigrantRule;
+use domain::permit_rules::PermitRules;
 use domain::plan::Refusal;
 
-use super::{now, submit};
+use super::{City, now, submit};
 use crate::sql::{Sql, rows};
 use crate::vault::Vault;
 use crate::{ImportFile, ImportRow, RowChange, RowOutcome, StoreError, journal, queries};
@@ -19,8 +18,8 @@ use crate::{ImportFile, ImportRow, RowChange, RowOutcome, StoreError, journal, q
 /// The city and the caller, as every row of a run needs them.
 pub(super) struct Run<'a> {
     pub vault: &'a Vault,
-    pub hierarchy: &'a Hierarchy,
-    pub rule: &'a MigrantRule,
+    pub city: &'a City,
+    pub permit_rules: &'a dyn PermitRules,
     pub actor: &'a User,
     pub file: &'a ImportFile,
 }
@@ -71,8 +70,8 @@ fn import_row(tx: &mut dyn Sql, run: &Run, row: &ImportRow) -> Result<RowOutcome
     match submit::submit(
         tx,
         run.vault,
-        run.hierarchy,
-        run.rule,
+        run.city,
+        run.permit_rules,
         run.actor,
         source,
         change,

@@ -18,22 +18,23 @@ use domain::registry::{Fact, Person};
 
 use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
-use crate::pack;
 use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
 use crate::sql::{Sql, Val, first, rows};
 use crate::vault::Vault;
 use crate::{LoadBatch, Loader, StoreError};
+use crate::{pack, permits};
 
 /// The tables a load fills, in the order it fills them.
-const LOADED: [&str; 7] = [
+const LOADED: [&str; 8] = [
     "records",
     "persons",
     "facts",
     "person_packs",
     "family_links",
     "reported_values",
+    "permits",
     "events",
 ];
 
@@ -209,6 +210,13 @@ fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreE
         &VALUE_COLUMNS,
         &batch.values,
         queries::value_values,
+    )?;
+    stream(
+        tx,
+        "permits",
+        &with_id(&permits::PERMIT_COLUMNS),
+        &batch.permits,
+        |permit| numbered(permit.id, permits::permit_values(permit)),
     )?;
     stream(tx, "events", &EVENT_COLUMNS, &batch.events, |event| {
         journal::event_values(vault, event)

@@ -9,7 +9,7 @@ mod submit;
 
 pub(crate) use load::refuse_unfinished;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use domain::access::{User, UserId};
 use domain::division::{DivisionCode, Hierarchy};
@@ -17,6 +17,7 @@ use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
+use domain::permit_rules::{NoPermitRules, PermitRules};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -71,7 +72,7 @@ pub(crate) trait Bulk {
 }
 
 /// The city as the write path needs it, cached until its divisions change.
-struct City {
+pub(crate) struct City {
     version: i64,
     hierarchy: Hierarchy,
     rule: MigrantRule,
@@ -82,6 +83,8 @@ pub(crate) struct Engine<B> {
     backend: B,
     vault: Vault,
     city: Mutex<Option<Arc<City>>>,
+    /// What permit steps are held against ([`NoPermitRules`] until given).
+    permit_rules: RwLock<Arc<dyn PermitRules + Send + Sync>>,
 }
 
 /// Now, to the microsecond both backends keep.
@@ -137,6 +140,7 @@ impl<B: Backend> Engine<B> {
             backend,
             vault,
             city: Mutex::new(None),
+            permit_rules: RwLock::new(Arc::new(NoPermitRules)),
         }
     }
 
@@ -161,6 +165,14 @@ impl<B: Backend> Engine<B> {
         });
         *cache = Some(city.clone());
         Ok(city)
+    }
+
+    /// The permit rules given last.
+    fn permit_rules(&self) -> Arc<dyn PermitRules + Send + Sync> {
+        self.permit_rules
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Runs `f` on a person the viewer may read, in a write transaction that also
@@ -214,18 +226,18 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
+    fn set_permit_rules(&self, rules: Arc<dyn PermitRules + Send + Sync>) {
+        *self
+            .permit_rules
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = rules;
+    }
+
     fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError> {
+        let rules = self.permit_rules();
         self.backend.write(|tx| {
             let city = self.city(tx)?;
-            submit::submit(
-                tx,
-                &self.vault,
-                &city.hierarchy,
-                &city.rule,
-                actor,
-                source,
-                change,
-            )
+            submit::submit(tx, &self.vault, &city, &*rules, actor, source, change)
         })
     }
 
@@ -454,12 +466,13 @@ impl<B: Backend> Store for Engine<B> {
         // A transaction that must not commit ends with this error, which rolls
         // it back and is then taken for what it is.
         const ROLL_BACK: &str = "import: rolled back as asked";
+        let rules = self.permit_rules();
         let result = self.backend.write(|tx| {
             let city = self.city(tx)?;
             let run = import::Run {
                 vault: &self.vault,
-                hierarchy: &city.hierarchy,
-                rule: &city.rule,
+                city: &city,
+                permit_rules: &*rules,
                 actor,
                 file,
             };

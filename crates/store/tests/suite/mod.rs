@@ -8,6 +8,7 @@ mod imports;
 mod integrity;
 mod lifecycle;
 mod load;
+mod permit_rules;
 mod permits;
 mod reads;
 mod registration;

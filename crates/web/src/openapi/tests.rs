@@ -415,7 +415,7 @@ fn all_changes() -> Vec<Change> {
             step: domain::permit::PermitStep::Issue {
                 permit: 3,
                 on: day(2025, 6, 10),
-                valid_to: day(2026, 6, 9),
+                valid_to: Some(day(2026, 6, 9)),
             },
             reason: "准予签发".into(),
         },

@@ -15,8 +15,8 @@ fn key() -> CityKey {
     CityKey::from_hex(&"07".repeat(32)).unwrap()
 }
 
-/// A server with a new citizen's permit issued on 2025-06-10, valid through
-/// 2027-06-09: the test app, the district officer's token and the permit's number.
+/// A server with a new citizen's permit issued on 2025-06-10, valid for the seed
+/// policy's year (through 2026-06-09): the test app, the district officer's token and the permit's number.
 async fn issued() -> (TestApp, String, i64) {
     let test = TestApp::signing_cards(Some(key()));
     let station = test
@@ -51,7 +51,7 @@ async fn issued() -> (TestApp, String, i64) {
         .post(
             &format!("/api/v1/permits/{permit}/issue"),
             &district,
-            json!({"on": "2025-06-10", "valid_to": "2027-06-09", "reason": "准予签发"}),
+            json!({"on": "2025-06-10", "reason": "准予签发"}),
         )
         .await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
@@ -83,7 +83,7 @@ async fn the_card_shows_the_permit_and_its_code_verifies() {
     let number = format!("3202112025{permit:06}");
     assert!(html.contains(&number) && html.contains("<svg"), "{html}");
     assert!(html.contains("李&lt;四&gt;"), "names are escaped");
-    assert!(html.contains("2025-06-10 – 2027-06-09"));
+    assert!(html.contains("2025-06-10 – 2026-06-09"));
     let code = code_of(&page.body);
     // Offline, with the published key, the code is the city's.
     let published = test.get("/api/v1/card/public-key", "").await;
@@ -116,7 +116,7 @@ async fn a_revoked_replaced_or_altered_card_is_reported_as_such() {
         .post(
             &format!("/api/v1/permits/{permit}/renew"),
             &district,
-            json!({"on": "2026-06-01", "valid_to": "2028-06-09", "reason": "年度签注"}),
+            json!({"on": "2026-06-01", "reason": "年度签注"}),
         )
         .await;
     assert_eq!(renewed.status, StatusCode::CREATED, "{}", renewed.body);
