@@ -77,6 +77,14 @@ pub struct Life {
 }
 
 impl Life {
+    /// Whether a residence holds on `on` (the person row's days are derived only
+    /// when the life is finished).
+    pub fn present_on(&self, on: domain::Date) -> bool {
+        self.facts
+            .iter()
+            .any(|f| matches!(f.kind, FactKind::Residence { .. }) && f.holds_on(on))
+    }
+
     /// The open fact of this kind, if any.
     pub fn open(&self, matches: impl Fn(&FactKind) -> bool) -> Option<&Fact> {
         self.facts
@@ -282,6 +290,29 @@ impl<'a> Ledger<'a> {
         })
     }
 
+    /// The employers `life`'s facts name, as the planner's context holds them
+    /// (stand-ins of their kind and unit: a criterion on an employer's union would
+    /// not see it).
+    fn employers(&self, life: &Life) -> Vec<Record> {
+        life.facts
+            .iter()
+            .filter_map(|fact| match fact.kind {
+                FactKind::Employment { employer, .. } => self.stub(employer),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the person living `life` may apply for a residence permit on `on`:
+    /// the rollout has reached their district and they meet the criteria.
+    pub fn admits(&self, life: &Life, on: domain::Date) -> bool {
+        life.person.as_ref().is_some_and(|person| {
+            self.permit_rules
+                .admit(person, &life.facts, &self.employers(life), on)
+                .is_ok()
+        })
+    }
+
     fn push_event(&mut self, at: i64, event: Event) {
         self.order += 1;
         self.pending.push(Pending {
@@ -441,14 +472,7 @@ impl<'a> Ledger<'a> {
             Change::Permit {
                 step: PermitStep::Apply { .. },
                 ..
-            } => life
-                .facts
-                .iter()
-                .filter_map(|fact| match fact.kind {
-                    FactKind::Employment { employer, .. } => self.stub(employer),
-                    _ => None,
-                })
-                .collect(),
+            } => self.employers(life),
             _ => Vec::new(),
         };
         let ctx = Context {

@@ -10,6 +10,7 @@
 
 mod homes;
 mod household;
+mod permit;
 mod run;
 mod schooling;
 mod steps;
@@ -17,6 +18,7 @@ mod work;
 
 use anyhow::Result;
 use domain::division::DivisionCode;
+use rand_chacha::ChaCha8Rng;
 
 use super::calibration::{Curve, Measure};
 use super::ledger::Ledger;
@@ -39,6 +41,9 @@ pub struct Village<'w, 'a> {
     market: RentalMarket,
     permits: u32,
     headcount: Headcount,
+    /// The draws of residence permit steps: a stream of their own, so that the
+    /// rest of the city is what it was before the demo issued permits.
+    permit_rng: ChaCha8Rng,
 }
 
 /// Lives the lives of village `v`'s persons (its quota), then adds the village's
@@ -60,6 +65,7 @@ pub fn live_village(
         },
         permits: 0,
         headcount: Headcount::default(),
+        permit_rng: seeded(seed, 7, v as u64),
     };
     let maker = HouseholdMaker {
         origins: world.origins,

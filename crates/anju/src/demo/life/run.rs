@@ -1,5 +1,6 @@
-//! 记账 — passes a household's steps to the [`Ledger`] in order as changes, and
-//! counts who lives in the village today by kind of home.
+//! 记账 — passes a household's steps to the [`Ledger`] in order as changes, with
+//! the residence permit's steps scheduled as the lives go on (see [`super::permit`]),
+//! and counts who lives in the village today by kind of home.
 
 use anyhow::Result;
 use domain::event::Change;
@@ -7,8 +8,9 @@ use domain::registry::{FactKind, FamilyLink, Housing, NewPerson};
 use domain::resident_id::ResidentId;
 
 use super::Village;
+use super::permit::{PermitAct, Scheduled};
 use super::steps::{Act, Ending, Step};
-use crate::demo::calibration::date;
+use crate::demo::calibration::{PLAN_START, date, day};
 use crate::demo::ledger::{Ledger, Life};
 use crate::demo::people::Household;
 
@@ -22,11 +24,45 @@ impl Village<'_, '_> {
         steps: Vec<Step>,
     ) -> Result<()> {
         let mut lives = vec![Life::default(); household.members.len()];
-        for step in steps {
+        let mut steps = steps.into_iter().peekable();
+        let mut later = Scheduled::default();
+        loop {
+            // The household's own steps and the permit steps scheduled as it goes,
+            // in order of day (a permit step after the others of its day, before a
+            // departure), then member.
+            let scheduled_first = match (steps.peek(), later.peek()) {
+                (Some(step), Some((on, member))) => {
+                    (on, Act::Permit(PermitAct::Consider).priority(), member)
+                        < (step.day, step.act.priority(), step.member)
+                }
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            let step = if scheduled_first {
+                let (day, member, act) = later.pop().expect("peeked");
+                Step {
+                    day,
+                    member,
+                    act: Act::Permit(act),
+                }
+            } else {
+                match steps.next() {
+                    Some(step) => step,
+                    None => break,
+                }
+            };
             let m = step.member;
             let on = date(step.day);
             let person = lives[m].person.as_ref().map(|p| p.id);
             let mut relative = None;
+            let mut permit_act = None;
+            let mut moved = false;
+            if matches!(step.act, Act::Leave)
+                && let Some(revoke) = self.revoke_on_leaving(&lives[m], step.day)
+            {
+                ledger.apply(&mut lives, m, None, step.day, revoke)?;
+            }
+            let registers = matches!(step.act, Act::Register { .. });
             let change = match (step.act, person) {
                 (Act::Register { residence, facts }, _) => Change::Register {
                     person: NewPerson {
@@ -38,11 +74,21 @@ impl Village<'_, '_> {
                     facts,
                 },
                 (_, None) => continue,
-                (Act::Move(residence), Some(person)) => Change::Move {
-                    person,
-                    on,
-                    residence,
-                },
+                (Act::Move(residence), Some(person)) => {
+                    moved = true;
+                    Change::Move {
+                        person,
+                        on,
+                        residence,
+                    }
+                }
+                (Act::Permit(act), Some(_)) => {
+                    permit_act = Some(act);
+                    match self.permit_change(ledger, &lives[m], m, step.day, act, &mut later) {
+                        Some(change) => change,
+                        None => continue,
+                    }
+                }
                 (Act::ChangeEmployer { employer, wage }, Some(person)) => Change::ChangeEmployer {
                     person,
                     on,
@@ -91,6 +137,16 @@ impl Village<'_, '_> {
                 (Act::Leave, Some(person)) => Change::Leave { person, on },
             };
             ledger.apply(&mut lives, m, relative, step.day, change)?;
+            if let Some(act) = permit_act {
+                self.after_permit(&lives[m], m, step.day, act, &mut later);
+            }
+            if moved {
+                self.after_move(&lives[m], m, step.day, &mut later);
+            }
+            if registers && household.members[m].works {
+                // A worker may think of the permit once they have lived here a year.
+                later.push(step.day.max(day(PLAN_START)) + 365, m, PermitAct::Consider);
+            }
         }
         let code = self.code();
         for life in lives {

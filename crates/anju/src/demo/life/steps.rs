@@ -1,6 +1,7 @@
 //! 步骤 — what a household member's dated steps are: an act on a day, put in order
 //! by day, then by act (a registration before anything else on its day).
 
+use super::permit::PermitAct;
 use domain::event::{FactForm, ResidenceForm};
 use domain::registry::{FactKind, RecordId, Relation};
 
@@ -34,6 +35,8 @@ pub(super) enum Act {
         relative: usize,
         relation: Relation,
     },
+    /// A step of the residence permit (scheduled as the life goes on).
+    Permit(PermitAct),
     Leave,
 }
 
@@ -46,7 +49,8 @@ impl Act {
             Act::ChangeEmployer { .. } => 3,
             Act::End(_) => 4,
             Act::Add { .. } => 5,
-            Act::Leave => 6,
+            Act::Permit(_) => 6,
+            Act::Leave => 7,
         }
     }
 }
