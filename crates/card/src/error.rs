@@ -14,6 +14,14 @@ pub enum CardError {
     /// A revocation list that is not the JSON it should be.
     #[error("expected a revocation list in JSON, but found {reason}")]
     BadList { reason: String },
+    /// The font for the PDF card is missing or not a font.
+    #[error(
+        "expected a TrueType or OpenType font with Chinese characters at {path} (set ANJU_CARD_FONT, or install fonts-wqy-zenhei), but found {reason}"
+    )]
+    Font { path: String, reason: String },
+    /// The font has no glyph for a character the card shows, or cannot be subset.
+    #[error("expected a font that can print the card, but {reason}")]
+    Pdf { reason: String },
 }
 
 impl CardError {
@@ -30,6 +38,10 @@ impl CardError {
             }
             CardError::ListNotSigned => "注销名单的签名与本市公钥不符".into(),
             CardError::BadList { reason } => format!("注销名单格式错误：{reason}"),
+            CardError::Font { path, reason } => format!(
+                "找不到可用的居住证卡片中文字体 {path}（用 ANJU_CARD_FONT 指定，或安装 fonts-wqy-zenhei）：{reason}"
+            ),
+            CardError::Pdf { reason } => format!("字体无法打印此卡：{reason}"),
         };
         Message::new(zh, self.to_string())
     }

@@ -9,20 +9,25 @@
 //! CityKey::sign_list(&list)         the revocation list, as published
 //! verify(code, &public, list, day)  valid, not yet valid, expired, revoked, replaced,
 //!                                   forged or altered, or not a card code
+//! card_pdf(title, rows, code, font)  the printable card as PDF, with a font subset
 //! ```
 //!
 //! The national SM2 algorithm is not offered: see `docs/design.md`.
 
 mod code;
 mod error;
+mod font;
 mod key;
+mod pdf;
 mod qr;
 mod revocation;
 mod statement;
 mod verify;
 
 pub use error::CardError;
+pub use font::{CardFont, DEFAULT_FONT, FONT_VARIABLE, font_path};
 pub use key::{CityKey, PublicKey};
+pub use pdf::card_pdf;
 pub use qr::qr_svg;
 pub use revocation::{Revocation, RevocationList, SignedList};
 pub use statement::CardStatement;

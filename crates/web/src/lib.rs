@@ -54,6 +54,8 @@ struct Inner {
     imports: Arc<imports::Imports>,
     /// The city's key for signing permit cards; without it no card is served.
     card_key: Option<card::CityKey>,
+    /// The CJK font of the PDF card (`card::font_path()`), read at the first PDF.
+    card_font: std::sync::OnceLock<Result<Arc<card::CardFont>, card::CardError>>,
 }
 
 impl App {
@@ -91,8 +93,18 @@ impl App {
                 engine: Arc::new(RwLock::new(engine)),
                 imports: Arc::default(),
                 card_key,
+                card_font: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// The font of the PDF card, read once from `card::font_path()` (the setting
+    /// `ANJU_CARD_FONT`, else Debian's WenQuanYi Zen Hei), or why it cannot be.
+    pub fn card_font(&self) -> Result<Arc<card::CardFont>, card::CardError> {
+        self.inner
+            .card_font
+            .get_or_init(|| card::CardFont::open(&card::font_path()).map(Arc::new))
+            .clone()
     }
 
     /// The city's card signing key, if configured.
@@ -186,6 +198,7 @@ pub fn router(app: App) -> Router {
         .route("/permits/{id}/change", post(permit_steps::change))
         .route("/permits/{id}/revoke", post(permit_steps::revoke))
         .route("/permits/{id}/card", get(permit_card::card_page))
+        .route("/permits/{id}/card.pdf", get(permit_card::card_pdf))
         .route("/card/public-key", get(permit_card::public_key))
         .route("/card/revocations", get(permit_card::revocations))
         .route("/new-citizens", get(permits::new_citizens))

@@ -467,6 +467,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/permits/{id}/change", "post"),
         ("/api/v1/permits/{id}/revoke", "post"),
         ("/api/v1/permits/{id}/card", "get"),
+        ("/api/v1/permits/{id}/card.pdf", "get"),
         ("/api/v1/card/public-key", "get"),
         ("/api/v1/card/revocations", "get"),
         ("/verify", "get"),

@@ -91,6 +91,14 @@ async fn the_card_shows_the_permit_and_its_code_verifies() {
     assert_eq!(public, key().public());
     let card = card::verify(&code, &public, None, date("2025-07-01"));
     assert!(matches!(card, card::Verdict::Valid { .. }), "{card:?}");
+    // The same card as a PDF, its text in an embedded font subset.
+    let pdf = test
+        .get(&format!("/api/v1/permits/{permit}/card.pdf"), &district)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let bytes = pdf.body.as_str().unwrap();
+    assert!(bytes.starts_with("%PDF-") && bytes.contains("/FontFile2"));
     // And on the public verify page, without logging in.
     let shown = verdict(&test, &code).await;
     assert!(shown.contains("有效") && shown.contains(&number), "{shown}");

@@ -60,7 +60,12 @@ async fn a_permit_goes_from_the_station_through_the_town_to_the_district() {
     let typed = test
         .post(&format!("/api/v1/permits/{permit}/issue"), &district, typed)
         .await;
-    assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", typed.body);
+    assert_eq!(
+        typed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        typed.body
+    );
     assert_eq!(typed.error().0, "valid_to");
     let issue = step("2025-06-10", "准予签发");
     let issued = test
