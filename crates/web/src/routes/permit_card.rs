@@ -20,9 +20,9 @@ use crate::openapi::ReadErrors;
 /// The city's public key.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicKeyAnswer {
-    /// Always `ed25519`.
+    /// `ed25519`, or `sm2` where the city signs with the national algorithm.
     pub algorithm: &'static str,
-    /// 64 hex characters.
+    /// 64 hex characters (Ed25519), or `sm2:` and the hex of the SEC1 point.
     pub public_key: String,
     /// The city's division code, as cards name their issuer.
     pub issuer: String,
@@ -66,16 +66,17 @@ async fn signed_list(app: &App) -> Result<SignedList, ApiError> {
 #[utoipa::path(get, path = "/api/v1/card/public-key", tag = "permits",
     responses((status = 200, description = "The key", body = PublicKeyAnswer)))]
 pub async fn public_key(State(app): State<App>) -> Result<Json<PublicKeyAnswer>, ApiError> {
+    let key = key(&app)?;
     Ok(Json(PublicKeyAnswer {
-        algorithm: "ed25519",
-        public_key: key(&app)?.public().to_hex(),
+        algorithm: key.algorithm().name(),
+        public_key: key.public().to_hex(),
         issuer: issuer(&app),
     }))
 }
 
 /// 注销名单 — every revoked or replaced card, signed by the city (no login).
 #[utoipa::path(get, path = "/api/v1/card/revocations", tag = "permits",
-    responses((status = 200, description = "`list` is the JSON signed; `signature` the city's Ed25519 signature over it (URL-safe base64)", body = Object)))]
+    responses((status = 200, description = "`list` is the JSON signed; `signature` the city's signature over it (URL-safe base64), `algorithm` ed25519 or sm2", body = Object)))]
 pub async fn revocations(State(app): State<App>) -> Result<Json<SignedList>, ApiError> {
     signed_list(&app).await.map(Json)
 }

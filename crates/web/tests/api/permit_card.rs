@@ -18,7 +18,12 @@ fn key() -> CityKey {
 /// A server with a new citizen's permit issued on 2025-06-10, valid for the seed
 /// policy's year (through 2026-06-09): the test app, the district officer's token and the permit's number.
 async fn issued() -> (TestApp, String, i64) {
-    let test = TestApp::signing_cards(Some(key()));
+    issued_with(key()).await
+}
+
+/// As [`issued`], the city signing with `key`.
+async fn issued_with(key: CityKey) -> (TestApp, String, i64) {
+    let test = TestApp::signing_cards(Some(key));
     let station = test
         .session("station", Role::StationStaff, BINHU_VILLAGE)
         .await;
@@ -102,6 +107,29 @@ async fn the_card_shows_the_permit_and_its_code_verifies() {
     // And on the public verify page, without logging in.
     let shown = verdict(&test, &code).await;
     assert!(shown.contains("有效") && shown.contains(&number), "{shown}");
+}
+
+#[tokio::test]
+async fn a_city_signing_with_sm2_publishes_an_sm2_key_and_its_cards_verify() {
+    let sm2 = CityKey::from_hex(&format!("sm2:{}", "07".repeat(32))).unwrap();
+    let (test, district, permit) = issued_with(sm2.clone()).await;
+    let published = test.get("/api/v1/card/public-key", "").await;
+    assert_eq!(published.body["algorithm"], "sm2");
+    let public = PublicKey::from_hex(published.body["public_key"].as_str().unwrap()).unwrap();
+    assert_eq!(public, sm2.public());
+    let page = test
+        .get(&format!("/api/v1/permits/{permit}/card"), &district)
+        .await;
+    let code = code_of(&page.body);
+    let card = card::verify(&code, &public, None, date("2025-07-01"));
+    assert!(matches!(card, card::Verdict::Valid { .. }), "{card:?}");
+    assert!(verdict(&test, &code).await.contains("有效"));
+    let altered = format!("{}x{}", &code[..20], &code[21..]);
+    assert!(verdict(&test, &altered).await.contains("forged or altered"));
+    let list = test.get("/api/v1/card/revocations", "").await;
+    let signed: SignedList = serde_json::from_value(list.body.clone()).unwrap();
+    assert!(signed.open(&public).is_ok());
+    assert!(signed.open(&key().public()).is_err());
 }
 
 #[tokio::test]
