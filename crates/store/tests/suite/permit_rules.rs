@@ -5,11 +5,12 @@
 //! issue comes from the policy and is recorded in the event; a store given no
 //! policy refuses applications.
 
+use domain::access::User;
 use domain::event::{Change, Source};
 use domain::permit::PermitStep;
 use domain::plan::Refusal;
 use jiff::civil::date;
-use store::{Commit, ImportFile, ImportRow, RowChange, RowOutcome, StoreError};
+use store::{Commit, ImportFile, ImportRow, Receipt, RowChange, RowOutcome, Store, StoreError};
 
 use super::fixtures::{BINHU, LIANGXI, id, refusal, register, setup, user};
 use super::harness::each_backend;
@@ -22,6 +23,16 @@ fn apply(person: i64, on: jiff::civil::Date) -> Change {
     }
 }
 
+/// `actor` applies for `person` on `on` through `store`.
+fn applying(
+    store: &dyn Store,
+    actor: &User,
+    person: i64,
+    on: jiff::civil::Date,
+) -> Result<Receipt, StoreError> {
+    store.submit(actor, Source::Station, apply(person, on))
+}
+
 #[test]
 fn an_application_before_the_rollout_reaches_the_district_is_refused() {
     each_backend(|db| {
@@ -29,38 +40,16 @@ fn an_application_before_the_rollout_reaches_the_district_is_refused() {
         seed_rules(db);
         let binhu = new_citizen(db, &cast, 1, BINHU);
         // 2024 is the year of preparation: no applications anywhere.
-        let error = db
-            .submit(
-                &cast.station,
-                Source::Station,
-                apply(binhu, date(2024, 6, 1)),
-            )
-            .unwrap_err();
+        let error = applying(&**db, &cast.station, binhu, date(2024, 6, 1)).unwrap_err();
         assert!(matches!(error, StoreError::Refused(_)), "{}", db.backend());
         insta::assert_json_snapshot!("permit_rollout_preparation", refusal(error));
         // 2025's pilot names 滨湖区 but not 梁溪区.
         let liangxi = new_citizen(db, &cast, 3, LIANGXI);
-        let error = db
-            .submit(
-                &cast.station_liangxi,
-                Source::Station,
-                apply(liangxi, date(2025, 6, 1)),
-            )
-            .unwrap_err();
+        let error = applying(&**db, &cast.station_liangxi, liangxi, date(2025, 6, 1)).unwrap_err();
         insta::assert_json_snapshot!("permit_rollout_not_reached", refusal(error));
         // In 2026 the rollout is citywide; in 2025 滨湖区 takes applications.
-        db.submit(
-            &cast.station_liangxi,
-            Source::Station,
-            apply(liangxi, date(2026, 1, 5)),
-        )
-        .unwrap();
-        db.submit(
-            &cast.station,
-            Source::Station,
-            apply(binhu, date(2025, 6, 1)),
-        )
-        .unwrap();
+        applying(&**db, &cast.station_liangxi, liangxi, date(2026, 1, 5)).unwrap();
+        applying(&**db, &cast.station, binhu, date(2025, 6, 1)).unwrap();
     });
 }
 
@@ -74,13 +63,7 @@ fn an_application_by_a_person_who_is_not_a_new_citizen_is_refused() {
             .unwrap()
             .person
             .unwrap();
-        let error = db
-            .submit(
-                &cast.station,
-                Source::Station,
-                apply(person, date(2025, 6, 1)),
-            )
-            .unwrap_err();
+        let error = applying(&**db, &cast.station, person, date(2025, 6, 1)).unwrap_err();
         insta::assert_json_snapshot!("permit_not_a_new_citizen", refusal(error));
         assert!(db.permits(&cast.officer_binhu, person).unwrap().is_empty());
     });
@@ -131,12 +114,7 @@ fn the_validity_comes_from_the_policy_and_the_event_records_it() {
         seed_rules(db);
         let town = user(db, "town-helie", domain::access::Role::Officer, "320211001");
         let person = new_citizen(db, &cast, 1, BINHU);
-        let permit = db
-            .submit(
-                &cast.station,
-                Source::Station,
-                apply(person, date(2025, 2, 28)),
-            )
+        let permit = applying(&**db, &cast.station, person, date(2025, 2, 28))
             .unwrap()
             .permit
             .unwrap();
@@ -203,13 +181,7 @@ fn a_store_given_no_policy_refuses_applications() {
         // A second store on the same database, as another process that was given
         // no policy would open it.
         let other = db.reopen();
-        let error = other
-            .submit(
-                &cast.station,
-                Source::Station,
-                apply(person, date(2025, 6, 1)),
-            )
-            .unwrap_err();
+        let error = applying(&*other, &cast.station, person, date(2025, 6, 1)).unwrap_err();
         insta::assert_json_snapshot!("permit_no_policy", refusal(error));
     });
 }

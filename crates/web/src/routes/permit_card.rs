@@ -116,25 +116,17 @@ pub async fn card_pdf(
     CurrentUser(user): CurrentUser,
     Path(path): Path<PermitPath>,
 ) -> Result<([(header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
-    let font = app.card_font().map_err(|error| {
-        ApiError::new(
-            Code::Unavailable,
-            Some("card_font"),
-            error.message().zh,
-            error.message().en,
-        )
-    })?;
+    let font = app.card_font().map_err(font_unavailable)?;
     let (statement, code) = issued_card(&app, user, path).await?;
     let rows = rows(&app, &statement);
-    let pdf = card::card_pdf(TITLE, &rows, &code, &font).map_err(|error| {
-        ApiError::new(
-            Code::Unavailable,
-            Some("card_font"),
-            error.message().zh,
-            error.message().en,
-        )
-    })?;
+    let pdf = card::card_pdf(TITLE, &rows, &code, &font).map_err(font_unavailable)?;
     Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf))
+}
+
+/// 503 on `card_font`: the font is missing or cannot print the card.
+fn font_unavailable(error: card::CardError) -> ApiError {
+    let message = error.message();
+    ApiError::new(Code::Unavailable, Some("card_font"), message.zh, message.en)
 }
 
 const TITLE: &str = "居住证 Residence permit";
