@@ -75,7 +75,7 @@ fn an_employers_union_is_seen_through_the_records_lent() {
     let on = date(2025, 6, 10);
     let union = employer(Some(date(2020, 1, 1)));
     assert_eq!(
-        field(rules.admit(&p.person, &p.facts, &[union.clone()], on)),
+        field(rules.admit(&p.person, &p.facts, std::slice::from_ref(&union), on)),
         None
     );
     // Without a union, or without the record lent, criterion d fails.
