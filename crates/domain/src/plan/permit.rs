@@ -146,6 +146,18 @@ pub(super) fn plan_step(
         PermitStep::Renew { valid_to, .. } => {
             allowed(actor, &DISTRICT, permit.unit)?;
             expect_status(permit, PermitStatus::Issued, "renew", "续签")?;
+            if let Some(last) = permit.valid_to.filter(|last| on > *last) {
+                // Renewing would count the days between as held: apply again.
+                return Err(Refusal::Invalid(refuse(
+                    "on",
+                    format!(
+                        "续签应在有效期届满日 {last} 前办理，实为 {on}；已过期的居住证应重新申请"
+                    ),
+                    format!(
+                        "expected a renewal on or before the last day {last}, but found {on}; an ended permit is applied for again"
+                    ),
+                )));
+            }
             let from = permit
                 .valid_to
                 .and_then(|to| to.tomorrow().ok())

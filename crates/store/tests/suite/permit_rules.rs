@@ -156,6 +156,22 @@ fn the_validity_comes_from_the_policy_and_the_event_records_it() {
         );
         let held = &db.permits(&cast.officer_binhu, person).unwrap()[0];
         assert_eq!(held.valid_to, Some(date(2027, 2, 28)), "{}", db.backend());
+        // Once it has ended it is not renewed (the days between would count as held).
+        let late = db
+            .submit(
+                &cast.officer_binhu,
+                Source::Station,
+                Change::Permit {
+                    step: PermitStep::Renew {
+                        permit,
+                        on: date(2027, 3, 1),
+                        valid_to: None,
+                    },
+                    reason: "逾期续签".into(),
+                },
+            )
+            .unwrap_err();
+        insta::assert_json_snapshot!("permit_renewed_after_its_end", refusal(late));
         let recorded: Vec<Option<jiff::civil::Date>> = db
             .timeline(&cast.officer_binhu, person)
             .unwrap()
