@@ -49,6 +49,17 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
 fi
 export ANJU_REQUIRE_BROWSER=1
 
+# The permit card's PDF embeds a subset of a Chinese font (ANJU_CARD_FONT, by default
+# WenQuanYi Zen Hei); its tests need the font.
+if [ -z "${ANJU_CARD_FONT:-}" ] && [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+  echo "test.sh: installing fonts-wqy-zenhei for the permit card's PDF" >&2
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-zenhei; } >&2; then
+    echo "test.sh: could not install fonts-wqy-zenhei (apt-get failed); install it as root," >&2
+    echo "  or name another font with Chinese characters in ANJU_CARD_FONT." >&2
+    exit 1
+  fi
+fi
+
 cargo test --workspace --locked "$@"
 
 # The API against its own document, on a live server: no 5xx, no answer outside

@@ -11,9 +11,13 @@ use crate::statement::CardStatement;
 pub(crate) const PREFIX: &str = "AJ1.";
 
 impl CityKey {
-    /// The code for `statement`, signed.
+    /// The code for `statement`, signed; the statement names this key's algorithm.
     pub fn sign(&self, statement: &CardStatement) -> String {
-        let json = serde_json::to_vec(statement).expect("a statement serialises");
+        let statement = CardStatement {
+            algorithm: self.algorithm(),
+            ..statement.clone()
+        };
+        let json = serde_json::to_vec(&statement).expect("a statement serialises");
         let signature = self.signature(&json);
         format!(
             "{PREFIX}{}.{}",

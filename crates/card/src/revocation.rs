@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CardError;
+use crate::key::Algorithm;
 use crate::key::{CityKey, PublicKey};
 
 /// One permit on the list.
@@ -39,6 +40,10 @@ pub struct RevocationList {
 #[serde(deny_unknown_fields)]
 pub struct SignedList {
     pub list: String,
+    /// The algorithm of the signature (`ed25519` when absent, as lists were before
+    /// SM2 was offered).
+    #[serde(default)]
+    pub algorithm: Algorithm,
     /// Unpadded URL-safe base64.
     pub signature: String,
 }
@@ -81,6 +86,7 @@ impl CityKey {
         let signature = URL_SAFE_NO_PAD.encode(self.signature(text.as_bytes()));
         SignedList {
             list: text,
+            algorithm: self.algorithm(),
             signature,
         }
     }
@@ -97,7 +103,7 @@ impl SignedList {
         let signature = URL_SAFE_NO_PAD
             .decode(&self.signature)
             .map_err(|_| CardError::ListNotSigned)?;
-        if !key.signed(self.list.as_bytes(), &signature) {
+        if self.algorithm != key.algorithm() || !key.signed(self.list.as_bytes(), &signature) {
             return Err(CardError::ListNotSigned);
         }
         serde_json::from_str(&self.list).map_err(|error| CardError::BadList {

@@ -1,10 +1,13 @@
 //! 卡面声明 — what the card shows, and nothing more: the permit's number, the
 //! holder's name, their village or community, the validity and the card's edition,
-//! and the city that issued it. This is what the QR code carries and the city signs.
+//! and the city that issued it, and the algorithm it is signed with. This is what
+//! the QR code carries and the city signs.
 
 use domain::permit::Permit;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+use crate::key::Algorithm;
 
 /// The signed content of a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +25,10 @@ pub struct CardStatement {
     pub edition: i64,
     /// 签发机关 — the city's division code.
     pub issuer: String,
+    /// The algorithm the city signs this statement with (`ed25519` when absent, as
+    /// cards were before SM2 was offered); set by [`crate::CityKey::sign`].
+    #[serde(rename = "alg", default)]
+    pub algorithm: Algorithm,
 }
 
 impl CardStatement {
@@ -36,6 +43,7 @@ impl CardStatement {
             valid_to: permit.valid_to?,
             edition: permit.edition,
             issuer: issuer.to_string(),
+            algorithm: Algorithm::default(),
         })
     }
 }

@@ -49,6 +49,10 @@ pub fn verify(code: &str, key: &PublicKey, list: Option<&RevocationList>, day: D
         // Signed by the city but not a statement this version reads.
         return Verdict::NotACard;
     };
+    if card.algorithm != key.algorithm() {
+        // Only the city's own key signs, and it names its own algorithm.
+        return Verdict::ForgedOrAltered;
+    }
     if let Some(entry) = list.and_then(|list| list.find(&card.number)) {
         if entry.revoked_on.is_some_and(|on| on <= day) {
             let on = entry.revoked_on;

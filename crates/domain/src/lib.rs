@@ -7,6 +7,7 @@ pub mod event;
 pub mod message;
 pub mod migrant;
 pub mod permit;
+pub mod permit_rules;
 pub mod plan;
 pub mod policy;
 pub mod registry;

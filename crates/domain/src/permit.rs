@@ -4,8 +4,9 @@
 //!
 //! Each step is one [`crate::event::Change::Permit`] with its actor and reason; the
 //! planner ([`crate::plan`]) decides whether the actor's role, scope and the
-//! permit's state allow it. Eligibility and the rollout are checked before (see
-//! `docs/design.md`, "The residence permit").
+//! permit's state allow it, and holds an application and a validity against the
+//! policy through [`crate::permit_rules::PermitRules`] (see `docs/design.md`, "The
+//! residence permit").
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -109,19 +110,24 @@ pub enum PermitStep {
         on: Date,
         approve: bool,
     },
-    /// 签发 — the district issues the permit, valid from `on` through `valid_to`.
+    /// 签发 — the district issues the permit, valid from `on` for the policy's
+    /// validity. `valid_to` is not submitted: the planner works it out from the
+    /// policy and the event records it (a submitted one must agree).
     Issue {
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         permit: PermitId,
         on: Date,
-        valid_to: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_to: Option<Date>,
     },
-    /// 续签 — the district extends a valid permit to `valid_to`.
+    /// 续签 — the district extends a valid permit by the policy's validity, from the
+    /// day after its last day (or from `on`, if later); `valid_to` as for `Issue`.
     Renew {
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         permit: PermitId,
         on: Date,
-        valid_to: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        valid_to: Option<Date>,
     },
     /// 变更 — the district records the holder's present residence on a new card.
     Change {

@@ -52,6 +52,15 @@ pub trait Store: Send + Sync {
         on: Date,
     ) -> Result<(), StoreError>;
 
+    /// Gives the policy's rules that permit steps are held against from now on, by
+    /// [`Store::submit`] and [`Store::import`] alike (the rollout and the new-citizen
+    /// criteria for an application, the validity for an issue or a renewal). Until
+    /// given, those steps are refused ([`domain::permit_rules::NoPermitRules`]).
+    fn set_permit_rules(
+        &self,
+        rules: std::sync::Arc<dyn domain::permit_rules::PermitRules + Send + Sync>,
+    );
+
     /// Appends one event made by `actor` and applies it, all or nothing.
     fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError>;
 

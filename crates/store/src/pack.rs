@@ -275,7 +275,7 @@ mod tests {
 
     #[test]
     fn a_damaged_pack_is_an_error_not_a_panic() {
-        let facts = vec![Fact {
+        let facts = [Fact {
             id: 9,
             person: 3,
             kind: FactKind::TemporaryResidencePermit {

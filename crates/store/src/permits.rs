@@ -11,6 +11,34 @@ use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 const COLUMNS: &str =
     "id, person, unit, status, applied_on, number, valid_from, valid_to, edition, revoked_on";
 
+/// The columns after `id`, in the order of [`permit_values`].
+pub(crate) const PERMIT_COLUMNS: [&str; 9] = [
+    "person",
+    "unit",
+    "status",
+    "applied_on",
+    "number",
+    "valid_from",
+    "valid_to",
+    "edition",
+    "revoked_on",
+];
+
+/// A permit's columns after `id`.
+pub(crate) fn permit_values(permit: &Permit) -> Vec<Val<'_>> {
+    vec![
+        permit.person.into(),
+        permit.unit.into(),
+        status_name(permit.status).into(),
+        permit.applied_on.into(),
+        Val::OptText(permit.number.as_deref().map(Into::into)),
+        permit.valid_from.into(),
+        permit.valid_to.into(),
+        permit.edition.into(),
+        permit.revoked_on.into(),
+    ]
+}
+
 fn status_name(status: PermitStatus) -> &'static str {
     status.names().1
 }
@@ -69,17 +97,7 @@ pub(crate) fn replaced_or_revoked(tx: &mut dyn Sql) -> Result<Vec<Permit>, Store
 
 /// Inserts a new application (id 0) or updates a permit; its id.
 pub(crate) fn save_permit(tx: &mut dyn Sql, permit: &Permit) -> Result<PermitId, StoreError> {
-    let mut values: Vec<Val<'_>> = vec![
-        permit.person.into(),
-        permit.unit.into(),
-        status_name(permit.status).into(),
-        permit.applied_on.into(),
-        Val::OptText(permit.number.as_deref().map(Into::into)),
-        permit.valid_from.into(),
-        permit.valid_to.into(),
-        permit.edition.into(),
-        permit.revoked_on.into(),
-    ];
+    let mut values = permit_values(permit);
     if permit.id == 0 {
         let sql = "INSERT INTO permits (person, unit, status, applied_on, number, valid_from, valid_to, edition, revoked_on) \
                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";

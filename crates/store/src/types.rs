@@ -199,6 +199,8 @@ pub struct LoadBatch {
     pub links: Vec<FamilyLink>,
     /// Reported values; each (unit, name, period) at most once, and new.
     pub values: Vec<ReportedValue>,
+    /// Residence permits and applications of those persons, in their final state.
+    pub permits: Vec<domain::permit::Permit>,
     /// The events that made this state; `seq` is kept.
     pub events: Vec<Event>,
 }
@@ -278,6 +280,10 @@ pub struct Imported {
 
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one outcome at a time is handed to the caller's observer"
+)]
 pub enum RowOutcome {
     /// Planned and applied (committed when the call commits). The receipt's
     /// `changed` is empty: what the rows changed comes with [`Imported`].

@@ -57,6 +57,8 @@ struct Inner {
     imports: Arc<imports::Imports>,
     /// The city's key for signing permit cards; without it no card is served.
     card_key: Option<card::CityKey>,
+    /// The CJK font of the PDF card (`card::font_path()`), read at the first PDF.
+    card_font: std::sync::OnceLock<Result<Arc<card::CardFont>, card::CardError>>,
 }
 
 impl App {
@@ -72,13 +74,18 @@ impl App {
     }
 
     /// The state over `store`, counting by `policy` and signing permit cards with
-    /// `card_key` (without one, no card is served).
+    /// `card_key` (without one, no card is served). Gives the store the policy's
+    /// permit rules, which every permit step is held against.
     pub fn with_card_key(
         store: Arc<dyn Store>,
         policy: Arc<Policy>,
         card_key: Option<card::CityKey>,
     ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
+        store.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+            policy.clone(),
+            hierarchy.clone(),
+        )));
         let built = indicators::build_at(&*store, policy, hierarchy.clone())?;
         let dummy_hash = password::hash(&auth::new_token());
         Ok(App {
@@ -90,8 +97,18 @@ impl App {
                 reach: std::sync::Mutex::new(follow::Reach::new(built.seq, built.last_person)),
                 imports: Arc::default(),
                 card_key,
+                card_font: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// The font of the PDF card, read once from `card::font_path()` (the setting
+    /// `ANJU_CARD_FONT`, else Debian's WenQuanYi Zen Hei), or why it cannot be.
+    pub fn card_font(&self) -> Result<Arc<card::CardFont>, card::CardError> {
+        self.inner
+            .card_font
+            .get_or_init(|| card::CardFont::open(&card::font_path()).map(Arc::new))
+            .clone()
     }
 
     /// The city's card signing key, if configured.
@@ -213,6 +230,7 @@ pub fn router(app: App) -> Router {
         .route("/permits/{id}/change", post(permit_steps::change))
         .route("/permits/{id}/revoke", post(permit_steps::revoke))
         .route("/permits/{id}/card", get(permit_card::card_page))
+        .route("/permits/{id}/card.pdf", get(permit_card::card_pdf))
         .route("/card/public-key", get(permit_card::public_key))
         .route("/card/revocations", get(permit_card::revocations))
         .route("/new-citizens", get(permits::new_citizens))

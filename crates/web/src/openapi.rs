@@ -66,6 +66,7 @@ use crate::routes;
         routes::permit_steps::change,
         routes::permit_steps::revoke,
         routes::permit_card::card_page,
+        routes::permit_card::card_pdf,
         routes::permit_card::public_key,
         routes::permit_card::revocations,
         routes::permit_card::verify_page,

@@ -4,6 +4,7 @@ mod aggregates;
 mod bands;
 mod eligibility;
 mod hierarchy;
+mod permit_rules;
 mod persons;
 mod records;
 mod replace;

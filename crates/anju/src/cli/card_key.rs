@@ -1,7 +1,9 @@
 //! 签名密钥 — the city's card signing key for `anju serve` and `anju demo`: from
-//! `ANJU_CARD_KEY` (64 hex characters), else the file `ANJU_CARD_KEY_FILE`, else
-//! `<db>.card.key` beside a SQLite file, made on first use (with its public key in
-//! `<db>.card.pub`). Like the ID vault's key it never goes into the database. A
+//! `ANJU_CARD_KEY` (64 hex characters, or `sm2:` and 64 for SM2), else the file
+//! `ANJU_CARD_KEY_FILE`, else `<db>.card.key` beside a SQLite file, made on first
+//! use (with its public key in `<db>.card.pub`) for the algorithm
+//! `ANJU_CARD_ALGORITHM` names (`ed25519`, the default, or `sm2`, the national
+//! algorithm). Like the ID vault's key it never goes into the database. A
 //! PostgreSQL database without either setting serves no cards.
 
 use std::path::PathBuf;
@@ -15,6 +17,8 @@ use super::Database;
 pub const CARD_KEY_VARIABLE: &str = "ANJU_CARD_KEY";
 /// The variable naming a key file.
 pub const CARD_KEY_FILE_VARIABLE: &str = "ANJU_CARD_KEY_FILE";
+/// The variable choosing the algorithm of a new key: `ed25519` or `sm2`.
+pub const CARD_ALGORITHM_VARIABLE: &str = "ANJU_CARD_ALGORITHM";
 
 /// `<db>.card.key` beside a SQLite database.
 fn key_file_beside(db: &Database) -> Option<PathBuf> {
@@ -49,7 +53,13 @@ pub fn city_card_key(db: &Database) -> Result<Option<CityKey>> {
             .map_err(|error| anyhow::anyhow!("{}: {}", file.display(), error.message()))?;
         return Ok(Some(key));
     }
-    let key = CityKey::generate();
+    let algorithm = match std::env::var(CARD_ALGORITHM_VARIABLE) {
+        Ok(text) if !text.is_empty() => text.parse().map_err(|error: card::CardError| {
+            anyhow::anyhow!("{CARD_ALGORITHM_VARIABLE}: {}", error.message())
+        })?,
+        _ => card::Algorithm::Ed25519,
+    };
+    let key = CityKey::generate_for(algorithm);
     write_private(&file, &key.to_hex())?;
     let public = file.with_extension("pub");
     std::fs::write(&public, key.public().to_hex() + "\n")

@@ -91,6 +91,10 @@ pub fn run(args: Args) -> Result<()> {
         t.events
     );
     println!(
+        "居住证 residence permits: {} applications (reviewed, issued, renewed or revoked as their lives went)",
+        t.permits
+    );
+    println!(
         "规划期新增集中居住面积 new concentrated housing since the plan began: {} m²",
         report.new_zone_area_m2
     );

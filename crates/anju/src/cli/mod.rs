@@ -128,9 +128,18 @@ pub fn new_vault(db: &Database) -> Result<(Vault, Option<PathBuf>)> {
     Ok((vault, Some(file)))
 }
 
-/// Opens the store at `url` with `vault`.
+/// Opens the store at `url` with `vault`; once it holds a city, permit steps submitted
+/// through it (an import's rows) are held against the seed policy's permit rules.
 pub fn open(url: &str, vault: Vault) -> Result<Box<dyn Store>> {
-    store::open(url, vault).with_context(|| format!("打开数据库 / opening the database {url}"))
+    let store = store::open(url, vault)
+        .with_context(|| format!("打开数据库 / opening the database {url}"))?;
+    if let Ok(hierarchy) = store.hierarchy() {
+        let policy = Arc::new(domain::policy::Policy::seed().clone());
+        store.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+            policy, hierarchy,
+        )));
+    }
+    Ok(store)
 }
 
 /// The user with this login, whose role and scope a command acts with.

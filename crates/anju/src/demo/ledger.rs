@@ -14,7 +14,9 @@ use domain::access::User;
 use domain::division::{CodeLevel, DivisionCode, Hierarchy};
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
-use domain::plan::{Context, Mutation, plan};
+use domain::permit::{Permit, PermitId, PermitStep};
+use domain::permit_rules::PermitRules;
+use domain::plan::{Context, Mutation, plan, record_validity};
 use domain::registry::{
     Fact, FactId, FactKind, Person, PersonId, Record, RecordDetail, RecordId, StaffRole,
 };
@@ -68,11 +70,21 @@ impl Actors {
 pub struct Life {
     pub person: Option<Person>,
     pub facts: Vec<Fact>,
+    /// Their residence permits and applications.
+    pub permits: Vec<Permit>,
     /// The time (Unix seconds) of the person's last event, to keep their events in order.
     pub last_at: i64,
 }
 
 impl Life {
+    /// Whether a residence holds on `on` (the person row's days are derived only
+    /// when the life is finished).
+    pub fn present_on(&self, on: domain::Date) -> bool {
+        self.facts
+            .iter()
+            .any(|f| matches!(f.kind, FactKind::Residence { .. }) && f.holds_on(on))
+    }
+
     /// The open fact of this kind, if any.
     pub fn open(&self, matches: impl Fn(&FactKind) -> bool) -> Option<&Fact> {
         self.facts
@@ -92,6 +104,8 @@ pub struct Totals {
     pub events: u64,
     /// Reported values (estimates, departments' counts).
     pub values: u64,
+    /// Residence permit applications (each issued or not).
+    pub permits: u64,
 }
 
 /// The plan years, for which the demo reports values.
@@ -129,7 +143,10 @@ pub struct Ledger<'a> {
     hierarchy: &'a Hierarchy,
     rule: MigrantRule,
     actors: &'a Actors,
+    /// What permit steps are held against (the rollout, the criteria, the validity).
+    permit_rules: &'a dyn PermitRules,
     next_person: PersonId,
+    next_permit: PermitId,
     next_fact: FactId,
     next_record: RecordId,
     next_seq: i64,
@@ -195,6 +212,26 @@ fn stub_detail(kind: u8) -> RecordDetail {
     }
 }
 
+/// The unit whose user takes a permit step: the holder's village station applies,
+/// the town of the permit's unit reviews, its district issues, renews and revokes,
+/// the district of the present residence records a change.
+fn permit_office(step: &PermitStep, life: &Life) -> anyhow::Result<DivisionCode> {
+    let person = life
+        .person
+        .as_ref()
+        .context("a permit step before the person")?;
+    let permit = step
+        .permit()
+        .and_then(|id| life.permits.iter().find(|p| p.id == id));
+    Ok(match (step, permit) {
+        (PermitStep::Apply { .. }, _) => person.unit,
+        (PermitStep::Change { .. }, _) => person.unit.truncate(CodeLevel::District),
+        (PermitStep::Review { .. }, Some(permit)) => permit.unit.truncate(CodeLevel::Town),
+        (_, Some(permit)) => permit.district(),
+        (_, None) => bail!("a step on a permit the person does not have: {step:?}"),
+    })
+}
+
 /// Seconds since the Unix epoch of `d` at `seconds_of_day` local time (UTC+8).
 fn instant(d: Day, seconds_of_day: i64) -> i64 {
     i64::from(d) * 86_400 + seconds_of_day - UTC_OFFSET_HOURS * 3600
@@ -202,18 +239,21 @@ fn instant(d: Day, seconds_of_day: i64) -> i64 {
 
 impl<'a> Ledger<'a> {
     /// A ledger whose record ids start at `first_record` (the records made before
-    /// it have the ids below).
+    /// it have the ids below), holding permit steps against `permit_rules`.
     pub fn new(
         hierarchy: &'a Hierarchy,
         rule: MigrantRule,
         actors: &'a Actors,
+        permit_rules: &'a dyn PermitRules,
         first_record: RecordId,
     ) -> Ledger<'a> {
         Ledger {
             hierarchy,
             rule,
             actors,
+            permit_rules,
             next_person: 1,
+            next_permit: 1,
             next_fact: 1,
             next_record: first_record,
             next_seq: 1,
@@ -247,6 +287,29 @@ impl<'a> Ledger<'a> {
             from: jiff::civil::Date::MIN,
             to: None,
             detail: stub_detail(stub.kind),
+        })
+    }
+
+    /// The employers `life`'s facts name, as the planner's context holds them
+    /// (stand-ins of their kind and unit: a criterion on an employer's union would
+    /// not see it).
+    fn employers(&self, life: &Life) -> Vec<Record> {
+        life.facts
+            .iter()
+            .filter_map(|fact| match fact.kind {
+                FactKind::Employment { employer, .. } => self.stub(employer),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the person living `life` may apply for a residence permit on `on`:
+    /// the rollout has reached their district and they meet the criteria.
+    pub fn admits(&self, life: &Life, on: domain::Date) -> bool {
+        life.person.as_ref().is_some_and(|person| {
+            self.permit_rules
+                .admit(person, &life.facts, &self.employers(life), on)
+                .is_ok()
         })
     }
 
@@ -291,6 +354,8 @@ impl<'a> Ledger<'a> {
                 others: &[],
                 records: &records,
                 permits: &[],
+                employers: &[],
+                permit_rules: self.permit_rules,
             };
             let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
                 anyhow!(
@@ -338,6 +403,8 @@ impl<'a> Ledger<'a> {
             others: &[],
             records: &[],
             permits: &[],
+            employers: &[],
+            permit_rules: self.permit_rules,
         };
         let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo value: {refusal}\n{change:?}")
@@ -393,9 +460,21 @@ impl<'a> Ledger<'a> {
             }
             _ => {}
         }
-        units.extend(life.person.as_ref().map(|p| p.unit));
-        units.extend(others.iter().map(|p| p.unit));
+        match &change {
+            Change::Permit { step, .. } => units.push(permit_office(step, life)?),
+            _ => {
+                units.extend(life.person.as_ref().map(|p| p.unit));
+                units.extend(others.iter().map(|p| p.unit));
+            }
+        }
         let actor = self.actors.covering(&units)?;
+        let employers = match &change {
+            Change::Permit {
+                step: PermitStep::Apply { .. },
+                ..
+            } => self.employers(life),
+            _ => Vec::new(),
+        };
         let ctx = Context {
             hierarchy: self.hierarchy,
             rule: &self.rule,
@@ -403,11 +482,15 @@ impl<'a> Ledger<'a> {
             facts: &life.facts,
             others: &others,
             records: &records,
-            permits: &[],
+            permits: &life.permits,
+            employers: &employers,
+            permit_rules: self.permit_rules,
         };
         let planned = plan(actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo change: {refusal}\n{change:?}\n{life:?}")
         })?;
+        let mut change = change;
+        record_validity(&mut change, &planned);
         let actor_id = actor.id;
         let mut earliest = life.last_at + 60;
         if let Some(r) = relative {
@@ -468,7 +551,17 @@ impl<'a> Ledger<'a> {
                 }
                 Mutation::SaveRecord(_) => bail!("a person's change saved a record"),
                 Mutation::SaveValue(_) => bail!("a person's change reported a value"),
-                Mutation::SavePermit(_) => bail!("the demo plans no permit step"),
+                Mutation::SavePermit(mut permit) => {
+                    if permit.id == 0 {
+                        permit.id = self.next_permit;
+                        self.next_permit += 1;
+                        self.totals.permits += 1;
+                    }
+                    match life.permits.iter_mut().find(|p| p.id == permit.id) {
+                        Some(slot) => *slot = permit,
+                        None => life.permits.push(permit),
+                    }
+                }
             }
         }
         life.last_at = at;
@@ -521,6 +614,7 @@ impl<'a> Ledger<'a> {
         self.totals.facts += life.facts.len() as u64;
         self.batch.persons.push(person);
         self.batch.facts.extend(life.facts);
+        self.batch.permits.extend(life.permits);
     }
 
     /// The rows gathered since the last batch, with their events in time order and

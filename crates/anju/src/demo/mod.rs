@@ -171,7 +171,17 @@ pub fn generate(
         })
         .sum();
     let rule = MigrantRule::new(hierarchy.city());
-    let mut ledger = Ledger::new(hierarchy, rule, actors, places.records.len() as i64 + 1);
+    let permit_rules = analytics::PolicyPermitRules::new(
+        std::sync::Arc::new(domain::policy::Policy::seed().clone()),
+        hierarchy.clone(),
+    );
+    let mut ledger = Ledger::new(
+        hierarchy,
+        rule,
+        actors,
+        &permit_rules,
+        places.records.len() as i64 + 1,
+    );
     let world = life::World {
         city,
         places: &places,

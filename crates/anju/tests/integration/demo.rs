@@ -46,6 +46,7 @@ fn a_small_demo_city_is_consistent() {
     let mut ids = BTreeSet::new();
     let mut links = Vec::new();
     let mut units = BTreeSet::new();
+    let mut permits = Vec::new();
     for id in 1..=i64::from(persons) {
         let file = store
             .person(&viewer, id)
@@ -106,6 +107,7 @@ fn a_small_demo_city_is_consistent() {
             );
         }
         links.extend(file.family.iter().cloned());
+        permits.extend(store.permits(&viewer, id).unwrap());
         people.insert(id, file.person);
     }
     assert_eq!(units.len(), report.villages_used);
@@ -137,6 +139,39 @@ fn a_small_demo_city_is_consistent() {
         .filter(|e| matches!(e.change, Change::Register { .. }))
         .count();
     assert!(registrations >= persons as usize);
+
+    // The city issues residence permits, only where and when the rollout takes
+    // applications (the planner held each against the seed policy's rules).
+    assert_eq!(permits.len() as u64, report.totals.permits);
+    let seed = domain::policy::Policy::seed();
+    for permit in &permits {
+        assert!(
+            seed.rollout_reaches(permit.unit, permit.applied_on).is_ok(),
+            "permit {} applied for in {} on {}",
+            permit.id,
+            permit.unit,
+            permit.applied_on
+        );
+    }
+    let steps: BTreeSet<&str> = events
+        .iter()
+        .filter_map(|e| match &e.change {
+            Change::Permit { step, .. } => Some(step.name()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        ["apply", "review", "issue"]
+            .iter()
+            .all(|step| steps.contains(step)),
+        "{steps:?}"
+    );
+    assert!(
+        permits
+            .iter()
+            .any(|p| p.status == domain::permit::PermitStatus::Issued),
+        "no permit is held"
+    );
 
     // Every value(NAME) of the seed policy is reported, for each plan year.
     let reported: BTreeSet<(String, i16)> = events

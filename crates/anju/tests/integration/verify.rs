@@ -2,7 +2,7 @@
 //! hex or as a file) and its signed revocation list.
 
 use anju::cli::verify::{Args, run};
-use card::{CardStatement, CityKey, RevocationList};
+use card::{Algorithm, CardStatement, CityKey, RevocationList};
 use jiff::civil::date;
 
 fn statement() -> CardStatement {
@@ -14,6 +14,7 @@ fn statement() -> CardStatement {
         valid_to: date(2026, 6, 9),
         edition: 1,
         issuer: "3202".into(),
+        algorithm: Algorithm::Ed25519,
     }
 }
 
@@ -28,15 +29,17 @@ fn args(code: String, public_key: String, on: &str) -> Args {
 
 #[test]
 fn a_valid_card_passes_and_an_altered_or_expired_one_does_not() {
-    let key = CityKey::generate();
-    let code = key.sign(&statement());
-    let public = key.public().to_hex();
-    assert!(run(args(code.clone(), public.clone(), "2025-07-01")).unwrap());
-    assert!(!run(args(code.clone(), public.clone(), "2026-06-10")).unwrap());
-    let altered = code.replacen('A', "B", 2);
-    assert!(!run(args(altered, public.clone(), "2025-07-01")).unwrap());
-    let other = CityKey::generate().public().to_hex();
-    assert!(!run(args(code, other, "2025-07-01")).unwrap());
+    for algorithm in [Algorithm::Ed25519, Algorithm::Sm2] {
+        let key = CityKey::generate_for(algorithm);
+        let code = key.sign(&statement());
+        let public = key.public().to_hex();
+        assert!(run(args(code.clone(), public.clone(), "2025-07-01")).unwrap());
+        assert!(!run(args(code.clone(), public.clone(), "2026-06-10")).unwrap());
+        let altered = code.replacen('A', "B", 2);
+        assert!(!run(args(altered, public.clone(), "2025-07-01")).unwrap());
+        let other = CityKey::generate_for(algorithm).public().to_hex();
+        assert!(!run(args(code, other, "2025-07-01")).unwrap());
+    }
 }
 
 #[test]

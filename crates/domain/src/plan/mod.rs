@@ -13,6 +13,7 @@ use crate::event::{Change, Correction, ResidenceForm};
 use crate::message::FieldError;
 use crate::migrant::MigrantRule;
 use crate::permit::Permit;
+use crate::permit_rules::PermitRules;
 use crate::registry::{Fact, FactId, FactKind, FamilyLink, Person, Record, RecordDetail, RecordId};
 use crate::reported_value::ReportedValue;
 use crate::resident_id::ResidentId;
@@ -22,6 +23,8 @@ mod checks;
 mod permit;
 mod person;
 mod record;
+
+pub use permit::record_validity;
 
 use checks::refuse;
 
@@ -39,6 +42,12 @@ pub struct Context<'a> {
     pub records: &'a [Record],
     /// The person's residence permits and applications (for a permit step).
     pub permits: &'a [Permit],
+    /// The records the person's facts name (their employers), for a permit
+    /// application's criteria.
+    pub employers: &'a [Record],
+    /// The policy's rules for permit steps: the rollout, the new-citizen criteria and
+    /// the validity.
+    pub permit_rules: &'a dyn PermitRules,
 }
 
 /// A person about to be stored for the first time.

@@ -2,7 +2,9 @@
 //! applies for a person living there, the town reviews, the district issues, renews,
 //! changes and revokes. A step is refused when the actor's role or level does not
 //! take it, the unit lies outside their scope, or the permit's state does not allow
-//! it; every step needs a reason. Issuing records a `residence_permit` fact for the
+//! it; every step needs a reason. An application is held against the policy's
+//! rollout and criteria, and the validity comes from the policy, through the
+//! context's [`crate::permit_rules::PermitRules`]. Issuing records a `residence_permit` fact for the
 //! validity (what the indicators count), renewing extends it and revoking ends it
 //! the day before.
 
@@ -77,6 +79,9 @@ pub(super) fn plan_step(
         if let Some(open) = ctx.permits.iter().find(|p| p.open_on(on)) {
             return Err(state(open, "apply", "申请"));
         }
+        ctx.permit_rules
+            .admit(person, ctx.facts, ctx.employers, on)
+            .map_err(Refusal::Invalid)?;
         return Ok(Plan {
             unit: person.unit,
             mutations: vec![Mutation::SavePermit(Permit {
@@ -123,7 +128,7 @@ pub(super) fn plan_step(
         PermitStep::Issue { valid_to, .. } => {
             allowed(actor, &DISTRICT, permit.unit)?;
             expect_status(permit, PermitStatus::Reviewed, "issue", "签发")?;
-            after("valid_to", valid_to, on)?;
+            let valid_to = validity(ctx, on, valid_to)?;
             next.status = PermitStatus::Issued;
             let number = Permit::number_for(permit.district(), on.year(), id);
             facts.push(Mutation::InsertFact {
@@ -141,7 +146,23 @@ pub(super) fn plan_step(
         PermitStep::Renew { valid_to, .. } => {
             allowed(actor, &DISTRICT, permit.unit)?;
             expect_status(permit, PermitStatus::Issued, "renew", "续签")?;
-            after("valid_to", valid_to, permit.valid_to.unwrap_or(on))?;
+            if let Some(last) = permit.valid_to.filter(|last| on > *last) {
+                // Renewing would count the days between as held: apply again.
+                return Err(Refusal::Invalid(refuse(
+                    "on",
+                    format!(
+                        "续签应在有效期届满日 {last} 前办理，实为 {on}；已过期的居住证应重新申请"
+                    ),
+                    format!(
+                        "expected a renewal on or before the last day {last}, but found {on}; an ended permit is applied for again"
+                    ),
+                )));
+            }
+            let from = permit
+                .valid_to
+                .and_then(|to| to.tomorrow().ok())
+                .map_or(on, |next_day| next_day.max(on));
+            let valid_to = validity(ctx, from, valid_to)?;
             next.valid_to = Some(valid_to);
             next.edition += 1;
             facts.extend(held(ctx, permit).map(|fact| {
@@ -265,14 +286,38 @@ fn state(permit: &Permit, step: &str, step_zh: &str) -> Refusal {
     ))
 }
 
-/// Refused unless `date` is after `than`.
-fn after(field: &str, date: Date, than: Date) -> Result<(), Refusal> {
-    if date > than {
-        return Ok(());
+/// The last day of a permit valid from `first_day` by the policy; a `submitted` last
+/// day (an event written before validity came from the policy, or an import) must
+/// agree with it.
+fn validity(ctx: &Context, first_day: Date, submitted: Option<Date>) -> Result<Date, Refusal> {
+    let valid_to = ctx
+        .permit_rules
+        .valid_through(first_day)
+        .map_err(Refusal::Invalid)?;
+    match submitted {
+        Some(date) if date != valid_to => Err(Refusal::Invalid(refuse(
+            "valid_to",
+            format!("有效期由政策规定，自 {first_day} 起应至 {valid_to}，实为 {date}"),
+            format!(
+                "expected the policy's validity from {first_day}, through {valid_to}, but found {date}"
+            ),
+        ))),
+        _ => Ok(valid_to),
     }
-    Err(Refusal::Invalid(refuse(
-        field,
-        format!("有效期应晚于 {than}，实为 {date}"),
-        format!("expected a last day after {than}, but found {date}"),
-    )))
+}
+
+/// Writes into an issue or a renewal the last day its plan gave the permit, so that
+/// the event records the validity the policy set (the store appends `change` after
+/// planning it); other changes are left as they are.
+pub fn record_validity(change: &mut crate::event::Change, plan: &Plan) {
+    let crate::event::Change::Permit { step, .. } = change else {
+        return;
+    };
+    let (PermitStep::Issue { valid_to, .. } | PermitStep::Renew { valid_to, .. }) = step else {
+        return;
+    };
+    *valid_to = plan.mutations.iter().find_map(|mutation| match mutation {
+        Mutation::SavePermit(permit) => permit.valid_to,
+        _ => None,
+    });
 }

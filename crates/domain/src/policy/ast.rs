@@ -362,6 +362,8 @@ pub enum RecordAttribute {
 /// 居住证 — the permit's rollout by district and plan year, and who may hold one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Permit {
+    /// 有效期 — how long a permit is valid from the day it is issued or renewed.
+    pub validity: Span,
     /// One stage per plan year (or fewer), in order.
     pub rollout: Vec<RolloutStage>,
     /// 新市民条件 — every criterion must pass.

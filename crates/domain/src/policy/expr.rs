@@ -104,6 +104,14 @@ pub(super) fn criterion(
     Ok(predicate)
 }
 
+/// The permit's `validity`: a length such as `1 year`.
+pub(super) fn validity(text: &str, ctx: &Context<'_>) -> Result<super::ast::Span, Fault> {
+    let mut c = Cursor::new(text, ctx)?;
+    let span = super::fact::span(&mut c)?;
+    c.expect_end(("表达式结尾", "the end of the length"))?;
+    Ok(span)
+}
+
 fn too_large(at: usize) -> Fault {
     Fault::new(
         at,

@@ -187,6 +187,11 @@ fn window(c: &mut Cursor<'_>) -> Result<Window, Fault> {
     if !c.eat_word("for") {
         return Ok(Window::On);
     }
+    Ok(Window::ContinuousFor { span: span(c)? })
+}
+
+/// `N UNIT …`: a length of at least one day, e.g. `1 year 6 months`.
+pub(super) fn span(c: &mut Cursor<'_>) -> Result<Span, Fault> {
     let mut span = Span {
         years: 0,
         months: 0,
@@ -235,5 +240,5 @@ fn window(c: &mut Cursor<'_>) -> Result<Window, Fault> {
             "expected a length of at least one day, but found zero",
         ));
     }
-    Ok(Window::ContinuousFor { span })
+    Ok(span)
 }

@@ -22,6 +22,7 @@ mod tests;
 mod tests_errors;
 #[cfg(test)]
 mod tests_expr;
+mod validity;
 mod value;
 
 pub use ast::*;

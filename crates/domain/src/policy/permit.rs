@@ -1,5 +1,5 @@
-//! 居住证 — reads `[permit]`: the rollout, one `[[permit.rollout]]` per plan year
-//! (which stage, which districts), and the new-citizen criteria, one
+//! 居住证 — reads `[permit]`: how long a permit is valid (`validity`), the rollout,
+//! one `[[permit.rollout]]` per plan year (which stage, which districts), and the new-citizen criteria, one
 //! `[[permit.criterion]]` each with its predicate on persons, and the entitlements
 //! the permit opens, one `[[permit.entitlement]]` each, optionally with a predicate
 //! on the holder.
@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::ast::{Criterion, Entitlement, Permit, RolloutStage};
 use super::error::{Fault, join_or};
-use super::expr::{Context, criterion};
+use super::expr::{Context, criterion, validity};
 use super::file::named;
 use super::names::STAGES;
 use super::value::{Section, Value, array, in_string, integer, mismatch, string};
@@ -24,8 +24,11 @@ pub(super) fn permit(
     let section = Section::of(
         value,
         ("[permit] ", "[permit]"),
-        &["rollout", "criterion", "entitlement"],
+        &["validity", "rollout", "criterion", "entitlement"],
     )?;
+    let validity_value = section.required("validity")?;
+    let validity = validity(string(validity_value)?, ctx)
+        .map_err(|fault| in_string(text, validity_value, fault))?;
     let mut rollout: Vec<RolloutStage> = Vec::new();
     for item in non_empty(section.required("rollout")?)? {
         let stage = stage(item, ctx, city)?;
@@ -76,6 +79,7 @@ pub(super) fn permit(
         });
     }
     Ok(Permit {
+        validity,
         rollout,
         criteria,
         entitlements,

@@ -180,6 +180,7 @@ fn refusals() {
 
 const PERMIT: &str = r#"
 [permit]
+validity = "1 year"
 [[permit.rollout]]
 year = 2024
 stage = "pilot"
@@ -224,6 +225,14 @@ fn permit_refusals() {
                 "[[permit.entitlement]]\nid = \"x\"\nzh = \"待遇\"\nen = \"E\"\nclause = \"§0\"\n",
                 "[[permit.entitlement]]\nid = \"x\"\nzh = \"待遇\"\nen = \"E\"\nclause = \"§0\"\n"
             ),
+        ),
+        (
+            "permit_validity_zero",
+            good.replace("validity = \"1 year\"", "validity = \"0 days\""),
+        ),
+        (
+            "permit_validity_missing",
+            good.replace("validity = \"1 year\"\n", ""),
         ),
         (
             "permit_criterion_names_itself",

@@ -24,10 +24,10 @@ use crate::queries::{
 use crate::sql::{Sql, Val, first, rows};
 use crate::vault::Vault;
 use crate::{LoadBatch, Loader, StoreError};
-use crate::{name_index, pack};
+use crate::{name_index, pack, permits};
 
 /// The tables a load fills, in the order it fills them.
-const LOADED: [&str; 8] = [
+const LOADED: [&str; 9] = [
     "records",
     "persons",
     "name_grams",
@@ -35,6 +35,7 @@ const LOADED: [&str; 8] = [
     "person_packs",
     "family_links",
     "reported_values",
+    "permits",
     "events",
 ];
 
@@ -217,6 +218,13 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
         &VALUE_COLUMNS,
         &batch.values,
         queries::value_values,
+    )?;
+    stream(
+        tx,
+        "permits",
+        &with_id(&permits::PERMIT_COLUMNS),
+        &batch.permits,
+        |permit| numbered(permit.id, permits::permit_values(permit)),
     )?;
     stream(tx, "events", &EVENT_COLUMNS, &batch.events, |event| {
         journal::event_values(vault, event)

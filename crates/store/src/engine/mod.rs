@@ -9,7 +9,7 @@ mod submit;
 
 pub(crate) use load::refuse_unfinished;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use domain::access::{User, UserId};
 use domain::division::{DivisionCode, Hierarchy};
@@ -17,6 +17,7 @@ use domain::event::{Change, Event, ImportSummary, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
+use domain::permit_rules::{NoPermitRules, PermitRules};
 use domain::registry::{Fact, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -72,7 +73,7 @@ pub(crate) trait Bulk {
 }
 
 /// The city as the write path needs it, cached until its divisions change.
-struct City {
+pub(crate) struct City {
     version: i64,
     hierarchy: Hierarchy,
     rule: MigrantRule,
@@ -83,6 +84,8 @@ pub(crate) struct Engine<B> {
     backend: B,
     vault: Vault,
     city: Mutex<Option<Arc<City>>>,
+    /// What permit steps are held against ([`NoPermitRules`] until given).
+    permit_rules: RwLock<Arc<dyn PermitRules + Send + Sync>>,
 }
 
 /// Now, to the microsecond both backends keep.
@@ -138,6 +141,7 @@ impl<B: Backend> Engine<B> {
             backend,
             vault,
             city: Mutex::new(None),
+            permit_rules: RwLock::new(Arc::new(NoPermitRules)),
         }
     }
 
@@ -162,6 +166,14 @@ impl<B: Backend> Engine<B> {
         });
         *cache = Some(city.clone());
         Ok(city)
+    }
+
+    /// The permit rules given last.
+    fn permit_rules(&self) -> Arc<dyn PermitRules + Send + Sync> {
+        self.permit_rules
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Runs `f` on a person the viewer may read, in a write transaction that also
@@ -215,18 +227,18 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
+    fn set_permit_rules(&self, rules: Arc<dyn PermitRules + Send + Sync>) {
+        *self
+            .permit_rules
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = rules;
+    }
+
     fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError> {
+        let rules = self.permit_rules();
         self.backend.write(|tx| {
             let city = self.city(tx)?;
-            submit::submit(
-                tx,
-                &self.vault,
-                &city.hierarchy,
-                &city.rule,
-                actor,
-                source,
-                change,
-            )
+            submit::submit(tx, &self.vault, &city, &*rules, actor, source, change)
         })
     }
 
@@ -489,12 +501,13 @@ impl<B: Backend> Store for Engine<B> {
         rows: &[ImportRow],
         each: &mut dyn FnMut(u64, &RowOutcome),
     ) -> Result<Imported, StoreError> {
+        let rules = self.permit_rules();
         self.backend.write(|tx| {
             let city = self.city(tx)?;
             let call = import::Run {
                 vault: &self.vault,
-                hierarchy: &city.hierarchy,
-                rule: &city.rule,
+                city: &city,
+                permit_rules: &*rules,
                 actor: run.actor,
                 file: run.file,
                 rows,

@@ -4,13 +4,13 @@
 //! so nothing of a refused change is written.
 
 use domain::access::User;
-use domain::division::Hierarchy;
 use domain::event::{Change, Event, Source};
-use domain::migrant::MigrantRule;
-use domain::plan::{Context, Mutation, Refusal, plan};
-use domain::registry::{Person, PersonId};
+use domain::permit::PermitStep;
+use domain::permit_rules::PermitRules;
+use domain::plan::{Context, Mutation, Refusal, plan, record_validity};
+use domain::registry::{FactKind, Person, PersonId};
 
-use super::now;
+use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{Changed, PersonState, Receipt, StoreError, journal, name_index, permits, queries};
@@ -22,6 +22,8 @@ struct Loaded {
     others: Vec<Person>,
     records: Vec<domain::registry::Record>,
     permits: Vec<domain::permit::Permit>,
+    /// For an application: the employers the person's facts name.
+    employers: Vec<domain::registry::Record>,
 }
 
 /// The person a change is about: named by the change, or the holder of the permit
@@ -58,40 +60,63 @@ fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Load
         (Some(person), Change::Permit { .. }) => permits::permits_of(tx, person.id)?,
         _ => Vec::new(),
     };
+    let employers = match change {
+        Change::Permit {
+            step: PermitStep::Apply { .. },
+            ..
+        } => {
+            let mut ids: Vec<_> = facts
+                .iter()
+                .filter_map(|fact| match fact.kind {
+                    FactKind::Employment { employer, .. } => Some(employer),
+                    _ => None,
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            queries::records_by_ids(tx, &ids)?
+        }
+        _ => Vec::new(),
+    };
     Ok(Loaded {
         person,
         facts,
         others,
         records,
         permits,
+        employers,
     })
 }
 
-/// Applies `change` made by `actor` and appends it to the log.
+/// Applies `change` made by `actor` and appends it to the log; permit steps are
+/// held against `permit_rules`.
 pub(super) fn submit(
     tx: &mut dyn Sql,
     vault: &Vault,
-    hierarchy: &Hierarchy,
-    rule: &MigrantRule,
+    city: &City,
+    permit_rules: &dyn PermitRules,
     actor: &User,
     source: Source,
-    change: Change,
+    mut change: Change,
 ) -> Result<Receipt, StoreError> {
     tx.lock_log()?;
     let loaded = load_context(tx, vault, &change)?;
     let context = Context {
-        hierarchy,
-        rule,
+        hierarchy: &city.hierarchy,
+        rule: &city.rule,
         person: loaded.person.as_ref(),
         facts: &loaded.facts,
         others: &loaded.others,
         records: &loaded.records,
         permits: &loaded.permits,
+        employers: &loaded.employers,
+        permit_rules,
     };
     let planned = plan(actor, &change, &context).map_err(|refusal| match refusal {
         Refusal::Invalid(error) => StoreError::Refused(error),
         Refusal::Forbidden(error) => StoreError::Forbidden(error),
     })?;
+    record_validity(&mut change, &planned);
     let before = loaded.person.clone().map(|person| PersonState {
         person,
         facts: loaded.facts.clone(),

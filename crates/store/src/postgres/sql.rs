@@ -206,7 +206,14 @@ impl Sql for PgSql<'_> {
     }
 
     fn after_load(&mut self) -> Result<(), DbError> {
-        for table in ["users", "persons", "facts", "records", "person_views"] {
+        for table in [
+            "users",
+            "persons",
+            "facts",
+            "records",
+            "person_views",
+            "permits",
+        ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             );

@@ -331,8 +331,14 @@ fn family_links_show_on_both_sides() {
             )
             .unwrap();
         assert_eq!(receipt.person, Some(wife));
-        assert_eq!(db.person(actor, wife).unwrap().family, [link.clone()]);
-        assert_eq!(db.person(actor, husband).unwrap().family, [link.clone()]);
+        assert_eq!(
+            db.person(actor, wife).unwrap().family,
+            std::slice::from_ref(&link)
+        );
+        assert_eq!(
+            db.person(actor, husband).unwrap().family,
+            std::slice::from_ref(&link)
+        );
         let again = db
             .submit(actor, Source::Station, Change::LinkFamily { link })
             .unwrap_err();

@@ -10,6 +10,7 @@ mod lifecycle;
 mod lists;
 mod load;
 mod names;
+mod permit_rules;
 mod permits;
 mod reads;
 mod registration;

@@ -1,16 +1,22 @@
 //! 居住证 — a permit's life through the store: applied at the village station,
 //! reviewed by the town, issued, renewed, changed and revoked by the district, each
 //! step an event with its actor and reason; every step refused where the role, the
-//! level, the scope or the permit's state does not allow it.
+//! level, the scope or the permit's state does not allow it. The store holds the
+//! steps against the seed policy's permit rules (rollout, criteria, validity):
+//! those cases are in `permit_rules.rs`.
+
+use std::sync::Arc;
 
 use domain::access::{Role, User};
-use domain::event::{Change, Source};
+use domain::division::Hierarchy;
+use domain::event::{Change, FactForm, Source};
 use domain::permit::{PermitId, PermitStatus, PermitStep};
+use domain::policy::Policy;
 use domain::registry::{FactKind, PersonId};
 use jiff::civil::{Date, date};
 use store::{Receipt, StoreError};
 
-use super::fixtures::{BINHU, Cast, id, refusal, register, setup, user};
+use super::fixtures::{BINHU, Cast, employer, id, refusal, registration, setup, user};
 use super::harness::{TestDb, each_backend};
 
 /// The town of [`BINHU`]: 河埒街道.
@@ -22,13 +28,57 @@ struct Actors {
     person: PersonId,
 }
 
+/// Gives `db` the seed policy's permit rules.
+pub fn seed_rules(db: &TestDb) {
+    db.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+        Arc::new(Policy::seed().clone()),
+        Hierarchy::wuxi().clone(),
+    )));
+}
+
+/// A new citizen of `village` ([`BINHU`] or `LIANGXI`) from 2025-01-01 by the seed policy: registered on
+/// 2024-01-01 in an own home with the city's temporary permit and a job paying
+/// above the minimum wage (`n` odd: a man, so family planning does not apply).
+pub fn new_citizen(db: &TestDb, cast: &Cast, n: u32, village: &str) -> PersonId {
+    let job = employer(db, &cast.officer_city, &format!("工厂 {n}"), village);
+    let since = date(2024, 1, 1);
+    let facts = vec![
+        FactForm {
+            fact: FactKind::TemporaryResidencePermit {
+                number: format!("T{n}"),
+            },
+            from: since,
+            to: None,
+        },
+        FactForm {
+            fact: FactKind::Employment {
+                employer: job,
+                monthly_wage_fen: 400_000,
+            },
+            from: since,
+            to: None,
+        },
+    ];
+    let actor = if village == BINHU {
+        &cast.station
+    } else {
+        &cast.station_liangxi
+    };
+    db.submit(
+        actor,
+        Source::Station,
+        registration(id(n), "张三", village, since, facts),
+    )
+    .unwrap()
+    .person
+    .unwrap()
+}
+
 fn actors(db: &TestDb) -> Actors {
     let cast = setup(db);
+    seed_rules(db);
     let town = user(db, "town-helie", Role::Officer, BINHU_TOWN);
-    let person = register(db, &cast.station, id(1), "张三", BINHU, date(2024, 1, 1))
-        .unwrap()
-        .person
-        .unwrap();
+    let person = new_citizen(db, &cast, 1, BINHU);
     Actors { cast, town, person }
 }
 
@@ -45,7 +95,8 @@ fn apply(db: &TestDb, a: &Actors, on: Date) -> PermitId {
     step(db, &a.cast.station, step_).unwrap().permit.unwrap()
 }
 
-/// Applies, reviews and issues a permit valid through 2026-06-30.
+/// Applies, reviews and issues a permit on 2025-06-10, valid for the seed policy's
+/// year: through 2026-06-09.
 fn issued(db: &TestDb, a: &Actors) -> PermitId {
     let permit = apply(db, a, date(2025, 6, 1));
     let review = PermitStep::Review {
@@ -57,7 +108,7 @@ fn issued(db: &TestDb, a: &Actors) -> PermitId {
     let issue = PermitStep::Issue {
         permit,
         on: date(2025, 6, 10),
-        valid_to: date(2026, 6, 30),
+        valid_to: None,
     };
     step(db, &a.cast.officer_binhu, issue).unwrap();
     permit
@@ -79,14 +130,14 @@ fn a_permit_is_applied_for_reviewed_issued_renewed_changed_and_revoked() {
         );
         assert_eq!(
             (card.valid_from, card.valid_to),
-            (Some(date(2025, 6, 10)), Some(date(2026, 6, 30)))
+            (Some(date(2025, 6, 10)), Some(date(2026, 6, 9)))
         );
         assert_eq!(card.edition, 1);
 
         let renew = PermitStep::Renew {
             permit,
             on: date(2026, 6, 1),
-            valid_to: date(2027, 6, 30),
+            valid_to: None,
         };
         step(db, officer, renew).unwrap();
         let change = PermitStep::Change {
@@ -103,7 +154,7 @@ fn a_permit_is_applied_for_reviewed_issued_renewed_changed_and_revoked() {
         assert_eq!(card.status, PermitStatus::Revoked);
         assert_eq!(
             (card.valid_to, card.edition, card.revoked_on),
-            (Some(date(2027, 6, 30)), 3, Some(date(2026, 8, 1)))
+            (Some(date(2027, 6, 9)), 3, Some(date(2026, 8, 1)))
         );
 
         // The permit is a fact of the person for its validity, ended by the revocation.
@@ -195,7 +246,7 @@ fn steps_the_role_or_level_does_not_take_are_refused() {
         let issue = PermitStep::Issue {
             permit,
             on: date(2025, 6, 10),
-            valid_to: date(2026, 6, 30),
+            valid_to: None,
         };
         let by_town = step(db, &a.town, issue.clone()).unwrap_err();
         insta::assert_json_snapshot!("permit_issue_by_town", refusal(by_town));
@@ -260,7 +311,7 @@ fn steps_the_permits_state_does_not_allow_are_refused() {
         let issue = PermitStep::Issue {
             permit,
             on: date(2025, 6, 10),
-            valid_to: date(2026, 6, 30),
+            valid_to: None,
         };
         let error = step(db, officer, issue).unwrap_err();
         insta::assert_json_snapshot!("permit_issued_unreviewed", refusal(error));
@@ -269,7 +320,7 @@ fn steps_the_permits_state_does_not_allow_are_refused() {
             PermitStep::Renew {
                 permit,
                 on: date(2025, 6, 10),
-                valid_to: date(2027, 6, 30),
+                valid_to: None,
             },
             PermitStep::Change {
                 permit,
@@ -293,19 +344,19 @@ fn steps_the_permits_state_does_not_allow_are_refused() {
             refusal(step(db, &a.town, review).unwrap_err()).field,
             "status"
         );
-        // Valid through a day not after the issue.
+        // Valid through a day other than the policy's.
         let issue = PermitStep::Issue {
             permit,
             on: date(2025, 6, 10),
-            valid_to: date(2025, 6, 10),
+            valid_to: Some(date(2025, 6, 10)),
         };
         let error = step(db, officer, issue).unwrap_err();
-        insta::assert_json_snapshot!("permit_valid_to_not_after_issue", refusal(error));
+        insta::assert_json_snapshot!("permit_valid_to_not_the_policys", refusal(error));
         // Revoked twice; a step dated before the application.
         let issue = PermitStep::Issue {
             permit,
             on: date(2025, 6, 10),
-            valid_to: date(2026, 6, 30),
+            valid_to: None,
         };
         step(db, officer, issue).unwrap();
         let revoke = PermitStep::Revoke {

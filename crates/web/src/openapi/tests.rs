@@ -415,7 +415,7 @@ fn all_changes() -> Vec<Change> {
             step: domain::permit::PermitStep::Issue {
                 permit: 3,
                 on: day(2025, 6, 10),
-                valid_to: day(2026, 6, 9),
+                valid_to: Some(day(2026, 6, 9)),
             },
             reason: "准予签发".into(),
         },
@@ -468,6 +468,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/permits/{id}/change", "post"),
         ("/api/v1/permits/{id}/revoke", "post"),
         ("/api/v1/permits/{id}/card", "get"),
+        ("/api/v1/permits/{id}/card.pdf", "get"),
         ("/api/v1/card/public-key", "get"),
         ("/api/v1/card/revocations", "get"),
         ("/verify", "get"),

@@ -1,8 +1,9 @@
-//! 居住证卡 — the printable card (an HTML page with the QR code), the city's public
+//! 居住证卡 — the printable card (an HTML page with the QR code, and a PDF), the city's public
 //! key and signed revocation list for anyone to check cards offline, and the public
 //! verify page (no login) that shows only what the card itself shows.
 
 use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::Html;
 use card::{CardStatement, CityKey, PublicKey, RevocationList, SignedList, Verdict};
 use serde::{Deserialize, Serialize};
@@ -19,9 +20,9 @@ use crate::openapi::ReadErrors;
 /// The city's public key.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicKeyAnswer {
-    /// Always `ed25519`.
+    /// `ed25519`, or `sm2` where the city signs with the national algorithm.
     pub algorithm: &'static str,
-    /// 64 hex characters.
+    /// 64 hex characters (Ed25519), or `sm2:` and the hex of the SEC1 point.
     pub public_key: String,
     /// The city's division code, as cards name their issuer.
     pub issuer: String,
@@ -65,16 +66,17 @@ async fn signed_list(app: &App) -> Result<SignedList, ApiError> {
 #[utoipa::path(get, path = "/api/v1/card/public-key", tag = "permits",
     responses((status = 200, description = "The key", body = PublicKeyAnswer)))]
 pub async fn public_key(State(app): State<App>) -> Result<Json<PublicKeyAnswer>, ApiError> {
+    let key = key(&app)?;
     Ok(Json(PublicKeyAnswer {
-        algorithm: "ed25519",
-        public_key: key(&app)?.public().to_hex(),
+        algorithm: key.algorithm().name(),
+        public_key: key.public().to_hex(),
         issuer: issuer(&app),
     }))
 }
 
 /// 注销名单 — every revoked or replaced card, signed by the city (no login).
 #[utoipa::path(get, path = "/api/v1/card/revocations", tag = "permits",
-    responses((status = 200, description = "`list` is the JSON signed; `signature` the city's Ed25519 signature over it (URL-safe base64)", body = Object)))]
+    responses((status = 200, description = "`list` is the JSON signed; `signature` the city's signature over it (URL-safe base64), `algorithm` ed25519 or sm2", body = Object)))]
 pub async fn revocations(State(app): State<App>) -> Result<Json<SignedList>, ApiError> {
     signed_list(&app).await.map(Json)
 }
@@ -90,8 +92,54 @@ pub async fn card_page(
     CurrentUser(user): CurrentUser,
     Path(path): Path<PermitPath>,
 ) -> Result<Html<String>, ApiError> {
+    let (statement, code) = issued_card(&app, user, path).await?;
+    let qr = card::qr_svg(&code, 220).unwrap_or_default();
+    Ok(Html(page(
+        TITLE,
+        &format!(
+            "{}<div class=\"qr\">{qr}</div><p class=\"code\">{}</p>",
+            fields(&app, &statement),
+            escape(&code)
+        ),
+    )))
+}
+
+/// 打印居住证（PDF）— the same card as a one-page PDF, its text set in a subset of
+/// the CJK font the server was given (`ANJU_CARD_FONT`); 503 naming the font when
+/// it is missing.
+#[utoipa::path(get, path = "/api/v1/permits/{id}/card.pdf", tag = "permits",
+    params(("id" = i64, Path, description = "The permit's number")),
+    responses((status = 200, description = "The card, a PDF to print", content_type = "application/pdf", body = Vec<u8>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn card_pdf(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(path): Path<PermitPath>,
+) -> Result<([(header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
+    let font = app.card_font().map_err(font_unavailable)?;
+    let (statement, code) = issued_card(&app, user, path).await?;
+    let rows = rows(&app, &statement);
+    let pdf = card::card_pdf(TITLE, &rows, &code, &font).map_err(font_unavailable)?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf))
+}
+
+/// 503 on `card_font`: the font is missing or cannot print the card.
+fn font_unavailable(error: card::CardError) -> ApiError {
+    let message = error.message();
+    ApiError::new(Code::Unavailable, Some("card_font"), message.zh, message.en)
+}
+
+const TITLE: &str = "居住证 Residence permit";
+
+/// The signed statement and code of an issued permit the caller may read (a view
+/// of the holder is recorded); refused when not issued.
+async fn issued_card(
+    app: &App,
+    user: domain::access::User,
+    path: PermitPath,
+) -> Result<(CardStatement, String), ApiError> {
     may_read_persons(&user)?;
-    let key = key(&app)?.clone();
+    let key = key(app)?.clone();
     let (permit, file) = app
         .run(move |store| {
             let permit = store.permit(&user, path.id)?;
@@ -100,7 +148,7 @@ pub async fn card_page(
         })
         .await?;
     let statement =
-        CardStatement::of(&permit, &file.person.name, &issuer(&app)).ok_or_else(|| {
+        CardStatement::of(&permit, &file.person.name, &issuer(app)).ok_or_else(|| {
             ApiError::new(
                 Code::InvalidParameter,
                 Some("id"),
@@ -112,15 +160,7 @@ pub async fn card_page(
             )
         })?;
     let code = key.sign(&statement);
-    let qr = card::qr_svg(&code, 220).unwrap_or_default();
-    Ok(Html(page(
-        "居住证 Residence permit",
-        &format!(
-            "{}<div class=\"qr\">{qr}</div><p class=\"code\">{}</p>",
-            fields(&app, &statement),
-            escape(&code)
-        ),
-    )))
+    Ok((statement, code))
 }
 
 /// 居住证验证 — checks a card's code with the city's public key and its current
@@ -166,8 +206,8 @@ pub async fn verify_page(
     )))
 }
 
-/// What the card shows, as a table.
-fn fields(app: &App, card: &CardStatement) -> String {
+/// What the card shows: label and value.
+fn rows(app: &App, card: &CardStatement) -> Vec<(&'static str, String)> {
     let place = card
         .unit
         .parse()
@@ -181,7 +221,7 @@ fn fields(app: &App, card: &CardStatement) -> String {
                 .join(" ")
         })
         .unwrap_or_default();
-    let rows = [
+    vec![
         ("证号 Number", card.number.clone()),
         ("姓名 Name", card.name.clone()),
         ("居住地 Residence", format!("{place} ({})", card.unit)),
@@ -191,8 +231,12 @@ fn fields(app: &App, card: &CardStatement) -> String {
         ),
         ("版本 Edition", card.edition.to_string()),
         ("签发 Issuer", card.issuer.clone()),
-    ];
-    let rows: String = rows
+    ]
+}
+
+/// What the card shows, as a table.
+fn fields(app: &App, card: &CardStatement) -> String {
+    let rows: String = rows(app, card)
         .iter()
         .map(|(label, value)| format!("<tr><th>{label}</th><td>{}</td></tr>", escape(value)))
         .collect();

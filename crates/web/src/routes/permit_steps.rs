@@ -3,9 +3,10 @@
 //! permits. Each step is one `Change::Permit` with its reason, planned by the domain
 //! (role, level, scope, state).
 //!
-//! An application is first held against the policy, which the store does not read:
-//! the rollout must have reached the applicant's district in the plan year, and the
-//! indicator engine must find the applicant a new citizen on the day.
+//! The planner holds an application against the policy's rollout and new-citizen
+//! criteria, and gives an issue or a renewal the policy's validity, through the
+//! permit rules the store was given (`App::with_card_key`); nothing of that is
+//! checked here, so every other path is held to the same rules.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +20,7 @@ use super::persons::PersonPath;
 use super::{may_read_persons, may_write_persons, submit};
 use crate::App;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use crate::extract::{DateText, Json, Path};
 use crate::openapi::{ReadErrors, WriteErrors};
 
@@ -48,16 +49,8 @@ pub struct ReviewRequest {
     pub reason: String,
 }
 
-/// 签发、续签 — valid through `valid_to`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ValidityRequest {
-    pub on: DateText,
-    pub valid_to: DateText,
-    pub reason: String,
-}
-
-/// 变更、注销 — a dated step with its reason.
+/// 签发、续签、变更、注销 — a dated step with its reason (the validity of an issue or
+/// a renewal comes from the policy).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepRequest {
@@ -77,43 +70,11 @@ pub async fn apply(
     Path(path): Path<PersonPath>,
     Json(form): Json<ApplyRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    may_write_persons(&user)?;
-    let on = form.on.parse("on")?;
-    let reader = user.clone();
-    let file = app.run(move |store| store.person(&reader, path.id)).await?;
-    {
-        let engine = app.read_engine();
-        engine
-            .policy()
-            .rollout_reaches(file.person.unit, on)
-            .map_err(|error| ApiError::from_field(Code::InvalidField, error))?;
-        let state = analytics::PersonState::of(&file.person, &file.facts);
-        let eligibility = engine.eligibility(state, on).map_err(|error| ApiError {
-            code: Code::InvalidField,
-            field: Some("eligibility".into()),
-            message: error.message(),
-        })?;
-        if let Some(message) = eligibility.refusal() {
-            return Err(ApiError {
-                code: Code::InvalidField,
-                field: Some("eligibility".into()),
-                message,
-            });
-        }
-    }
     let step = PermitStep::Apply {
         person: path.id,
-        on,
+        on: form.on.parse("on")?,
     };
-    submit(
-        &app,
-        user,
-        Change::Permit {
-            step,
-            reason: form.reason,
-        },
-    )
-    .await
+    take(&app, user, step, form.reason).await
 }
 
 /// A person's permits and applications, oldest first (recorded as a view).
@@ -152,7 +113,7 @@ pub async fn review(
 }
 
 /// 签发 — the district issues a reviewed permit.
-#[utoipa::path(post, path = "/api/v1/permits/{id}/issue", tag = "permits", request_body = ValidityRequest,
+#[utoipa::path(post, path = "/api/v1/permits/{id}/issue", tag = "permits", request_body = StepRequest,
     params(("id" = i64, Path, description = "The permit's number")),
     responses((status = 201, description = "Issued", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
@@ -160,18 +121,18 @@ pub async fn issue(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Path(path): Path<PermitPath>,
-    Json(form): Json<ValidityRequest>,
+    Json(form): Json<StepRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let step = PermitStep::Issue {
         permit: path.id,
         on: form.on.parse("on")?,
-        valid_to: form.valid_to.parse("valid_to")?,
+        valid_to: None,
     };
     take(&app, user, step, form.reason).await
 }
 
 /// 续签 — the district extends an issued permit.
-#[utoipa::path(post, path = "/api/v1/permits/{id}/renew", tag = "permits", request_body = ValidityRequest,
+#[utoipa::path(post, path = "/api/v1/permits/{id}/renew", tag = "permits", request_body = StepRequest,
     params(("id" = i64, Path, description = "The permit's number")),
     responses((status = 201, description = "Renewed", body = Receipt), WriteErrors),
     security(("bearer" = [])))]
@@ -179,12 +140,12 @@ pub async fn renew(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Path(path): Path<PermitPath>,
-    Json(form): Json<ValidityRequest>,
+    Json(form): Json<StepRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let step = PermitStep::Renew {
         permit: path.id,
         on: form.on.parse("on")?,
-        valid_to: form.valid_to.parse("valid_to")?,
+        valid_to: None,
     };
     take(&app, user, step, form.reason).await
 }
@@ -225,7 +186,7 @@ pub async fn revoke(
     take(&app, user, step, form.reason).await
 }
 
-/// Submits a step on an existing permit.
+/// Submits a permit step.
 async fn take(
     app: &App,
     user: domain::access::User,

@@ -5,8 +5,9 @@
 //! Eligibility is decided by the indicator engine from the policy's criteria; the
 //! person's facts are read through the store, which scopes and records the view.
 
-use analytics::{Eligibility, EntitlementOutcome, NewCitizenCount};
+use analytics::{Eligibility, EngineError, EntitlementOutcome, NewCitizenCount, PersonState};
 use axum::extract::State;
+use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -48,15 +49,7 @@ pub async fn eligibility(
     Path(path): Path<PersonPath>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Json<Eligibility>, ApiError> {
-    may_read_persons(&user)?;
-    let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
-    let file = app.run(move |store| store.person(&user, path.id)).await?;
-    let engine = app.read_engine();
-    let state = analytics::PersonState::of(&file.person, &file.facts);
-    engine
-        .eligibility(state, as_of)
-        .map(Json)
-        .map_err(|error| refused(error, "as_of"))
+    about_person(&app, user, path, query, analytics::Engine::eligibility).await
 }
 
 /// 市民待遇 — what the residence permit opens to a person on a date: each
@@ -72,13 +65,25 @@ pub async fn entitlements(
     Path(path): Path<PersonPath>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Json<Vec<EntitlementOutcome>>, ApiError> {
+    about_person(&app, user, path, query, analytics::Engine::entitlements).await
+}
+
+/// What the engine's `ask` answers about the person of `path` as of the query's
+/// date (today when absent): the person's file is read through the store, which
+/// scopes and records the view.
+async fn about_person<T>(
+    app: &App,
+    user: domain::access::User,
+    path: PersonPath,
+    query: AsOfQuery,
+    ask: impl FnOnce(&analytics::Engine, PersonState<'_>, Date) -> Result<T, EngineError>,
+) -> Result<Json<T>, ApiError> {
     may_read_persons(&user)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let file = app.run(move |store| store.person(&user, path.id)).await?;
     let engine = app.read_engine();
-    let state = analytics::PersonState::of(&file.person, &file.facts);
-    engine
-        .entitlements(state, as_of)
+    let state = PersonState::of(&file.person, &file.facts);
+    ask(&engine, state, as_of)
         .map(Json)
         .map_err(|error| refused(error, "as_of"))
 }

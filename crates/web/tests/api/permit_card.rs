@@ -15,10 +15,15 @@ fn key() -> CityKey {
     CityKey::from_hex(&"07".repeat(32)).unwrap()
 }
 
-/// A server with a new citizen's permit issued on 2025-06-10, valid through
-/// 2027-06-09: the test app, the district officer's token and the permit's number.
+/// A server with a new citizen's permit issued on 2025-06-10, valid for the seed
+/// policy's year (through 2026-06-09): the test app, the district officer's token and the permit's number.
 async fn issued() -> (TestApp, String, i64) {
-    let test = TestApp::signing_cards(Some(key()));
+    issued_with(key()).await
+}
+
+/// As [`issued`], the city signing with `key`.
+async fn issued_with(key: CityKey) -> (TestApp, String, i64) {
+    let test = TestApp::signing_cards(Some(key));
     let station = test
         .session("station", Role::StationStaff, BINHU_VILLAGE)
         .await;
@@ -51,7 +56,7 @@ async fn issued() -> (TestApp, String, i64) {
         .post(
             &format!("/api/v1/permits/{permit}/issue"),
             &district,
-            json!({"on": "2025-06-10", "valid_to": "2027-06-09", "reason": "准予签发"}),
+            json!({"on": "2025-06-10", "reason": "准予签发"}),
         )
         .await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
@@ -83,7 +88,7 @@ async fn the_card_shows_the_permit_and_its_code_verifies() {
     let number = format!("3202112025{permit:06}");
     assert!(html.contains(&number) && html.contains("<svg"), "{html}");
     assert!(html.contains("李&lt;四&gt;"), "names are escaped");
-    assert!(html.contains("2025-06-10 – 2027-06-09"));
+    assert!(html.contains("2025-06-10 – 2026-06-09"));
     let code = code_of(&page.body);
     // Offline, with the published key, the code is the city's.
     let published = test.get("/api/v1/card/public-key", "").await;
@@ -91,9 +96,40 @@ async fn the_card_shows_the_permit_and_its_code_verifies() {
     assert_eq!(public, key().public());
     let card = card::verify(&code, &public, None, date("2025-07-01"));
     assert!(matches!(card, card::Verdict::Valid { .. }), "{card:?}");
+    // The same card as a PDF, its text in an embedded font subset.
+    let pdf = test
+        .get(&format!("/api/v1/permits/{permit}/card.pdf"), &district)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let bytes = pdf.body.as_str().unwrap();
+    assert!(bytes.starts_with("%PDF-") && bytes.contains("/FontFile2"));
     // And on the public verify page, without logging in.
     let shown = verdict(&test, &code).await;
     assert!(shown.contains("有效") && shown.contains(&number), "{shown}");
+}
+
+#[tokio::test]
+async fn a_city_signing_with_sm2_publishes_an_sm2_key_and_its_cards_verify() {
+    let sm2 = CityKey::from_hex(&format!("sm2:{}", "07".repeat(32))).unwrap();
+    let (test, district, permit) = issued_with(sm2.clone()).await;
+    let published = test.get("/api/v1/card/public-key", "").await;
+    assert_eq!(published.body["algorithm"], "sm2");
+    let public = PublicKey::from_hex(published.body["public_key"].as_str().unwrap()).unwrap();
+    assert_eq!(public, sm2.public());
+    let page = test
+        .get(&format!("/api/v1/permits/{permit}/card"), &district)
+        .await;
+    let code = code_of(&page.body);
+    let card = card::verify(&code, &public, None, date("2025-07-01"));
+    assert!(matches!(card, card::Verdict::Valid { .. }), "{card:?}");
+    assert!(verdict(&test, &code).await.contains("有效"));
+    let altered = format!("{}x{}", &code[..20], &code[21..]);
+    assert!(verdict(&test, &altered).await.contains("forged or altered"));
+    let list = test.get("/api/v1/card/revocations", "").await;
+    let signed: SignedList = serde_json::from_value(list.body.clone()).unwrap();
+    assert!(signed.open(&public).is_ok());
+    assert!(signed.open(&key().public()).is_err());
 }
 
 #[tokio::test]
@@ -116,7 +152,7 @@ async fn a_revoked_replaced_or_altered_card_is_reported_as_such() {
         .post(
             &format!("/api/v1/permits/{permit}/renew"),
             &district,
-            json!({"on": "2026-06-01", "valid_to": "2028-06-09", "reason": "年度签注"}),
+            json!({"on": "2026-06-01", "reason": "年度签注"}),
         )
         .await;
     assert_eq!(renewed.status, StatusCode::CREATED, "{}", renewed.body);

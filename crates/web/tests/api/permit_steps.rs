@@ -54,8 +54,20 @@ async fn a_permit_goes_from_the_station_through_the_town_to_the_district() {
         .post(&format!("/api/v1/permits/{permit}/review"), &town, review)
         .await;
     assert_eq!(reviewed.status, StatusCode::CREATED, "{}", reviewed.body);
-    let mut issue = step("2025-06-10", "准予签发");
-    issue["valid_to"] = json!("2026-06-09");
+    // The validity is the policy's (a year), not the officer's to type.
+    let mut typed = step("2025-06-10", "准予签发");
+    typed["valid_to"] = json!("2027-06-09");
+    let typed = test
+        .post(&format!("/api/v1/permits/{permit}/issue"), &district, typed)
+        .await;
+    assert_eq!(
+        typed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        typed.body
+    );
+    assert_eq!(typed.error().0, "valid_to");
+    let issue = step("2025-06-10", "准予签发");
     let issued = test
         .post(&format!("/api/v1/permits/{permit}/issue"), &district, issue)
         .await;
@@ -110,8 +122,7 @@ async fn a_permit_goes_from_the_station_through_the_town_to_the_district() {
             .iter()
             .all(|e| e["granted"] == json!(false))
     );
-    let mut renew = step("2026-06-01", "年度签注");
-    renew["valid_to"] = json!("2027-06-09");
+    let renew = step("2026-06-01", "年度签注");
     let renewed = test
         .post(&format!("/api/v1/permits/{permit}/renew"), &district, renew)
         .await;

@@ -15,11 +15,10 @@ mod replay;
 mod write;
 
 use domain::access::User;
-use domain::division::Hierarchy;
 use domain::event::{Change, Event, ImportSummary, Source};
-use domain::migrant::MigrantRule;
+use domain::permit_rules::PermitRules;
 
-use super::now;
+use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, journal};
@@ -28,8 +27,10 @@ use replay::Planned;
 /// The city, the caller and the file, as every row of a run needs them.
 pub(super) struct Run<'a> {
     pub vault: &'a Vault,
-    pub hierarchy: &'a Hierarchy,
-    pub rule: &'a MigrantRule,
+    pub city: &'a City,
+    /// What permit steps are held to (import rows carry none, but the planner
+    /// asks for them).
+    pub permit_rules: &'a (dyn PermitRules + Sync),
     pub actor: &'a User,
     pub file: &'a ImportFile,
     pub rows: &'a [ImportRow],

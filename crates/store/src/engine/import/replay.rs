@@ -182,13 +182,15 @@ impl Planner<'_> {
             .filter_map(|id| self.records.get(id).cloned())
             .collect();
         let context = Context {
-            hierarchy: self.run.hierarchy,
-            rule: self.run.rule,
+            hierarchy: &self.run.city.hierarchy,
+            rule: &self.run.city.rule,
             person: now.map(|state| &state.person),
             facts: now.map_or(&[], |state| &state.facts),
             others: &[],
             records: &named,
             permits: &[],
+            employers: &[],
+            permit_rules: self.run.permit_rules,
         };
         let planned = match plan(self.run.actor, &change, &context) {
             Ok(planned) => planned,
