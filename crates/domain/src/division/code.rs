@@ -75,13 +75,13 @@ impl DivisionCode {
     /// The level, read from which trailing parts are zero.
     pub fn level(self) -> CodeLevel {
         let n = self.0;
-        if n % pow10(10) == 0 {
+        if n.is_multiple_of(pow10(10)) {
             CodeLevel::Province
-        } else if n % pow10(8) == 0 {
+        } else if n.is_multiple_of(pow10(8)) {
             CodeLevel::City
-        } else if n % pow10(6) == 0 {
+        } else if n.is_multiple_of(pow10(6)) {
             CodeLevel::District
-        } else if n % pow10(3) == 0 {
+        } else if n.is_multiple_of(pow10(3)) {
             CodeLevel::Town
         } else {
             CodeLevel::Village
