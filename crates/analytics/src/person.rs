@@ -281,30 +281,9 @@ impl Evaluator<'_, '_> {
             }
             Node::All(children) => {
                 out.extend_from_slice(&ALWAYS);
-                let mut child = self.memo.buffer();
-                let mut both = self.memo.buffer();
-                for node in children {
-                    if out.is_empty() {
-                        break;
-                    }
-                    self.eval_into(node, &mut child);
-                    intersect_into(out, &child, &mut both);
-                    std::mem::swap(out, &mut both);
-                }
-                self.memo.give_back(child);
-                self.memo.give_back(both);
+                self.fold(children, out, intersect_into, true);
             }
-            Node::Any(children) => {
-                let mut child = self.memo.buffer();
-                let mut either = self.memo.buffer();
-                for node in children {
-                    self.eval_into(node, &mut child);
-                    union_into(out, &child, &mut either);
-                    std::mem::swap(out, &mut either);
-                }
-                self.memo.give_back(child);
-                self.memo.give_back(either);
-            }
+            Node::Any(children) => self.fold(children, out, union_into, false),
             Node::Not(inner) => {
                 let mut days = self.memo.buffer();
                 self.eval_into(inner, &mut days);
@@ -312,6 +291,29 @@ impl Evaluator<'_, '_> {
                 self.memo.give_back(days);
             }
         }
+    }
+
+    /// Combines each of `children`'s days into `out` (holding the starting set);
+    /// with `stop_when_empty` (an `and`), stops once `out` is empty.
+    fn fold(
+        &mut self,
+        children: &[Node],
+        out: &mut Vec<Interval>,
+        combine: fn(&[Interval], &[Interval], &mut Vec<Interval>),
+        stop_when_empty: bool,
+    ) {
+        let mut child = self.memo.buffer();
+        let mut combined = self.memo.buffer();
+        for node in children {
+            if stop_when_empty && out.is_empty() {
+                break;
+            }
+            self.eval_into(node, &mut child);
+            combine(out, &child, &mut combined);
+            std::mem::swap(out, &mut combined);
+        }
+        self.memo.give_back(child);
+        self.memo.give_back(combined);
     }
 
     /// Where leaf `index`'s days lie in the memo, computing them the first time.
