@@ -12,6 +12,7 @@ use domain::policy::{
     Expr, FactFilter, Indicator, PersonPredicate, Policy, RecordField, RecordKind, RecordPredicate,
     Term, Window,
 };
+use domain::registry::FactKind;
 use domain::resident_id::Sex;
 
 use crate::calendar::{Day, NEG_INF, POS_INF, day_of};
@@ -45,6 +46,8 @@ pub(crate) enum Leaf {
 pub(crate) struct FactTest {
     /// A `FactKind::name()`.
     pub kind: String,
+    /// Its `FactKind::index()`; past the last kind for a name no kind has.
+    pub kind_index: usize,
     /// Conditions on the fact's own values (housing, scheme, school).
     pub filters: Vec<FactFilter>,
     /// Only while the fact's employer has a union.
@@ -307,6 +310,10 @@ impl Builder {
             } => {
                 let mut test = FactTest {
                     kind: kind.clone(),
+                    kind_index: FactKind::NAMES
+                        .iter()
+                        .position(|name| name == kind)
+                        .unwrap_or(FactKind::NAMES.len()),
                     filters: Vec::new(),
                     employer_has_union: false,
                     wage_at_least: None,

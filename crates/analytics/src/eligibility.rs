@@ -20,7 +20,7 @@ use crate::compile::{Leaf, Node};
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::intervals::Interval;
-use crate::person::{Evaluator, PersonState};
+use crate::person::{Evaluator, Memo, PersonState};
 use crate::rollup::side_totals;
 
 /// 资格审查结果 — a person's eligibility as of a date.
@@ -152,7 +152,7 @@ impl Engine {
     ) -> Result<Eligibility, EngineError> {
         let (permit, compiled) = self.permit_criteria()?;
         let day = day_of(as_of);
-        let mut memo = Vec::new();
+        let mut memo = Memo::default();
         let mut evaluator = Evaluator::new(self.context(), state, &mut memo);
         let criteria: Vec<CriterionOutcome> = permit
             .iter()

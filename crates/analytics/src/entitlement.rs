@@ -13,7 +13,7 @@ use crate::calendar::day_of;
 use crate::eligibility::holds_on;
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::person::{Evaluator, PersonState};
+use crate::person::{Evaluator, Memo, PersonState};
 
 /// One entitlement for one person on a date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,7 +45,7 @@ impl Engine {
             matches!(fact.kind, FactKind::ResidencePermit { .. }) && fact.holds_on(as_of)
         });
         let day = day_of(as_of);
-        let mut memo = Vec::new();
+        let mut memo = Memo::default();
         let mut evaluator = Evaluator::new(self.context(), state, &mut memo);
         Ok(permit
             .entitlements

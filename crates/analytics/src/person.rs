@@ -21,7 +21,9 @@ use crate::calendar::{
     Day, NEG_INF, POS_INF, birthday, covered_from, day_of, period_end, span_of, stored_interval,
 };
 use crate::compile::{Compiled, FactTest, Leaf, Node};
-use crate::intervals::{ALWAYS, Interval, complement, intersect, normalize, union};
+use crate::intervals::{
+    ALWAYS, Interval, complement_into, intersect_into, normalize_from, union_into,
+};
 use crate::record::Records;
 use crate::tree::{Tree, UnitIndex};
 
@@ -78,11 +80,14 @@ pub(crate) struct Context<'a> {
     pub records: &'a Records,
 }
 
-/// Reusable buffers, so that deriving a person allocates little.
+/// Reusable buffers, so that deriving a person allocates nothing once they have
+/// grown to the largest person seen.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    memo: Vec<Option<Vec<Interval>>>,
+    memo: Memo,
     residence: Vec<(Interval, UnitIndex)>,
+    residences: Vec<(Day, i64, Day, domain::division::DivisionCode)>,
+    days: Vec<Interval>,
 }
 
 /// Appends to `out` every piece `state` contributes.
@@ -92,21 +97,31 @@ pub(crate) fn contributions(
     scratch: &mut Scratch,
     out: &mut Vec<PersonPiece>,
 ) {
-    residence_pieces(context.tree, state, &mut scratch.residence);
+    residence_pieces(
+        context.tree,
+        state,
+        &mut scratch.residences,
+        &mut scratch.residence,
+    );
     if scratch.residence.is_empty() {
         return;
     }
     let mut evaluator = Evaluator::new(context, state, &mut scratch.memo);
+    let days = &mut scratch.days;
     for (side, node) in context.compiled.person_sides.iter().enumerate() {
-        let days = match node {
-            None => ALWAYS.to_vec(),
-            Some(node) => evaluator.eval(node),
-        };
-        if days.is_empty() {
-            continue;
+        match node {
+            None => {
+                days.clear();
+                days.extend_from_slice(&ALWAYS);
+            }
+            Some(node) => evaluator.eval_into(node, days),
         }
         for &((start, end), bucket) in &scratch.residence {
-            for (start, end) in intersect(&days, &[(start, end)]) {
+            for &(first, last) in days.iter() {
+                let (start, end) = (first.max(start), last.min(end));
+                if start > end {
+                    continue;
+                }
                 if let Some((start, end)) = stored_interval(start, end) {
                     out.push(PersonPiece {
                         side: side as u16,
@@ -123,19 +138,21 @@ pub(crate) fn contributions(
 /// The days on which the person is present, as pieces each in one bucket, in order.
 /// Overlapping residences (which the planner does not produce) resolve to the one
 /// that began later; a departure dated D ends presence on D − 1.
-fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval, UnitIndex)>) {
+fn residence_pieces(
+    tree: &Tree,
+    state: PersonState<'_>,
+    residences: &mut Vec<(Day, i64, Day, domain::division::DivisionCode)>,
+    out: &mut Vec<(Interval, UnitIndex)>,
+) {
     out.clear();
-    let mut residences: Vec<(Day, i64, Day, domain::division::DivisionCode)> = state
-        .facts
-        .iter()
-        .filter_map(|fact| match &fact.kind {
-            FactKind::Residence { unit, .. } => {
-                let (from, to) = span_of(Some(fact.from), fact.to);
-                Some((from, fact.id, to, *unit))
-            }
-            _ => None,
-        })
-        .collect();
+    residences.clear();
+    residences.extend(state.facts.iter().filter_map(|fact| match &fact.kind {
+        FactKind::Residence { unit, .. } => {
+            let (from, to) = span_of(Some(fact.from), fact.to);
+            Some((from, fact.id, to, *unit))
+        }
+        _ => None,
+    }));
     residences.sort_unstable();
     let gone = state.left_on.map_or(POS_INF, |left| day_of(left) - 1);
     for index in 0..residences.len() {
@@ -157,23 +174,87 @@ fn residence_pieces(tree: &Tree, state: PersonState<'_>, out: &mut Vec<(Interval
     }
 }
 
+/// How many kinds of fact there are.
+const KINDS: usize = FactKind::NAMES.len();
+
+/// The leaves computed for one person, their facts by kind, and spare buffers for
+/// the nodes above the leaves, kept across persons so that evaluating allocates
+/// only while they grow.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// The person's facts' positions, grouped by kind (a kind's in their order).
+    by_kind: Vec<u32>,
+    /// Where each kind's group starts in `by_kind` (and, last, where it ends).
+    kind_starts: [u32; KINDS + 1],
+    /// The days of each fact, by position.
+    fact_days: Vec<Interval>,
+    /// The days of every leaf computed so far, one leaf after another.
+    days: Vec<Interval>,
+    /// Per leaf, where its days lie in `days` once computed.
+    spans: Vec<Option<(u32, u32)>>,
+    /// Buffers not in use, for nodes' partial results.
+    spare: Vec<Vec<Interval>>,
+}
+
+impl Memo {
+    /// Groups `facts` by kind (a counting sort) and notes their days.
+    fn group(&mut self, facts: &[Fact]) {
+        let mut starts = [0u32; KINDS + 1];
+        for fact in facts {
+            starts[fact.kind.index() + 1] += 1;
+        }
+        for kind in 0..KINDS {
+            starts[kind + 1] += starts[kind];
+        }
+        self.kind_starts = starts;
+        self.by_kind.clear();
+        self.by_kind.resize(facts.len(), 0);
+        self.fact_days.clear();
+        for (at, fact) in facts.iter().enumerate() {
+            let slot = &mut starts[fact.kind.index()];
+            self.by_kind[*slot as usize] = at as u32;
+            *slot += 1;
+            self.fact_days.push(span_of(Some(fact.from), fact.to));
+        }
+    }
+
+    /// The positions of the facts of kind `index` (none past the last kind).
+    fn of_kind(&self, index: usize) -> &[u32] {
+        match (self.kind_starts.get(index), self.kind_starts.get(index + 1)) {
+            (Some(&from), Some(&to)) => &self.by_kind[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+
+    fn buffer(&mut self) -> Vec<Interval> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    fn give_back(&mut self, mut buffer: Vec<Interval>) {
+        buffer.clear();
+        self.spare.push(buffer);
+    }
+}
+
 /// The days on which nodes and leaves hold for one person (whether present or not),
 /// each leaf computed once.
 pub(crate) struct Evaluator<'a, 'b> {
     context: Context<'a>,
     state: PersonState<'a>,
-    memo: &'b mut Vec<Option<Vec<Interval>>>,
+    memo: &'b mut Memo,
 }
 
 impl<'a, 'b> Evaluator<'a, 'b> {
-    /// An evaluator of `state`; `memo` is cleared and sized to the leaves.
+    /// An evaluator of `state`; `memo` forgets the leaves of the person before.
     pub(crate) fn new(
         context: Context<'a>,
         state: PersonState<'a>,
-        memo: &'b mut Vec<Option<Vec<Interval>>>,
+        memo: &'b mut Memo,
     ) -> Evaluator<'a, 'b> {
-        memo.clear();
-        memo.resize(context.compiled.leaves.len(), None);
+        memo.days.clear();
+        memo.spans.clear();
+        memo.spans.resize(context.compiled.leaves.len(), None);
+        memo.group(state.facts);
         Evaluator {
             context,
             state,
@@ -185,88 +266,115 @@ impl<'a, 'b> Evaluator<'a, 'b> {
 impl Evaluator<'_, '_> {
     /// The days on which `node` holds.
     pub(crate) fn eval(&mut self, node: &Node) -> Vec<Interval> {
+        let mut out = Vec::new();
+        self.eval_into(node, &mut out);
+        out
+    }
+
+    /// Replaces `out` with the days on which `node` holds.
+    pub(crate) fn eval_into(&mut self, node: &Node, out: &mut Vec<Interval>) {
+        out.clear();
         match node {
             Node::Leaf(index) => {
-                if self.memo[*index].is_none() {
-                    let days = self.leaf(&self.context.compiled.leaves[*index]);
-                    self.memo[*index] = Some(days);
-                }
-                self.memo[*index].clone().unwrap_or_default()
+                let (from, to) = self.leaf_span(*index);
+                out.extend_from_slice(&self.memo.days[from as usize..to as usize]);
             }
             Node::All(children) => {
-                let mut acc = ALWAYS.to_vec();
-                for child in children {
-                    if acc.is_empty() {
-                        break;
-                    }
-                    acc = intersect(&acc, &self.eval(child));
-                }
-                acc
+                out.extend_from_slice(&ALWAYS);
+                self.fold(children, out, intersect_into, true);
             }
-            Node::Any(children) => {
-                let mut acc = Vec::new();
-                for child in children {
-                    acc = union(&acc, &self.eval(child));
-                }
-                acc
+            Node::Any(children) => self.fold(children, out, union_into, false),
+            Node::Not(inner) => {
+                let mut days = self.memo.buffer();
+                self.eval_into(inner, &mut days);
+                complement_into(&days, out);
+                self.memo.give_back(days);
             }
-            Node::Not(inner) => complement(&self.eval(inner)),
         }
     }
 
-    fn leaf(&self, leaf: &Leaf) -> Vec<Interval> {
+    /// Combines each of `children`'s days into `out` (holding the starting set);
+    /// with `stop_when_empty` (an `and`), stops once `out` is empty.
+    fn fold(
+        &mut self,
+        children: &[Node],
+        out: &mut Vec<Interval>,
+        combine: fn(&[Interval], &[Interval], &mut Vec<Interval>),
+        stop_when_empty: bool,
+    ) {
+        let mut child = self.memo.buffer();
+        let mut combined = self.memo.buffer();
+        for node in children {
+            if stop_when_empty && out.is_empty() {
+                break;
+            }
+            self.eval_into(node, &mut child);
+            combine(out, &child, &mut combined);
+            std::mem::swap(out, &mut combined);
+        }
+        self.memo.give_back(child);
+        self.memo.give_back(combined);
+    }
+
+    /// Where leaf `index`'s days lie in the memo, computing them the first time.
+    fn leaf_span(&mut self, index: usize) -> (u32, u32) {
+        if let Some(span) = self.memo.spans[index] {
+            return span;
+        }
+        let from = self.memo.days.len();
+        let mut days = std::mem::take(&mut self.memo.days);
+        self.leaf(&self.context.compiled.leaves[index], &mut days);
+        normalize_from(&mut days, from);
+        self.memo.days = days;
+        let span = (from as u32, self.memo.days.len() as u32);
+        self.memo.spans[index] = Some(span);
+        span
+    }
+
+    /// Appends the days `leaf` holds, not yet normalized.
+    fn leaf(&self, leaf: &Leaf, days: &mut Vec<Interval>) {
         match leaf {
-            Leaf::Fact(test) => self.facts(test),
+            Leaf::Fact(test) => self.facts(test, days),
             Leaf::Age { min, max } => {
                 let birth = self.state.birth_date;
                 let from = min.map_or(NEG_INF, |min| birthday(birth, i32::from(min)));
                 let to = max.map_or(POS_INF, |max| birthday(birth, i32::from(max) + 1) - 1);
-                if from <= to {
-                    vec![(from, to)]
-                } else {
-                    Vec::new()
-                }
+                days.push((from, to));
             }
             Leaf::Sex(sex) => {
                 if self.state.sex == *sex {
-                    ALWAYS.to_vec()
-                } else {
-                    Vec::new()
+                    days.extend_from_slice(&ALWAYS);
                 }
             }
-            Leaf::Rollout => self.rollout(),
+            Leaf::Rollout => self.rollout(days),
         }
     }
 
     /// The days of a residence in a district the rollout has reached that year.
-    fn rollout(&self) -> Vec<Interval> {
-        let mut days = Vec::new();
+    fn rollout(&self, days: &mut Vec<Interval>) {
         for fact in self.state.facts {
             let FactKind::Residence { unit, .. } = &fact.kind else {
                 continue;
             };
             let district = unit.truncate(CodeLevel::District);
-            let lived = [span_of(Some(fact.from), fact.to)];
+            let (from, to) = span_of(Some(fact.from), fact.to);
             for (first, last, districts) in &self.context.compiled.rollout {
                 if districts.as_ref().is_none_or(|d| d.contains(&district)) {
-                    days.extend(intersect(&lived, &[(*first, *last)]));
+                    days.push((from.max(*first), to.min(*last)));
                 }
             }
         }
-        normalize(&mut days);
-        days
     }
 
     /// The days a fact test holds.
-    fn facts(&self, test: &FactTest) -> Vec<Interval> {
-        let mut pieces = Vec::new();
-        for fact in self.state.facts {
-            if fact.kind.name() != test.kind
-                || !test.filters.iter().all(|f| filter_matches(f, &fact.kind))
-            {
+    fn facts(&self, test: &FactTest, pieces: &mut Vec<Interval>) {
+        let from = pieces.len();
+        for &at in self.memo.of_kind(test.kind_index) {
+            let fact = &self.state.facts[at as usize];
+            if !test.filters.iter().all(|f| filter_matches(f, &fact.kind)) {
                 continue;
             }
-            let mut days = vec![span_of(Some(fact.from), fact.to)];
+            let mut days = self.memo.fact_days[at as usize];
             if test.employer_has_union {
                 let employer = match fact.kind {
                     FactKind::Employment { employer, .. }
@@ -274,73 +382,85 @@ impl Evaluator<'_, '_> {
                     _ => None,
                 };
                 let union_days = employer.and_then(|id| self.context.records.union_days(id));
-                days = match union_days {
-                    Some(union_days) => intersect(&days, &[union_days]),
-                    None => Vec::new(),
-                };
+                match union_days {
+                    Some((first, last)) if days.0.max(first) <= days.1.min(last) => {
+                        days = (days.0.max(first), days.1.min(last));
+                    }
+                    _ => continue,
+                }
             }
-            if let Some(minimums) = &test.wage_at_least {
-                let wage = match fact.kind {
-                    FactKind::Employment {
+            match &test.wage_at_least {
+                Some(minimums) => {
+                    let FactKind::Employment {
                         monthly_wage_fen, ..
-                    } => Some(monthly_wage_fen),
-                    _ => None,
-                };
-                days = match wage {
-                    Some(wage) => intersect(&days, &wage_days(minimums, wage)),
-                    None => Vec::new(),
-                };
+                    } = fact.kind
+                    else {
+                        continue;
+                    };
+                    wage_days(minimums, monthly_wage_fen, |(first, last)| {
+                        let (first, last) = (days.0.max(first), days.1.min(last));
+                        if first <= last {
+                            pieces.push((first, last));
+                        }
+                    });
+                }
+                None => pieces.push(days),
             }
-            pieces.extend(days);
         }
         let plan_start = self.context.compiled.plan_start;
         match test.window {
-            Window::On => normalize(&mut pieces),
+            Window::On => {}
             Window::In { period } => {
-                for piece in &mut pieces {
+                for piece in &mut pieces[from..] {
                     *piece = match period {
                         Period::Plan if piece.1 >= plan_start => (piece.0.max(plan_start), POS_INF),
                         Period::Plan => (1, 0),
                         _ => (piece.0, period_end(piece.1, period)),
                     };
                 }
-                normalize(&mut pieces);
             }
             Window::BeganIn { period } => {
-                for piece in &mut pieces {
+                for piece in &mut pieces[from..] {
                     *piece = match period {
                         Period::Plan if piece.0 >= plan_start => (piece.0, POS_INF),
                         Period::Plan => (1, 0),
                         _ => (piece.0, period_end(piece.0, period)),
                     };
                 }
-                normalize(&mut pieces);
             }
             Window::ContinuousFor { span } => {
-                normalize(&mut pieces);
-                for piece in &mut pieces {
+                normalize_from(pieces, from);
+                for piece in &mut pieces[from..] {
                     piece.0 = covered_from(piece.0, span);
                 }
-                normalize(&mut pieces);
             }
         }
-        pieces
     }
 }
 
-/// The days on which `wage` reaches the minimum in force: each listed year's minimum
-/// holds from its 1 January until the next listed year; before the first listed
-/// year no minimum is known and the test does not hold.
-fn wage_days(minimums: &[(Day, i64)], wage: i64) -> Vec<Interval> {
-    let mut days = Vec::new();
+/// Calls `emit` with the days on which `wage` reaches the minimum in force, merged
+/// and in order (`minimums` is sorted by day): each listed year's minimum holds from
+/// its 1 January until the next listed year; before the first listed year no
+/// minimum is known and the test does not hold.
+fn wage_days(minimums: &[(Day, i64)], wage: i64, mut emit: impl FnMut(Interval)) {
+    let mut run: Option<Interval> = None;
     for (index, &(first, minimum)) in minimums.iter().enumerate() {
-        if wage >= minimum {
-            let last = minimums.get(index + 1).map_or(POS_INF, |next| next.0 - 1);
-            days.push((first, last));
+        let last = minimums.get(index + 1).map_or(POS_INF, |next| next.0 - 1);
+        if wage < minimum || first > last {
+            continue;
+        }
+        match &mut run {
+            Some(run) if first <= run.1.saturating_add(1) => run.1 = run.1.max(last),
+            _ => {
+                if let Some(done) = run.replace((first, last)) {
+                    emit(done);
+                }
+            }
         }
     }
-    normalize(&mut days);
-    days
+    if let Some(done) = run {
+        emit(done);
+    }
 }
 
 /// Whether a fact's own values pass a filter.

@@ -211,6 +211,35 @@ impl FactKind {
         "residence_permit",
     ];
 
+    /// The position of this kind's name in [`FactKind::NAMES`]: a small number to
+    /// group or compare kinds by without comparing names.
+    pub fn index(&self) -> usize {
+        match self {
+            FactKind::Residence { .. } => 0,
+            FactKind::Employment { .. } => 1,
+            FactKind::LabourContract { .. } => 2,
+            FactKind::Insurance { .. } => 3,
+            FactKind::HighRiskJob => 4,
+            FactKind::UnionMembership => 5,
+            FactKind::SkillsTraining => 6,
+            FactKind::Schooling { .. } => 7,
+            FactKind::VaccinationCertificateChecked => 8,
+            FactKind::ImmunisationUpToDate => 9,
+            FactKind::ChildCare => 10,
+            FactKind::Pregnancy => 11,
+            FactKind::MaternalCare => 12,
+            FactKind::TbCase => 13,
+            FactKind::TbFreeTreatment => 14,
+            FactKind::Married => 15,
+            FactKind::FamilyPlanningService => 16,
+            FactKind::FamilyPlanningCertificateCheck => 17,
+            FactKind::FamilyPlanningContract => 18,
+            FactKind::LegalEducation => 19,
+            FactKind::TemporaryResidencePermit { .. } => 20,
+            FactKind::ResidencePermit { .. } => 21,
+        }
+    }
+
     /// The policy language's name of this kind, e.g. `labour_contract`.
     pub fn name(&self) -> &'static str {
         match self {

@@ -51,11 +51,7 @@ pub(crate) fn encode<'f>(
     put_unsigned(&mut out, facts.len() as u64);
     for fact in facts {
         let columns = fact_codec::columns(&fact.kind);
-        let kind = FactKind::NAMES
-            .iter()
-            .position(|name| *name == columns.kind)
-            .expect("every kind's name is in FactKind::NAMES");
-        out.push(kind as u8);
+        out.push(fact.kind.index() as u8);
         let flags = [
             (fact.to.is_some(), HAS_TO),
             (columns.unit.is_some(), HAS_UNIT),

@@ -298,6 +298,8 @@ fn fact_kind_names() {
     ];
     let names: Vec<&str> = kinds.iter().map(FactKind::name).collect();
     assert_eq!(names, FactKind::NAMES);
+    let by_index: Vec<&str> = kinds.iter().map(|k| FactKind::NAMES[k.index()]).collect();
+    assert_eq!(by_index, FactKind::NAMES);
 }
 
 #[test]
