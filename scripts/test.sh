@@ -60,6 +60,8 @@ if [ -z "${ANJU_CARD_FONT:-}" ] && [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenh
   fi
 fi
 
+# Lints fail the run as a test would.
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked "$@"
 
 # The API against its own document, on a live server: no 5xx, no answer outside

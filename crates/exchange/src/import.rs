@@ -234,7 +234,7 @@ impl Tally<'_> {
             }
         }
         self.done += 1;
-        if self.done % 1_000 == 0 || self.done == self.total {
+        if self.done.is_multiple_of(1_000) || self.done == self.total {
             self.observer.progress(Progress {
                 stage: self.stage,
                 done: self.done,

@@ -280,10 +280,6 @@ pub struct Imported {
 
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one outcome at a time is handed to the caller's observer"
-)]
 pub enum RowOutcome {
     /// Planned and applied (committed when the call commits). The receipt's
     /// `changed` is empty: what the rows changed comes with [`Imported`].
