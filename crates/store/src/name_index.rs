@@ -77,12 +77,27 @@ fn query_grams(query: &[char]) -> Vec<i64> {
     grams
 }
 
-/// The index rows of a person named `name` living in `unit`, flat, in
-/// [`COLUMNS`] order.
-pub(crate) fn rows_of<'a>(person: PersonId, name: &'a str, unit: i64) -> Vec<Val<'a>> {
+/// One index row: gram, name, person, unit (the order of [`COLUMNS`] and of the
+/// covering index, so that sorted rows go into the index in its own order).
+pub(crate) type Entry<'a> = (i64, &'a str, PersonId, i64);
+
+/// The index rows of a person named `name` living in `unit`.
+pub(crate) fn entries(person: PersonId, name: &str, unit: i64) -> impl Iterator<Item = Entry<'_>> {
     grams(name)
         .into_iter()
-        .flat_map(|gram| [gram.into(), name.into(), person.into(), unit.into()])
+        .map(move |gram| (gram, name, person, unit))
+}
+
+/// One index row's values, in [`COLUMNS`] order.
+pub(crate) fn values<'a>(&(gram, name, person, unit): &Entry<'a>) -> [Val<'a>; 4] {
+    [gram.into(), name.into(), person.into(), unit.into()]
+}
+
+/// The index rows of a person named `name` living in `unit`, flat, in
+/// [`COLUMNS`] order.
+fn rows_of(person: PersonId, name: &str, unit: i64) -> Vec<Val<'_>> {
+    entries(person, name, unit)
+        .flat_map(|entry| values(&entry))
         .collect()
 }
 
