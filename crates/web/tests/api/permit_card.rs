@@ -29,21 +29,7 @@ async fn issued_with(key: CityKey) -> (TestApp, String, i64) {
         .await;
     let town = test.session("town", Role::Officer, BINHU_TOWN).await;
     let district = test.session("district", Role::Officer, "320211").await;
-    let employer = test.employer(&station, "甲机械厂", BINHU_VILLAGE).await;
-    let mut form = registration(&resident_id(7), "李<四>", BINHU_VILLAGE, "2024-06-01");
-    form["facts"] = json!([
-        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2024-06-01"},
-        {"fact": {"kind": "temporary_residence_permit", "number": "T1"}, "from": "2024-06-01"},
-    ]);
-    let person = test.register(&station, form).await;
-    let applied = test
-        .post(
-            &format!("/api/v1/persons/{person}/permits"),
-            &station,
-            json!({"on": "2025-06-01", "reason": "本人申请"}),
-        )
-        .await;
-    let permit = applied.body["permit"].as_i64().unwrap();
+    let permit = applied(&test, &station, 7, "李<四>").await;
     let reviewed = test
         .post(
             &format!("/api/v1/permits/{permit}/review"),
@@ -61,6 +47,26 @@ async fn issued_with(key: CityKey) -> (TestApp, String, i64) {
         .await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     (test, district, permit)
+}
+
+/// A new citizen named `name` (ID number `n`), registered by `station` with a job
+/// and a temporary permit from 2024-06-01, applying on 2025-06-01: the permit's number.
+async fn applied(test: &TestApp, station: &str, n: u16, name: &str) -> i64 {
+    let employer = test.employer(station, "甲机械厂", BINHU_VILLAGE).await;
+    let mut form = registration(&resident_id(n), name, BINHU_VILLAGE, "2024-06-01");
+    form["facts"] = json!([
+        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2024-06-01"},
+        {"fact": {"kind": "temporary_residence_permit", "number": "T1"}, "from": "2024-06-01"},
+    ]);
+    let person = test.register(station, form).await;
+    let applied = test
+        .post(
+            &format!("/api/v1/persons/{person}/permits"),
+            station,
+            json!({"on": "2025-06-01", "reason": "本人申请"}),
+        )
+        .await;
+    applied.body["permit"].as_i64().unwrap()
 }
 
 /// The card code printed on the card page.
@@ -194,21 +200,7 @@ async fn a_permit_not_yet_issued_has_no_card() {
     let station = test
         .session("station", Role::StationStaff, BINHU_VILLAGE)
         .await;
-    let employer = test.employer(&station, "甲机械厂", BINHU_VILLAGE).await;
-    let mut form = registration(&resident_id(9), "王五", BINHU_VILLAGE, "2024-06-01");
-    form["facts"] = json!([
-        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2024-06-01"},
-        {"fact": {"kind": "temporary_residence_permit", "number": "T1"}, "from": "2024-06-01"},
-    ]);
-    let person = test.register(&station, form).await;
-    let applied = test
-        .post(
-            &format!("/api/v1/persons/{person}/permits"),
-            &station,
-            json!({"on": "2025-06-01", "reason": "本人申请"}),
-        )
-        .await;
-    let permit = applied.body["permit"].as_i64().unwrap();
+    let permit = applied(&test, &station, 9, "王五").await;
     let page = test
         .get(&format!("/api/v1/permits/{permit}/card"), &station)
         .await;
