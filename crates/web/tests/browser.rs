@@ -135,33 +135,25 @@ impl Browser {
         self.goto("/login").await;
         self.fill("login", login).await;
         self.fill("password", PASSWORD).await;
-        self.client
-            .find(Locator::Css("form button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        self.client
-            .wait()
-            .for_element(Locator::Css("header nav"))
-            .await
-            .unwrap();
+        self.click_then_wait("form button[type=submit]", Locator::Css("header nav"))
+            .await;
     }
 
     async fn logout(&self) {
+        self.click_then_wait("form[action='/logout'] button", Locator::Id("login"))
+            .await;
+    }
+
+    /// Clicks the button `button` (CSS) and waits until the page has `then`.
+    async fn click_then_wait(&self, button: &str, then: Locator<'_>) {
         self.client
-            .find(Locator::Css("form[action='/logout'] button"))
+            .find(Locator::Css(button))
             .await
             .unwrap()
             .click()
             .await
             .unwrap();
-        self.client
-            .wait()
-            .for_element(Locator::Id("login"))
-            .await
-            .unwrap();
+        self.client.wait().for_element(then).await.unwrap();
     }
 
     /// The numerator of R1 (persons registered) in the dashboard's own table.
@@ -257,21 +249,11 @@ async fn a_station_registers_and_the_district_sees_the_numerator_move() {
     browser.fill("name", "王·䶮").await;
     browser.check("03-registration-form").await;
     browser
-        .client
-        .find(Locator::Css(
+        .click_then_wait(
             "form[action='/persons/new'] button[type=submit]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .client
-        .wait()
-        .for_element(Locator::Id("timeline"))
-        .await
-        .unwrap();
+            Locator::Id("timeline"),
+        )
+        .await;
     assert_eq!(browser.text(".person-name").await, "王·䶮");
     assert!(browser.text("table.timeline").await.contains("来人登记"));
     browser.check("04-person-page").await;
