@@ -2,6 +2,7 @@
 //! zones, hotels, agencies, schools and organisations, with the pools the generator
 //! draws employers and zones from.
 
+use domain::division::DivisionCode;
 use domain::registry::{Record, RecordDetail, RecordId};
 use rand::Rng;
 
@@ -140,6 +141,27 @@ pub fn entered(from: Day) -> Day {
 }
 
 impl Places {
+    /// Adds a record opened on `from` (and entered then), numbered next; its id.
+    fn open(
+        &mut self,
+        name: String,
+        unit: DivisionCode,
+        from: Day,
+        detail: RecordDetail,
+    ) -> RecordId {
+        let id = self.records.len() as RecordId + 1;
+        let record = Record {
+            id,
+            name,
+            unit,
+            from: date(from),
+            to: None,
+            detail,
+        };
+        self.records.push((entered(from), record));
+        id
+    }
+
     /// Makes the records that come before persons: employers, zones, hotels,
     /// agencies, migrant children's schools and new-citizen organisations.
     pub fn generate(city: &City, seed: u64, zone_m2_per_place: f64) -> Places {
@@ -188,25 +210,22 @@ impl Places {
                         "有限公司"
                     }
                 );
-                let record = Record {
-                    id: places.records.len() as RecordId + 1,
+                let id = places.open(
                     name,
-                    unit: city.villages[v].code,
-                    from: date(from),
-                    to: None,
-                    detail: RecordDetail::Employer {
+                    city.villages[v].code,
+                    from,
+                    RecordDetail::Employer {
                         union_since: union_since.map(date),
                         letter_signed_on: letter.map(date),
                     },
-                };
+                );
                 places.employers.push(Employer {
-                    id: record.id,
+                    id,
                     village: v,
                     from,
                     union_since,
                     dorm,
                 });
-                places.records.push((entered(from), record));
                 sizes.push(size);
             }
             let items: Vec<usize> = (first..places.employers.len()).collect();
@@ -237,22 +256,20 @@ impl Places {
                     let from = opening_day(&mut rng, 2005, 0.45, 0.35);
                     let area =
                         (capacity * zone_m2_per_place * rng.gen_range(0.8..1.2)).round() as i64;
-                    let id = places.records.len() as RecordId + 1;
-                    let record = Record {
-                        id,
-                        name: format!(
-                            "{}新市民公寓{}区",
-                            short_name(&village.name),
-                            places.zones_by_village[v].len() + 1
-                        ),
-                        unit: village.code,
-                        from: date(from),
-                        to: None,
-                        detail: RecordDetail::ConcentratedZone {
+                    let name = format!(
+                        "{}新市民公寓{}区",
+                        short_name(&village.name),
+                        places.zones_by_village[v].len() + 1
+                    );
+                    let id = places.open(
+                        name,
+                        village.code,
+                        from,
+                        RecordDetail::ConcentratedZone {
                             area_m2: area,
                             capacity: capacity.round() as i64,
                         },
-                    };
+                    );
                     places.zones_by_village[v].push(places.zones.len());
                     places.zones_by_town[t].push(places.zones.len());
                     places.zones.push(Zone {
@@ -260,7 +277,6 @@ impl Places {
                         village: v,
                         from,
                     });
-                    places.records.push((entered(from), record));
                 }
             }
 
@@ -271,22 +287,18 @@ impl Places {
                     (f64::from(village.quota) / 400.0 + rng.r#gen::<f64>() * 0.8).floor() as usize;
                 for h in 0..hotels.min(8) {
                     let from = opening_day(&mut rng, 2000, 0.7, 0.1);
-                    let id = places.records.len() as RecordId + 1;
-                    let record = Record {
-                        id,
-                        name: format!(
+                    places.open(
+                        format!(
                             "{}{}宾馆",
                             short_name(&village.name),
                             [
                                 "如家", "锦江", "悦来", "平安", "汉庭", "友谊", "吉祥", "东方"
                             ][h]
                         ),
-                        unit: village.code,
-                        from: date(from),
-                        to: None,
-                        detail: RecordDetail::Hotel,
-                    };
-                    places.records.push((entered(from), record));
+                        village.code,
+                        from,
+                        RecordDetail::Hotel,
+                    );
                 }
             }
 
@@ -298,22 +310,18 @@ impl Places {
                 let letter =
                     city.curve(v, Measure::Letter)
                         .reached(rng.r#gen(), entered(from), today + 1);
-                let id = places.records.len() as RecordId + 1;
-                let record = Record {
-                    id,
-                    name: format!(
+                places.open(
+                    format!(
                         "{}{}职业介绍所",
                         short_name(&town.name),
                         ["人和", "众诚", "安心", "金桥", "诚信", "阳光"][a % 6]
                     ),
-                    unit: city.villages[v].code,
-                    from: date(from),
-                    to: None,
-                    detail: RecordDetail::Agency {
+                    city.villages[v].code,
+                    from,
+                    RecordDetail::Agency {
                         letter_signed_on: letter.map(date),
                     },
-                };
-                places.records.push((entered(from), record));
+                );
             }
 
             // Migrant children's schools where many children live.
@@ -322,20 +330,16 @@ impl Places {
             for s in 0..schools.min(4) {
                 let v = town.villages[village_pool.draw(&mut rng)];
                 let from = opening_day(&mut rng, 2000, 0.8, 0.05);
-                let id = places.records.len() as RecordId + 1;
-                let record = Record {
-                    id,
-                    name: format!(
+                places.open(
+                    format!(
                         "{}{}民工子弟学校",
                         short_name(&town.name),
                         ["育才", "希望", "明德", "新苗"][s]
                     ),
-                    unit: city.villages[v].code,
-                    from: date(from),
-                    to: None,
-                    detail: RecordDetail::MigrantChildrenSchool,
-                };
-                places.records.push((entered(from), record));
+                    city.villages[v].code,
+                    from,
+                    RecordDetail::MigrantChildrenSchool,
+                );
             }
 
             // A new-citizen organisation in most towns, some founded during the plan.
@@ -350,16 +354,12 @@ impl Places {
                 curve.reached(u, day(REGISTRY_START), today + 1)
             };
             if let Some(from) = founded {
-                let id = places.records.len() as RecordId + 1;
-                let record = Record {
-                    id,
-                    name: format!("{}新市民亲情理事会", short_name(&town.name)),
-                    unit: town.code,
-                    from: date(from),
-                    to: None,
-                    detail: RecordDetail::NewCitizenOrganisation,
-                };
-                places.records.push((entered(from), record));
+                places.open(
+                    format!("{}新市民亲情理事会", short_name(&town.name)),
+                    town.code,
+                    from,
+                    RecordDetail::NewCitizenOrganisation,
+                );
             }
         }
         places
