@@ -140,6 +140,11 @@ pub(super) fn write(
             change: step.change,
         });
     }
+    // The tracks come in blind-index order, which is random: in number order
+    // the rows append to their tables, and the facts' and packs' persons are
+    // looked up on neighbouring pages.
+    batch.persons.sort_unstable_by_key(|person| person.id);
+    batch.facts.sort_unstable_by_key(|fact| fact.id);
     load::load(tx, run.vault, &batch)?;
     for state in changed {
         queries::save_pack(tx, state)?;
