@@ -31,6 +31,26 @@ const HEADER: &str = "身份证号,姓名,登记日期,村（社区）代码,居
 /// 产山社区 and 惠河社区 of 滨湖区.
 const VILLAGES: [&str; 2] = ["320211001003", "320211001004"];
 
+/// A synthetic name as a department's file holds them: a common surname and one
+/// or two given characters, the same for the same `i`.
+fn name(i: u32) -> String {
+    const SURNAMES: [char; 20] = [
+        '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡',
+        '郭', '何', '高', '林', '罗',
+    ];
+    const GIVEN: [char; 30] = [
+        '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛',
+        '明', '超', '秀', '霞', '平', '刚', '桂', '英', '华', '建', '国', '玉', '兰', '志', '红',
+    ];
+    let pick = |k: u32, of: usize| (k as usize) % of;
+    let mut name = String::from(SURNAMES[pick(i, 20)]);
+    name.push(GIVEN[pick(i / 20, 30)]);
+    if !i.is_multiple_of(3) {
+        name.push(GIVEN[pick(i / 600, 30)]);
+    }
+    name
+}
+
 fn rows(n: u32) -> String {
     let mut text = String::from(HEADER);
     for i in 0..n {
@@ -41,8 +61,9 @@ fn rows(n: u32) -> String {
         let id = ResidentId::synthesize(420102, birth, (i % 1000) as u16, sex);
         let village = VILLAGES[(i % 2) as usize];
         text.push_str(&format!(
-            "{},张{i},2024-03-01,{village},自购房,,\n",
-            id.as_str()
+            "{},{},2024-03-01,{village},自购房,,\n",
+            id.as_str(),
+            name(i)
         ));
     }
     text

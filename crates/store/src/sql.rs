@@ -295,6 +295,10 @@ pub(crate) trait Sql {
     /// primary keys or constraints): each index's name and the statement that
     /// creates it.
     fn index_catalog(&self) -> &'static str;
+    /// Whether readers go on undisturbed while this transaction drops and
+    /// builds indexes (they read the last commit), so that a large write may
+    /// build a table's indexes again instead of keeping them up to date.
+    fn readers_pass_index_builds(&self) -> bool;
 }
 
 /// Every row of a query, each turned into a value by `read`.

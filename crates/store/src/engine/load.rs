@@ -238,7 +238,7 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
 }
 
 /// A secondary index dropped for a load: its name and the statement that makes it.
-struct Deferred {
+pub(super) struct Deferred {
     name: String,
     sql: String,
 }
@@ -254,25 +254,41 @@ fn registry_empty(tx: &mut dyn Sql) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-/// Drops the secondary indexes of the tables a load fills, noting each in
-/// `deferred_indexes`.
-fn defer_indexes(tx: &mut dyn Sql) -> Result<Vec<Deferred>, StoreError> {
-    let mut deferred = Vec::new();
-    for table in LOADED {
+/// Drops the secondary indexes of `tables`; what builds them again.
+pub(super) fn drop_indexes(tx: &mut dyn Sql, tables: &[&str]) -> Result<Vec<Deferred>, StoreError> {
+    let mut dropped = Vec::new();
+    for table in tables {
         let catalog = tx.index_catalog();
-        deferred.extend(rows(tx, catalog, &[table.into()], |row| {
+        dropped.extend(rows(tx, catalog, &[(*table).into()], |row| {
             Ok(Deferred {
                 name: row.text(0)?,
                 sql: row.text(1)?,
             })
         })?);
     }
+    for index in &dropped {
+        tx.batch(&format!("DROP INDEX {}", index.name))?;
+    }
+    Ok(dropped)
+}
+
+/// Builds dropped indexes again, from the rows their tables hold now.
+pub(super) fn build_indexes(tx: &mut dyn Sql, dropped: &[Deferred]) -> Result<(), StoreError> {
+    for index in dropped {
+        tx.batch(&index.sql)?;
+    }
+    Ok(())
+}
+
+/// Drops the secondary indexes of the tables a load fills, noting each in
+/// `deferred_indexes`.
+fn defer_indexes(tx: &mut dyn Sql) -> Result<Vec<Deferred>, StoreError> {
+    let deferred = drop_indexes(tx, &LOADED)?;
     for index in &deferred {
         tx.exec(
             "INSERT INTO deferred_indexes (name, sql) VALUES (?1, ?2)",
             &[index.name.as_str().into(), index.sql.as_str().into()],
         )?;
-        tx.batch(&format!("DROP INDEX {}", index.name))?;
     }
     Ok(deferred)
 }
@@ -358,10 +374,10 @@ impl<'e, C: Bulk> BulkLoader<'e, C> {
             self.connection.durable()?;
             return Err(failed_before());
         }
-        let built = self
-            .deferred
-            .iter()
-            .try_for_each(|index| self.connection.write(|tx| Ok(tx.batch(&index.sql)?)));
+        let built = self.deferred.iter().try_for_each(|index| {
+            self.connection
+                .write(|tx| build_indexes(tx, std::slice::from_ref(index)))
+        });
         self.connection.durable()?;
         built?;
         self.connection.write(|tx| {

@@ -222,6 +222,11 @@ impl Sql for PgSql<'_> {
         Ok(())
     }
 
+    fn readers_pass_index_builds(&self) -> bool {
+        // DROP INDEX locks the table against readers until the commit.
+        false
+    }
+
     fn index_catalog(&self) -> &'static str {
         "SELECT i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x \
          JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \

@@ -227,6 +227,11 @@ impl Sql for SqliteSql<'_> {
         Ok(())
     }
 
+    fn readers_pass_index_builds(&self) -> bool {
+        // In WAL mode a reader keeps the snapshot it started with.
+        true
+    }
+
     fn index_catalog(&self) -> &'static str {
         // Indexes SQLite makes for constraints have no SQL.
         "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name"

@@ -11,7 +11,7 @@ use jiff::civil::date;
 use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store};
 
 use super::fixtures::{BINHU, id, registration, setup};
-use super::harness::each_backend;
+use super::harness::{TestDb, each_backend};
 
 fn file() -> ImportFile {
     ImportFile {
@@ -233,5 +233,48 @@ fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_
         assert!(matches!(again[0], RowOutcome::Added(_)), "{again:?}");
         assert_eq!(again[1..], [const { RowOutcome::AlreadyImported }; 3]);
         assert_eq!(db.person(&cast.station, person).unwrap().facts.len(), 3);
+    });
+}
+
+/// The number of indexes of `persons`, as the database's catalogue lists them.
+fn person_indexes(db: &TestDb) -> i64 {
+    db.raw_count(match db.backend() {
+        "sqlite" => "sqlite_schema WHERE type = 'index' AND tbl_name = 'persons'",
+        _ => "pg_indexes WHERE tablename = 'persons'",
+    })
+}
+
+#[test]
+fn a_file_adding_many_persons_leaves_every_index_whole() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let before = person_indexes(db);
+        // Many next to the registry: SQLite builds the persons' indexes again.
+        let (outcomes, committed) = run(&**db, &cast.station, &arrivals(0..60), Commit::IfAllValid);
+        assert!(committed);
+        assert_eq!(added(&outcomes), 60);
+        assert_eq!(person_indexes(db), before);
+        let copy = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, \
+                    registered_on, left_on, unit) SELECT id_cipher, id_index, name, sex, \
+                    birth_date, hukou, registered_on, left_on, unit FROM persons \
+                    ORDER BY id DESC LIMIT 1";
+        let refused = db.raw_exec(copy).unwrap_err();
+        assert!(refused.to_lowercase().contains("unique"), "{refused}");
+        // A fact about an imported person finds them by ID number.
+        let (outcomes, _) = run(
+            &**db,
+            &cast.station,
+            &[ImportRow {
+                row: 100,
+                change: RowChange::PersonFact {
+                    resident_id: id(59),
+                    fact: FactKind::UnionMembership,
+                    from: date(2024, 4, 1),
+                    to: None,
+                },
+            }],
+            Commit::IfAllValid,
+        );
+        assert_eq!(added(&outcomes), 1, "{outcomes:?}");
     });
 }
