@@ -85,25 +85,25 @@ pub(super) fn replay(
         mut persons,
         records,
     } = known;
-    // The rows of each person together, in file order.
+    // The rows of each person together, in file order: a run of `keyed` each.
     let mut keyed: Vec<(Key, usize)> = keys
         .iter()
         .enumerate()
         .filter_map(|(at, key)| key.map(|key| (key, at)))
         .collect();
     keyed.par_sort_unstable();
-    let mut groups: Vec<(Track, Vec<usize>)> = Vec::new();
-    for (key, at) in keyed {
+    let mut groups: Vec<(Track, std::ops::Range<usize>)> = Vec::new();
+    for (next, (key, _)) in keyed.iter().enumerate() {
         match groups.last_mut() {
-            Some((_, positions)) if keys[positions[0]] == Some(key) => positions.push(at),
+            Some((_, run)) if keyed[run.start].0 == *key => run.end = next + 1,
             _ => {
-                let before = persons.remove(&key);
+                let before = persons.remove(key);
                 let track = Track {
                     now: before.clone(),
                     before,
                     inserted: 0,
                 };
-                groups.push((track, vec![at]));
+                groups.push((track, next..next + 1));
             }
         }
     }
@@ -115,13 +115,13 @@ pub(super) fn replay(
     let planned = groups
         .par_iter_mut()
         .enumerate()
-        .map(|(index, (track, positions))| {
-            positions
+        .flat_map_iter(|(index, (track, run))| {
+            let planner = &planner;
+            keyed[run.clone()]
                 .iter()
-                .map(|at| Ok((*at, planner.row(&rows[*at], Some((index, &mut *track)))?)))
-                .collect::<Result<Vec<_>, StoreError>>()
+                .map(move |&(_, at)| Ok((at, planner.row(&rows[at], Some((index, &mut *track)))?)))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let alone = keys
         .par_iter()
         .enumerate()
@@ -130,7 +130,7 @@ pub(super) fn replay(
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut slots: Vec<Option<Planned>> =
         std::iter::repeat_with(|| None).take(rows.len()).collect();
-    for (at, outcome) in planned.into_iter().flatten().chain(alone) {
+    for (at, outcome) in planned.into_iter().chain(alone) {
         slots[at] = Some(outcome);
     }
     Ok(Replayed {
