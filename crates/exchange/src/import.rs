@@ -124,11 +124,16 @@ pub fn import(
     options: &Options,
     observer: &mut dyn Observer,
 ) -> Result<Report, ImportError> {
+    // The hash on one core while the file is read on the other.
+    let (sha256, table) = rayon::join(
+        || sha256_hex(bytes),
+        || read::read(bytes, options.encoding, &options.limits),
+    );
     let file = ImportFile {
         name: name.to_owned(),
-        sha256: sha256_hex(bytes),
+        sha256,
     };
-    let table = read::read(bytes, options.encoding, &options.limits)?;
+    let table = table?;
     let (rows, mut errors) = parse_rows(template, &table)?;
     let total = table.rows.len() as u64;
     let (commit, stage) = match (options.dry_run, options.mode) {
