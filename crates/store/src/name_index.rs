@@ -2,14 +2,17 @@
 //! the viewer's area. A name is cut into grams (each character and each pair of
 //! neighbouring characters, by `char`, so 𠮷 and 䶮 outside the basic plane are one
 //! character each and the middle dot of 阿依古丽·买买提 is a character like any
-//! other); `name_grams` keeps one row per person and gram, ordered by gram, name
-//! and person. A query reads the rows of its rarest gram in that order, within the
+//! other); `name_grams` keeps one row per person and gram, keyed and ordered by
+//! gram, name and person, with the person's unit beside the key: on SQLite the
+//! table is that key's one B-tree (WITHOUT ROWID), on PostgreSQL a heap and its
+//! primary key. A query reads the rows of its rarest gram in that order, within the
 //! viewer's subtree, and checks each name against the whole query; exact names come
 //! first. Rows are written in the same transaction as the name or unit they
 //! repeat: by [`replace`] on every submitted change, by the bulk loader, and by
 //! [`backfill`] for a database written before the index existed.
 
 use domain::registry::{Person, PersonId};
+use rayon::slice::ParallelSliceMut;
 
 use crate::sql::{Sql, Val, first, rows};
 use crate::{NameCursor, StoreError};
@@ -77,8 +80,8 @@ fn query_grams(query: &[char]) -> Vec<i64> {
     grams
 }
 
-/// One index row: gram, name, person, unit (the order of [`COLUMNS`] and of the
-/// covering index, so that sorted rows go into the index in its own order).
+/// One index row: gram, name, person, unit (the order of [`COLUMNS`], the key
+/// first, so that sorted rows go into the table in its key's order).
 pub(crate) type Entry<'a> = (i64, &'a str, PersonId, i64);
 
 /// The index rows of a person named `name` living in `unit`.
@@ -91,6 +94,11 @@ pub(crate) fn entries(person: PersonId, name: &str, unit: i64) -> impl Iterator<
 /// One index row's values, in [`COLUMNS`] order.
 pub(crate) fn values<'a>(&(gram, name, person, unit): &Entry<'a>) -> [Val<'a>; 4] {
     [gram.into(), name.into(), person.into(), unit.into()]
+}
+
+/// Sorts index rows by the key, on every core.
+pub(crate) fn sort(entries: &mut [Entry]) {
+    entries.par_sort_unstable();
 }
 
 /// The index rows of a person named `name` living in `unit`, flat, in
@@ -138,8 +146,9 @@ pub(crate) fn replace(
 }
 
 /// Fills `name_grams` for every person when it is empty and persons are not (a
-/// database written before the index): its indexes are dropped while the rows go
-/// in and built again after, in the caller's transaction.
+/// database written before the index), in the caller's transaction: a batch of
+/// persons at a time, each batch's rows sorted by the key, so that they go into
+/// its tree in order.
 pub(crate) fn backfill(tx: &mut dyn Sql) -> Result<(), StoreError> {
     const BATCH: i64 = 50_000;
     let any = |tx: &mut dyn Sql, table: &str| {
@@ -150,13 +159,6 @@ pub(crate) fn backfill(tx: &mut dyn Sql) -> Result<(), StoreError> {
     };
     if any(tx, "name_grams")? || !any(tx, "persons")? {
         return Ok(());
-    }
-    let catalog = tx.index_catalog();
-    let indexes = rows(tx, catalog, &["name_grams".into()], |row| {
-        Ok((row.text(0)?, row.text(1)?))
-    })?;
-    for (name, _) in &indexes {
-        tx.batch(&format!("DROP INDEX {name}"))?;
     }
     let last = first(tx, "SELECT COALESCE(MAX(id), 0) FROM persons", &[], |row| {
         row.int(0)
@@ -170,17 +172,13 @@ pub(crate) fn backfill(tx: &mut dyn Sql) -> Result<(), StoreError> {
             &[from.into(), (from + BATCH - 1).into()],
             |row| Ok((row.int(0)?, row.text(1)?, row.int(2)?)),
         )?;
-        write(
-            tx,
-            persons
-                .iter()
-                .flat_map(|(id, name, unit)| rows_of(*id, name, *unit))
-                .collect(),
-        )?;
+        let mut entries: Vec<Entry> = persons
+            .iter()
+            .flat_map(|(id, name, unit)| entries(*id, name, *unit))
+            .collect();
+        sort(&mut entries);
+        write(tx, entries.iter().flat_map(values).collect())?;
         from += BATCH;
-    }
-    for (_, sql) in &indexes {
-        tx.batch(sql)?;
     }
     Ok(())
 }

@@ -17,4 +17,6 @@ CREATE TABLE name_grams (
     person BIGINT NOT NULL,
     unit   BIGINT NOT NULL
 );
+-- The covering index below repeated every column; 0007 makes (gram, name,
+-- person) the table's primary key instead and drops it.
 CREATE INDEX name_grams_key ON name_grams (gram, name, person, unit);

@@ -16,4 +16,6 @@ CREATE TABLE name_grams (
     person INTEGER NOT NULL,
     unit   INTEGER NOT NULL
 );
+-- The covering index below repeated every column; 0007 makes the table itself a
+-- B-tree keyed by (gram, name, person) (WITHOUT ROWID) and drops the index.
 CREATE INDEX name_grams_key ON name_grams (gram, name, person, unit);

@@ -160,14 +160,14 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
         &batch.persons,
         |person| numbered(person.id, queries::person_values(vault, person)),
     )?;
-    // Sorted, the rows go into the covering index in its order: neighbouring
+    // Sorted, the rows go into the table's key in its order: neighbouring
     // inserts touch the same pages instead of one random page each.
     let mut grams: Vec<name_index::Entry> = batch
         .persons
         .iter()
         .flat_map(|p| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
         .collect();
-    grams.sort_unstable();
+    name_index::sort(&mut grams);
     stream(tx, "name_grams", &name_index::COLUMNS, &grams, |entry| {
         name_index::values(entry).to_vec()
     })?;

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/postgres/0006_import_ranges.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/postgres/0007_name_grams_key.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

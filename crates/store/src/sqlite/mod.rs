@@ -43,6 +43,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/sqlite/0006_import_ranges.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/sqlite/0007_name_grams_key.sql"),
+    ),
 ];
 
 /// Settings every connection gets.
@@ -269,9 +273,12 @@ impl Bulk for SqliteBulk<'_> {
             self.sqlite.close_readers()?;
         }
         // Empties the log into the file. Should a reader keep it from finishing,
-        // what stays in the log is synced with the next commit.
+        // what stays in the log is synced with the next commit. Only `main` has a
+        // log: once the connection has opened its temporary schema (as ALTER TABLE
+        // RENAME in a migration does), a checkpoint of every schema after the
+        // journal was off and on again fails with "database table is locked".
         self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .query_row("PRAGMA main.wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(|e| failed("checkpointing", path, e))?;
         // Writes during the load did not wait for the disk: wait once, for all.
         std::fs::File::open(path)

@@ -1,6 +1,7 @@
 //! 姓名查找 — the name index: rare characters and the middle dot found by
 //! character, exact names first, pages that follow each other, and an index kept
-//! in step with corrections, moves and databases written before it existed.
+//! in step with corrections, moves and databases written before it existed or
+//! before it was keyed.
 
 use domain::access::User;
 use domain::event::{Change, Correction, Source};
@@ -178,5 +179,42 @@ fn a_database_written_before_the_index_is_indexed_when_opened() {
             .collect();
         assert_eq!(found, ["钱三强", "钱学森"]);
         assert_eq!(names(db, &cast.station, "学森"), ["钱学森"]);
+    });
+}
+
+#[test]
+fn a_database_indexed_before_the_index_was_keyed_is_moved_over_when_opened() {
+    each_backend(|db| {
+        let cast = setup(db);
+        register_all(db, &cast.station, 60, BINHU, &["华罗庚", "华佗"]);
+        let rows = db.raw_count("name_grams");
+        // The layout of 0005: a table without a key and a covering index; one row
+        // written twice, which the key would refuse.
+        for sql in [
+            "CREATE TABLE name_grams_0005 AS SELECT gram, name, person, unit FROM name_grams",
+            "DROP TABLE name_grams",
+            "ALTER TABLE name_grams_0005 RENAME TO name_grams",
+            "CREATE INDEX name_grams_key ON name_grams (gram, name, person, unit)",
+            "INSERT INTO name_grams SELECT gram, name, person, unit FROM name_grams \
+             WHERE name = '华佗' AND gram < 1000000",
+            "DELETE FROM schema_migrations WHERE version = 7",
+        ] {
+            db.raw_exec(sql).unwrap();
+        }
+        assert!(db.raw_count("name_grams") > rows);
+        let reopened = db.reopen();
+        assert_eq!(db.raw_count("name_grams"), rows);
+        let found: Vec<_> = reopened
+            .search_by_name(&cast.station, "华", 5)
+            .unwrap()
+            .into_iter()
+            .map(|hit| hit.name)
+            .collect();
+        assert_eq!(found, ["华佗", "华罗庚"]);
+        assert_eq!(names(db, &cast.station, "罗庚"), ["华罗庚"]);
+        // The key refuses a repeated row.
+        let again = "INSERT INTO name_grams SELECT gram, name, person, unit FROM name_grams \
+                     WHERE name = '华佗'";
+        assert!(db.raw_exec(again).is_err());
     });
 }
