@@ -202,15 +202,10 @@ fn a_database_indexed_before_the_index_was_keyed_is_moved_over_when_opened() {
             db.raw_exec(sql).unwrap();
         }
         assert!(db.raw_count("name_grams") > rows);
-        let reopened = db.reopen();
+        // Opening migrates; the store opened before reads the new table.
+        drop(db.reopen());
         assert_eq!(db.raw_count("name_grams"), rows);
-        let found: Vec<_> = reopened
-            .search_by_name(&cast.station, "华", 5)
-            .unwrap()
-            .into_iter()
-            .map(|hit| hit.name)
-            .collect();
-        assert_eq!(found, ["华佗", "华罗庚"]);
+        assert_eq!(names(db, &cast.station, "华"), ["华佗", "华罗庚"]);
         assert_eq!(names(db, &cast.station, "罗庚"), ["华罗庚"]);
         // The key refuses a repeated row.
         let again = "INSERT INTO name_grams SELECT gram, name, person, unit FROM name_grams \
