@@ -22,8 +22,9 @@ use crate::{Changed, LoadBatch, StoreError, journal, name_index, queries};
 const INDEXED: [&str; 1] = ["persons"];
 
 /// Whether `added` new persons are many next to the `registered` ones: a
-/// quarter as many or more. Building an index again sorts every row once; an
-/// insert at a random place costs about as much as sorting a dozen.
+/// quarter as many or more. Building the indexes again sorts every person once,
+/// where keeping them up to date puts each new one at a random place (1,000,000
+/// new persons: 2.6 s to build, against 5.4 s more to write them).
 fn many(registered: i64, added: usize) -> bool {
     added as i64 * 4 >= registered
 }
@@ -159,6 +160,7 @@ pub(super) fn write(
     // looked up on neighbouring pages.
     batch.persons.sort_unstable_by_key(|person| person.id);
     batch.facts.sort_unstable_by_key(|fact| fact.id);
+    // New persons are numbered after the last registered one.
     let rebuilt = match batch.persons.first() {
         Some(first)
             if tx.readers_pass_index_builds() && many(first.id - 1, batch.persons.len()) =>
