@@ -15,7 +15,7 @@ use domain::event::{Change, Correction, Source};
 use serde_json::{Map, Value};
 
 use crate::StoreError;
-use crate::vault::{Vault, from_hex, to_hex};
+use crate::vault::{CIPHER_LEN, Vault, from_hex, push_hex};
 
 const CLEAR: &str = "resident_id";
 const HIDDEN: &str = "resident_id_cipher";
@@ -36,11 +36,13 @@ fn damaged(why: impl std::fmt::Display) -> StoreError {
 
 /// The change as JSON text for the `events.change` column.
 ///
-/// Written as text rather than through a JSON tree because the demo city encodes
-/// millions of events: serde_json writes the field as `"resident_id":"<id>"` with no
-/// spaces, and inside string values every quote is escaped, so that exact text can
-/// only be the field itself.
+/// Written as text rather than through a JSON tree because an import or the demo
+/// city encodes millions of events: serde_json writes the field as
+/// `"resident_id":"<id>"` with no spaces, and inside string values every quote is
+/// escaped, so that text can only be the field itself.
 pub(crate) fn encode(change: &Change, vault: &Vault) -> String {
+    // `"resident_id":"`, as serde_json writes the key of `CLEAR`.
+    const FIELD: &str = "\"resident_id\":\"";
     let text = serde_json::to_string(change).expect("a change serialises to JSON");
     let id = match change {
         Change::Register { person, .. } => &person.resident_id,
@@ -50,10 +52,20 @@ pub(crate) fn encode(change: &Change, vault: &Vault) -> String {
         } => resident_id,
         _ => return text,
     };
-    let clear = format!("\"{CLEAR}\":\"{}\"", id.as_str());
-    debug_assert!(text.contains(&clear), "{text}");
-    let hidden = format!("\"{HIDDEN}\":\"{}\"", to_hex(&vault.encrypt(id)));
-    text.replacen(&clear, &hidden, 1)
+    let start = text
+        .find(FIELD)
+        .expect("a change with an ID number has the field");
+    let end = start + FIELD.len() + id.as_str().len() + 1;
+    debug_assert_eq!(text[start..end], format!("{FIELD}{}\"", id.as_str()));
+    let mut hidden = String::with_capacity(text.len() + HIDDEN.len() + 2 * CIPHER_LEN);
+    hidden.push_str(&text[..start]);
+    hidden.push('"');
+    hidden.push_str(HIDDEN);
+    hidden.push_str("\":\"");
+    push_hex(&mut hidden, &vault.encrypt(id));
+    hidden.push('"');
+    hidden.push_str(&text[end..]);
+    hidden
 }
 
 /// The change stored as `text`, with its ID number decrypted.
@@ -93,13 +105,22 @@ fn channel(source: &Source) -> &'static str {
 pub(crate) fn source_columns(source: &Source) -> (&'static str, Option<String>) {
     let detail = match source {
         Source::Station | Source::Cli | Source::Demo => None,
-        Source::Import { .. } => match serde_json::to_value(source) {
-            Ok(Value::Object(mut fields)) => {
-                fields.remove("channel");
-                Some(Value::Object(fields).to_string())
+        Source::Import { file, sha256, row } => {
+            // Written directly rather than through a JSON tree: an import writes
+            // one per row.
+            #[derive(serde::Serialize)]
+            struct Detail<'s> {
+                file: &'s str,
+                row: u64,
+                sha256: &'s str,
             }
-            other => panic!("expected a source serialised as an object, but found {other:?}"),
-        },
+            let detail = Detail {
+                file,
+                row: *row,
+                sha256,
+            };
+            Some(serde_json::to_string(&detail).expect("text and a number serialise to JSON"))
+        }
     };
     (channel(source), detail)
 }

@@ -196,13 +196,25 @@ fn parse_key(text: &str, source_name: &str) -> Result<[u8; 32], VaultError> {
 
 /// Lowercase hex of `bytes`.
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 15)] as char);
-    }
+    push_hex(&mut out, bytes);
     out
+}
+
+/// Appends `bytes` to `out` as lower-case hex.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.extend(
+        bytes
+            .iter()
+            .flat_map(|byte| {
+                [
+                    DIGITS[usize::from(byte >> 4)],
+                    DIGITS[usize::from(byte & 15)],
+                ]
+            })
+            .map(char::from),
+    );
 }
 
 /// The bytes of an even-length hex string; `None` when it is not one.
