@@ -74,6 +74,17 @@ pub struct FamilyLink {
     pub relation: Relation,
 }
 
+impl FamilyLink {
+    /// The person the link joins `me` to.
+    pub fn other(&self, me: PersonId) -> PersonId {
+        if self.person == me {
+            self.relative
+        } else {
+            self.person
+        }
+    }
+}
+
 /// 居住方式 — how a migrant is housed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

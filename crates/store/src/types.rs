@@ -79,6 +79,10 @@ pub struct PersonFile {
     pub facts: Vec<Fact>,
     /// Family links on either side (the person or their relative).
     pub family: Vec<FamilyLink>,
+    /// The persons those links name beside this one whom the viewer may read
+    /// (registered in the viewer's subtree), by number; each is recorded as
+    /// viewed (`family`). A relative outside the subtree is named by number only.
+    pub relatives: Vec<PersonSummary>,
 }
 
 /// A search hit: enough to pick the right person, with the ID number masked.
@@ -153,7 +157,8 @@ pub struct ViewEntry {
     pub viewer_login: String,
     /// When (UTC).
     pub at: jiff::Timestamp,
-    /// What was looked at: `file`, `facts`, `timeline`, `lookup` or `search`.
+    /// What was looked at: `file`, `facts`, `timeline`, `permits`, `permit`,
+    /// `lookup`, `search`, `list` or `family` (named on a relative's file).
     pub what: String,
 }
 

@@ -18,7 +18,7 @@ use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
 use domain::permit_rules::{NoPermitRules, PermitRules};
-use domain::registry::{Fact, Person, PersonId, Record, RecordId};
+use domain::registry::{Fact, FamilyLink, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
 use jiff::civil::Date;
@@ -196,6 +196,32 @@ impl<B: Backend> Engine<B> {
             f(tx, person)
         })
     }
+
+    /// The persons `links` join `id` to whom `viewer` may read, by number, each
+    /// recorded as viewed (`family`).
+    fn relatives(
+        &self,
+        tx: &mut dyn Sql,
+        viewer: &User,
+        id: PersonId,
+        links: &[FamilyLink],
+    ) -> Result<Vec<PersonSummary>, StoreError> {
+        let mut others: Vec<PersonId> = links.iter().map(|link| link.other(id)).collect();
+        others.sort_unstable();
+        others.dedup();
+        let at = now();
+        let mut shown = Vec::with_capacity(others.len());
+        for other in others {
+            let Some(relative) = queries::person(tx, &self.vault, other, false)?
+                .filter(|relative| viewer.covers(relative.unit))
+            else {
+                continue;
+            };
+            journal::record_view(tx, viewer.id, other, at, "family")?;
+            shown.push(summary(&relative));
+        }
+        Ok(shown)
+    }
 }
 
 impl<B: Backend> Store for Engine<B> {
@@ -244,9 +270,12 @@ impl<B: Backend> Store for Engine<B> {
 
     fn person(&self, viewer: &User, id: PersonId) -> Result<PersonFile, StoreError> {
         self.viewed(viewer, id, "file", |tx, person| {
+            let family = queries::links_of(tx, id)?;
+            let relatives = self.relatives(tx, viewer, id, &family)?;
             Ok(PersonFile {
                 facts: queries::facts_of(tx, id)?,
-                family: queries::links_of(tx, id)?,
+                family,
+                relatives,
                 person,
             })
         })

@@ -5,7 +5,9 @@ use domain::event::{Change, Correction, Source};
 use domain::registry::{Fact, FactKind, FamilyLink, InsuranceScheme, Relation};
 use jiff::civil::{Date, date};
 
-use super::fixtures::{BINHU, BINHU_2, code, employer, id, own_home, refusal, register, setup};
+use super::fixtures::{
+    BINHU, BINHU_2, LIANGXI, code, employer, id, own_home, refusal, register, setup,
+};
 use super::harness::each_backend;
 
 fn kinds(facts: &[Fact]) -> Vec<&'static str> {
@@ -343,5 +345,50 @@ fn family_links_show_on_both_sides() {
             .submit(actor, Source::Station, Change::LinkFamily { link })
             .unwrap_err();
         assert_eq!(refusal(again).field, "relative");
+    });
+}
+
+#[test]
+fn a_relative_is_named_to_viewers_who_may_read_them_and_that_is_recorded() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let city = &cast.officer_city;
+        let wife = register(db, city, id(14), "马丽", BINHU, date(2020, 1, 1))
+            .unwrap()
+            .person
+            .unwrap();
+        let husband = register(db, city, id(15), "马强", LIANGXI, date(2020, 1, 1))
+            .unwrap()
+            .person
+            .unwrap();
+        let link = FamilyLink {
+            person: wife,
+            relative: husband,
+            relation: Relation::Spouse,
+        };
+        db.submit(city, Source::Station, Change::LinkFamily { link })
+            .unwrap();
+
+        let seen_by_city = db.person(city, wife).unwrap();
+        let names: Vec<_> = seen_by_city
+            .relatives
+            .iter()
+            .map(|r| (r.id, r.name.as_str()))
+            .collect();
+        assert_eq!(names, [(husband, "马强")]);
+        let husband_views = db.views_of(city, husband).unwrap();
+        assert_eq!(
+            husband_views
+                .iter()
+                .map(|view| view.what.as_str())
+                .collect::<Vec<_>>(),
+            ["family"]
+        );
+
+        // Binhu's station sees the link to Liangxi's resident, but not his name.
+        let seen_by_station = db.person(&cast.station, wife).unwrap();
+        assert_eq!(seen_by_station.family.len(), 1);
+        assert!(seen_by_station.relatives.is_empty());
+        assert_eq!(db.views_of(city, husband).unwrap().len(), 1);
     });
 }

@@ -620,6 +620,13 @@ fn the_schemas_describe_every_answer() {
                 relative: 2,
                 relation: Relation::Parent,
             }],
+            relatives: vec![store::PersonSummary {
+                id: 2,
+                name: "张建国".into(),
+                masked_id: "320211**********21".into(),
+                unit: village(),
+                present: true,
+            }],
         },
     );
     document.describes(

@@ -7,6 +7,7 @@ use domain::event::Change;
 use domain::registry::{FamilyLink, PersonId, Relation};
 use domain::resident_id::ResidentId;
 use maud::{Markup, html};
+use store::PersonSummary;
 
 use super::catalogue::{Lang, Msg};
 use super::forms::{self, Filled};
@@ -17,26 +18,33 @@ use crate::error::{ApiError, Code};
 /// The form's fields.
 pub const FIELDS: [&str; 2] = ["relation", "relative"];
 
-/// How `link` relates its other person to `me`, and that person's number.
-fn seen_from(me: PersonId, link: &FamilyLink) -> (Msg, PersonId) {
+/// How `link` relates its other person to `me`.
+fn relation_seen_from(me: PersonId, link: &FamilyLink) -> Msg {
     match link.relation {
-        Relation::Spouse if link.person == me => (Msg::Spouse, link.relative),
-        Relation::Spouse => (Msg::Spouse, link.person),
-        Relation::Parent if link.person == me => (Msg::Parent, link.relative),
-        Relation::Parent => (Msg::Child, link.person),
+        Relation::Spouse => Msg::Spouse,
+        Relation::Parent if link.person == me => Msg::Parent,
+        Relation::Parent => Msg::Child,
     }
 }
 
-/// The links of person `me`, each with a link to the relative's page.
-pub fn list(me: PersonId, links: &[FamilyLink], lang: Lang) -> Markup {
+/// The links of person `me`, each with a link to the relative's page, named
+/// when the viewer may read the relative (`relatives`) and by number otherwise.
+pub fn list(me: PersonId, links: &[FamilyLink], relatives: &[PersonSummary], lang: Lang) -> Markup {
     html! {
         @if links.is_empty() {
             p.hint { (Msg::NoFamily.in_(lang)) }
         } @else {
             ul.family {
                 @for link in links {
-                    @let (relation, other) = seen_from(me, link);
-                    li { (relation.in_(lang)) "：" a href={ "/persons/" (other) } { "#" (other) } }
+                    @let other = link.other(me);
+                    @let name = relatives.iter().find(|relative| relative.id == other);
+                    li {
+                        (relation_seen_from(me, link).in_(lang)) "："
+                        a href={ "/persons/" (other) } {
+                            @if let Some(relative) = name { (relative.name) " " }
+                            "#" (other)
+                        }
+                    }
                 }
             }
         }

@@ -127,7 +127,7 @@ async fn render(
             }
         }
         h2 #family { (Msg::Family.in_(lang)) }
-        (family::list(id, &shown.file.family, lang))
+        (family::list(id, &shown.file.family, &shown.file.relatives, lang))
         h2 #timeline { (Msg::Timeline.in_(lang)) }
         table.timeline {
             thead { tr { th { (Msg::RecordedAt.in_(lang)) } th { (Msg::What.in_(lang)) } th { (Msg::RecordedBy.in_(lang)) } th { (Msg::Source.in_(lang)) } } }

@@ -153,7 +153,7 @@ async fn a_contract_ends_on_a_date_and_its_dates_are_corrected_with_a_reason() {
 }
 
 #[tokio::test]
-async fn a_child_is_linked_by_id_number_and_shown_on_both_pages() {
+async fn a_child_is_linked_by_id_number_and_shown_by_name_on_both_pages() {
     let test = TestApp::new();
     let (_, token, parent) = station(&test).await;
     let child_id = ResidentId::synthesize(340102, date("2015-06-01"), 7, Sex::Female);
@@ -178,8 +178,9 @@ async fn a_child_is_linked_by_id_number_and_shown_on_both_pages() {
     assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.html);
     let page = visitor.get(&uri).await;
     assert!(
-        page.html
-            .contains(&format!("子女：<a href=\"/persons/{child}\">")),
+        page.html.contains(&format!(
+            "子女：<a href=\"/persons/{child}\">李小妹 #{child}</a>"
+        )),
         "{}",
         page.html
     );
