@@ -8,16 +8,21 @@ use domain::event::Event;
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::PersonId;
+use domain::resident_id::ResidentId;
 use jiff::Timestamp;
 
 use crate::event_codec;
 use crate::queries::{code, enum_from, enum_text, json_from, opt_code, to_json};
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
-use crate::vault::Vault;
+use crate::vault::{CIPHER_LEN, Vault};
 use crate::{NewUser, StoreError, ViewEntry};
 
-/// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first).
-pub(crate) fn event_values(vault: &Vault, event: &Event) -> Vec<Val<'static>> {
+/// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first);
+/// `encrypt` gives the ciphertext of the ID number the change holds, if any.
+pub(crate) fn event_values(
+    event: &Event,
+    encrypt: impl FnOnce(&ResidentId) -> [u8; CIPHER_LEN],
+) -> Vec<Val<'static>> {
     let (channel, detail) = event_codec::source_columns(&event.source);
     vec![
         event.seq.into(),
@@ -27,7 +32,7 @@ pub(crate) fn event_values(vault: &Vault, event: &Event) -> Vec<Val<'static>> {
         event.person.into(),
         channel.into(),
         Val::OptJson(detail.map(Into::into)),
-        Val::Json(event_codec::encode(&event.change, vault).into()),
+        Val::Json(event_codec::encode(&event.change, encrypt).into()),
     ]
 }
 
@@ -49,7 +54,7 @@ pub(crate) fn append_event(
     vault: &Vault,
     event: &Event,
 ) -> Result<i64, StoreError> {
-    let values = event_values(vault, event);
+    let values = event_values(event, |id| vault.encrypt(id));
     let sql = "INSERT INTO events (seq, at, actor, unit, person, channel, source_detail, change) \
                VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq";
     returning_id(tx, sql, &values[1..])

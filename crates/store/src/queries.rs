@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
-use crate::vault::Vault;
+use crate::vault::{SealedId, Vault};
 use crate::{Page, StoreError};
 use crate::{fact_codec, pack};
 
@@ -125,12 +125,11 @@ pub(crate) fn persons_in(
 }
 
 /// The values of a person's row after its id, in [`PERSON_COLUMNS`] order.
-pub(crate) fn person_values(vault: &Vault, person: &Person) -> Vec<Val<'static>> {
-    let id = &person.resident_id;
+pub(crate) fn person_values(sealed: SealedId, person: &Person) -> Vec<Val<'_>> {
     vec![
-        vault.encrypt(id).into(),
-        vault.blind_index(id).to_vec().into(),
-        person.name.clone().into(),
+        sealed.cipher.to_vec().into(),
+        sealed.index.to_vec().into(),
+        person.name.as_str().into(),
         enum_text(&person.sex).into(),
         person.birth_date.into(),
         person.hukou.into(),
@@ -176,14 +175,14 @@ pub(crate) fn insert_person(
     row: &PersonRow,
     on: Date,
 ) -> Result<PersonId, StoreError> {
-    let id = &row.resident_id;
+    let sealed = vault.seal(&row.resident_id);
     let person = new_person(row, on);
     let sql = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, registered_on, left_on, unit) \
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
-    if person_by_index(tx, vault, &vault.blind_index(id), false)?.is_some() {
+    if person_by_index(tx, vault, &sealed.index, false)?.is_some() {
         return Err(duplicate_id());
     }
-    returning_id(tx, sql, &person_values(vault, &person))
+    returning_id(tx, sql, &person_values(sealed, &person))
 }
 
 /// Rewrites a person's row; an ID number another person has is refused.
@@ -192,11 +191,12 @@ pub(crate) fn update_person(
     vault: &Vault,
     person: &Person,
 ) -> Result<(), StoreError> {
-    let index = vault.blind_index(&person.resident_id);
-    if person_by_index(tx, vault, &index, false)?.is_some_and(|other| other.id != person.id) {
+    let sealed = vault.seal(&person.resident_id);
+    if person_by_index(tx, vault, &sealed.index, false)?.is_some_and(|other| other.id != person.id)
+    {
         return Err(duplicate_id());
     }
-    let mut values = person_values(vault, person);
+    let mut values = person_values(sealed, person);
     values.push(person.id.into());
     let sql = "UPDATE persons SET id_cipher = ?1, id_index = ?2, name = ?3, sex = ?4, birth_date = ?5, hukou = ?6, \
                registered_on = ?7, left_on = ?8, unit = ?9 WHERE id = ?10";

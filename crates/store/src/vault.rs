@@ -127,9 +127,9 @@ impl Vault {
         Ok(Vault::from_key(key))
     }
 
-    /// The ID number encrypted under a fresh random nonce ([`CIPHER_LEN`] bytes).
-    pub fn encrypt(&self, id: &ResidentId) -> Vec<u8> {
-        let mut out = vec![0u8; CIPHER_LEN];
+    /// The ID number encrypted under a fresh random nonce.
+    pub fn encrypt(&self, id: &ResidentId) -> [u8; CIPHER_LEN] {
+        let mut out = [0u8; CIPHER_LEN];
         out[0] = FORMAT;
         let (nonce, rest) = out[1..].split_at_mut(NONCE_LEN);
         rand::thread_rng().fill_bytes(nonce);
@@ -167,7 +167,7 @@ impl Vault {
 
     /// The blind index of an ID number: equal IDs give equal indexes, and without the
     /// key the index tells nothing about the ID.
-    pub fn blind_index(&self, id: &ResidentId) -> [u8; 16] {
+    pub fn blind_index(&self, id: &ResidentId) -> BlindIndex {
         let mut mac = self.index.clone();
         mac.update(id.as_str().as_bytes());
         let full = mac.finalize().into_bytes();
@@ -175,6 +175,25 @@ impl Vault {
         out.copy_from_slice(&full[..16]);
         out
     }
+
+    /// The ID number as a person's row keeps it: encrypted, and its blind index.
+    pub(crate) fn seal(&self, id: &ResidentId) -> SealedId {
+        SealedId {
+            cipher: self.encrypt(id),
+            index: self.blind_index(id),
+        }
+    }
+}
+
+/// The blind index of an ID number (see [`Vault::blind_index`]).
+pub type BlindIndex = [u8; 16];
+
+/// 密封的身份证号 — an ID number as a person's row keeps it (see [`Vault::seal`]).
+pub(crate) struct SealedId {
+    /// The ciphertext ([`Vault::encrypt`]).
+    pub cipher: [u8; CIPHER_LEN],
+    /// The blind index ([`Vault::blind_index`]).
+    pub index: BlindIndex,
 }
 
 fn parse_key(text: &str, source_name: &str) -> Result<[u8; 32], VaultError> {

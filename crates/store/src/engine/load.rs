@@ -12,9 +12,13 @@
 //! database from being opened.
 
 use domain::division::Hierarchy;
+use domain::event::Event;
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
-use domain::registry::{Fact, Person};
+use domain::permit::Permit;
+use domain::registry::{Fact, FamilyLink, Person, PersonId, Record};
+use domain::reported_value::ReportedValue;
+use domain::resident_id::ResidentId;
 
 use super::Bulk;
 use crate::journal::{self, EVENT_COLUMNS, UNIT_COLUMNS};
@@ -22,7 +26,7 @@ use crate::queries::{
     self, FACT_COLUMNS, PERSON_COLUMNS, RECORD_COLUMNS, VALUE_COLUMNS, enum_text,
 };
 use crate::sql::{Sql, Val, first, rows};
-use crate::vault::Vault;
+use crate::vault::{BlindIndex, CIPHER_LEN, SealedId, Vault};
 use crate::{LoadBatch, Loader, StoreError};
 use crate::{name_index, pack, permits};
 
@@ -99,7 +103,7 @@ fn stream<'a, T: Sync>(
     table: &str,
     columns: &[&str],
     items: &'a [T],
-    make: impl Fn(&'a T) -> Vec<Val<'a>> + Send + Sync,
+    mut make: impl FnMut(&'a T) -> Vec<Val<'a>> + Send,
 ) -> Result<u64, StoreError> {
     const CHUNK: usize = 2048;
     let width = columns.len();
@@ -143,49 +147,119 @@ fn numbered(id: i64, rest: Vec<Val<'_>>) -> Vec<Val<'_>> {
     row
 }
 
+/// What one load writes: a [`LoadBatch`], or the rows an import planned,
+/// borrowed.
+pub(super) struct Rows<'b> {
+    pub records: &'b [Record],
+    /// The persons by number, each with the blind index of their ID number if
+    /// the caller has worked it out already.
+    pub persons: Vec<(&'b Person, Option<BlindIndex>)>,
+    /// The facts by number.
+    pub facts: Vec<&'b Fact>,
+    pub links: &'b [FamilyLink],
+    pub values: &'b [ReportedValue],
+    pub permits: &'b [Permit],
+    pub events: &'b [Event],
+}
+
+impl<'b> Rows<'b> {
+    /// The rows of `batch`, persons and facts by number.
+    fn of(batch: &'b LoadBatch) -> Rows<'b> {
+        let mut persons: Vec<_> = batch.persons.iter().map(|person| (person, None)).collect();
+        persons.sort_unstable_by_key(|(person, _)| person.id);
+        let mut facts: Vec<&Fact> = batch.facts.iter().collect();
+        facts.sort_unstable_by_key(|fact| fact.id);
+        Rows {
+            records: &batch.records,
+            persons,
+            facts,
+            links: &batch.links,
+            values: &batch.values,
+            permits: &batch.permits,
+            events: &batch.events,
+        }
+    }
+}
+
+/// The ciphertext of `id` in an event about `person`: the one written in the
+/// person's row (`ciphers`, in the order of `persons`) when that row holds the
+/// same number, as it does for a registration among the rows, else a new one.
+fn cipher_of(
+    vault: &Vault,
+    persons: &[(&Person, Option<BlindIndex>)],
+    ciphers: &[[u8; CIPHER_LEN]],
+    person: Option<PersonId>,
+    id: &ResidentId,
+) -> [u8; CIPHER_LEN] {
+    person
+        .and_then(|number| {
+            persons
+                .binary_search_by_key(&number, |(person, _)| person.id)
+                .ok()
+        })
+        .filter(|&at| persons[at].0.resident_id == *id)
+        .map_or_else(|| vault.encrypt(id), |at| ciphers[at])
+}
+
 /// Writes a prepared batch; ids are the caller's.
-pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
+fn load_batch(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), StoreError> {
+    load(tx, vault, &Rows::of(batch))
+}
+
+/// Writes `rows`; ids are the caller's. Each ID number is encrypted once, by
+/// the thread that makes the persons' rows, and an event that registers one
+/// of these persons carries the same ciphertext.
+pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), StoreError> {
     tx.lock_log()?;
     stream(
         tx,
         "records",
         &with_id(&RECORD_COLUMNS),
-        &batch.records,
+        rows.records,
         |record| numbered(record.id, queries::record_values(record)),
     )?;
+    let mut ciphers = Vec::with_capacity(rows.persons.len());
     stream(
         tx,
         "persons",
         &with_id(&PERSON_COLUMNS),
-        &batch.persons,
-        |person| numbered(person.id, queries::person_values(vault, person)),
+        &rows.persons,
+        |(person, index)| {
+            let id = &person.resident_id;
+            let sealed = SealedId {
+                cipher: vault.encrypt(id),
+                index: index.unwrap_or_else(|| vault.blind_index(id)),
+            };
+            ciphers.push(sealed.cipher);
+            numbered(person.id, queries::person_values(sealed, person))
+        },
     )?;
     // Sorted, the rows go into the table's key in its order: neighbouring
     // inserts touch the same pages instead of one random page each.
-    let mut grams: Vec<name_index::Entry> = batch
+    let mut grams: Vec<name_index::Entry> = rows
         .persons
         .iter()
-        .flat_map(|p| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
+        .flat_map(|(p, _)| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
         .collect();
     name_index::sort(&mut grams);
     stream(tx, "name_grams", &name_index::COLUMNS, &grams, |entry| {
         name_index::values(entry).to_vec()
     })?;
-    stream(tx, "facts", &with_id(&FACT_COLUMNS), &batch.facts, |fact| {
+    stream(tx, "facts", &with_id(&FACT_COLUMNS), &rows.facts, |fact| {
         numbered(
             fact.id,
             queries::fact_values(fact.person, &fact.kind, fact.from, fact.to),
         )
     })?;
-    let mut facts: Vec<&Fact> = batch.facts.iter().collect();
+    let mut facts = rows.facts.clone();
     facts.sort_unstable_by_key(|fact| (fact.person, fact.from, fact.id));
-    let packed: Vec<(&Person, &[&Fact])> = batch
+    let packed: Vec<(&Person, &[&Fact])> = rows
         .persons
         .iter()
-        .map(|person| {
+        .map(|(person, _)| {
             let start = facts.partition_point(|fact| fact.person < person.id);
             let end = facts.partition_point(|fact| fact.person <= person.id);
-            (person, &facts[start..end])
+            (*person, &facts[start..end])
         })
         .collect();
     stream(
@@ -207,7 +281,7 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
         tx,
         "family_links",
         &["person", "relative", "relation"],
-        &batch.links,
+        rows.links,
         |link| {
             vec![
                 link.person.into(),
@@ -220,18 +294,20 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result
         tx,
         "reported_values",
         &VALUE_COLUMNS,
-        &batch.values,
+        rows.values,
         queries::value_values,
     )?;
     stream(
         tx,
         "permits",
         &with_id(&permits::PERMIT_COLUMNS),
-        &batch.permits,
+        rows.permits,
         |permit| numbered(permit.id, permits::permit_values(permit)),
     )?;
-    stream(tx, "events", &EVENT_COLUMNS, &batch.events, |event| {
-        journal::event_values(vault, event)
+    stream(tx, "events", &EVENT_COLUMNS, rows.events, |event| {
+        journal::event_values(event, |id| {
+            cipher_of(vault, &rows.persons, &ciphers, event.person, id)
+        })
     })?;
     tx.after_load()?;
     Ok(())
@@ -393,7 +469,7 @@ impl<C: Bulk> Loader for BulkLoader<'_, C> {
             return Err(failed_before());
         }
         let vault = self.vault;
-        let loaded = self.connection.write(|tx| load(tx, vault, batch));
+        let loaded = self.connection.write(|tx| load_batch(tx, vault, batch));
         // A fast load is under way until it finishes.
         self.failed = loaded.is_err() && !self.deferred.is_empty() && !self.finished;
         loaded

@@ -14,7 +14,7 @@ use crate::vault::Vault;
 use crate::{ImportRow, PersonState, RowChange, StoreError, queries};
 
 /// A person's key in a file: the blind index of their ID number.
-pub(super) type Key = [u8; 16];
+pub(super) type Key = crate::vault::BlindIndex;
 
 /// What the rows of a file touch, as the registry holds it.
 pub(super) struct Known {

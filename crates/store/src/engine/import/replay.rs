@@ -26,6 +26,8 @@ pub(super) const PROVISIONAL: FactId = 1 << 62;
 
 /// One person through the rows of the file.
 pub(super) struct Track {
+    /// The blind index of the person's ID number.
+    pub key: Key,
     /// As the registry holds them (`None`: not registered).
     pub before: Option<PersonState>,
     /// As the rows planned so far leave them.
@@ -99,6 +101,7 @@ pub(super) fn replay(
             _ => {
                 let before = persons.remove(key);
                 let track = Track {
+                    key: *key,
                     now: before.clone(),
                     before,
                     inserted: 0,

@@ -12,9 +12,9 @@ use jiff::Timestamp;
 
 use super::Run;
 use super::replay::{PROVISIONAL, Planned, Replayed};
-use crate::engine::load;
+use crate::engine::load::{self, Rows};
 use crate::sql::Sql;
-use crate::{Changed, LoadBatch, StoreError, journal, name_index, queries};
+use crate::{Changed, StoreError, journal, name_index, queries};
 
 /// The tables whose indexes a file that adds [`many`] persons builds again
 /// rather than keeps up to date: the blind index of ID numbers, which new
@@ -107,13 +107,17 @@ pub(super) fn write(
     first_fact: FactId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let mut batch = LoadBatch::default();
+    let Replayed { rows, tracks } = replayed;
+    // The key of a track is its person's blind index, worked out when the
+    // file was read.
+    let mut persons = Vec::new();
+    let mut facts = Vec::new();
     let mut changed = Vec::new();
-    for track in &replayed.tracks {
+    for track in &tracks {
         match (&track.before, &track.now) {
             (None, Some(now)) => {
-                batch.persons.push(now.person.clone());
-                batch.facts.extend(now.facts.iter().cloned());
+                persons.push((now.person.clone(), track.key));
+                facts.extend(now.facts.iter().cloned());
             }
             (Some(before), Some(now)) if before != now => {
                 if before.person != now.person {
@@ -127,21 +131,20 @@ pub(super) fn write(
                         Some(_) => {}
                     }
                 }
-                batch
-                    .facts
-                    .extend(now.facts.iter().filter(|f| f.id >= first_fact).cloned());
+                facts.extend(now.facts.iter().filter(|f| f.id >= first_fact).cloned());
                 changed.push(now);
             }
             _ => {}
         }
     }
     let mut values = Vec::new();
-    for (planned, row) in replayed.rows.into_iter().zip(run.rows) {
+    let mut events = Vec::new();
+    for (planned, row) in rows.into_iter().zip(run.rows) {
         let Planned::Added(step) = planned else {
             continue;
         };
         values.extend(step.value);
-        batch.events.push(Event {
+        events.push(Event {
             seq: step.seq,
             at,
             actor: run.actor.id,
@@ -157,19 +160,30 @@ pub(super) fn write(
     }
     // The tracks come in blind-index order, which is random: in number order
     // the rows append to their tables, and the facts' and packs' persons are
-    // looked up on neighbouring pages.
-    batch.persons.sort_unstable_by_key(|person| person.id);
-    batch.facts.sort_unstable_by_key(|fact| fact.id);
+    // looked up on neighbouring pages. Copied out of the tracks, the rows are
+    // also read from neighbouring memory while they are written.
+    persons.sort_unstable_by_key(|(person, _)| person.id);
+    facts.sort_unstable_by_key(|fact| fact.id);
     // New persons are numbered after the last registered one.
-    let rebuilt = match batch.persons.first() {
-        Some(first)
-            if tx.readers_pass_index_builds() && many(first.id - 1, batch.persons.len()) =>
-        {
+    let rebuilt = match persons.first() {
+        Some((first, _)) if tx.readers_pass_index_builds() && many(first.id - 1, persons.len()) => {
             load::drop_indexes(tx, &INDEXED)?
         }
         _ => Vec::new(),
     };
-    load::load(tx, run.vault, &batch)?;
+    let rows = Rows {
+        records: &[],
+        persons: persons
+            .iter()
+            .map(|(person, key)| (person, Some(*key)))
+            .collect(),
+        facts: facts.iter().collect(),
+        links: &[],
+        values: &[],
+        permits: &[],
+        events: &events,
+    };
+    load::load(tx, run.vault, &rows)?;
     load::build_indexes(tx, &rebuilt)?;
     for state in changed {
         queries::save_pack(tx, state)?;
