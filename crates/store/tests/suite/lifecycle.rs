@@ -1,14 +1,15 @@
 //! 动态管理 — a migrant's life in the city: moves, jobs, facts added and ended,
 //! departure and return, corrections; and what was true on a given day.
 
+use domain::access::User;
 use domain::event::{Change, Correction, Source};
-use domain::registry::{Fact, FactKind, FamilyLink, InsuranceScheme, Relation};
+use domain::registry::{Fact, FactKind, FamilyLink, InsuranceScheme, PersonId, Relation};
 use jiff::civil::{Date, date};
 
 use super::fixtures::{
     BINHU, BINHU_2, LIANGXI, code, employer, id, own_home, refusal, register, setup,
 };
-use super::harness::each_backend;
+use super::harness::{TestDb, each_backend};
 
 fn kinds(facts: &[Fact]) -> Vec<&'static str> {
     facts.iter().map(|fact| fact.kind.name()).collect()
@@ -307,19 +308,24 @@ fn what_was_true_on_a_day_respects_both_ends() {
     });
 }
 
+/// 马丽 of Binhu and 马强 of `his_village` (ID numbers `ids`), registered by
+/// `actor`: their numbers.
+fn couple(db: &TestDb, actor: &User, ids: (u32, u32), his_village: &str) -> (PersonId, PersonId) {
+    let on = date(2020, 1, 1);
+    let wife = register(db, actor, id(ids.0), "马丽", BINHU, on);
+    let husband = register(db, actor, id(ids.1), "马强", his_village, on);
+    (
+        wife.unwrap().person.unwrap(),
+        husband.unwrap().person.unwrap(),
+    )
+}
+
 #[test]
 fn family_links_show_on_both_sides() {
     each_backend(|db| {
         let cast = setup(db);
         let actor = &cast.station;
-        let wife = register(db, actor, id(12), "马丽", BINHU, date(2020, 1, 1))
-            .unwrap()
-            .person
-            .unwrap();
-        let husband = register(db, actor, id(13), "马强", BINHU, date(2020, 1, 1))
-            .unwrap()
-            .person
-            .unwrap();
+        let (wife, husband) = couple(db, actor, (12, 13), BINHU);
         let link = FamilyLink {
             person: wife,
             relative: husband,
@@ -353,14 +359,7 @@ fn a_relative_is_named_to_viewers_who_may_read_them_and_that_is_recorded() {
     each_backend(|db| {
         let cast = setup(db);
         let city = &cast.officer_city;
-        let wife = register(db, city, id(14), "马丽", BINHU, date(2020, 1, 1))
-            .unwrap()
-            .person
-            .unwrap();
-        let husband = register(db, city, id(15), "马强", LIANGXI, date(2020, 1, 1))
-            .unwrap()
-            .person
-            .unwrap();
+        let (wife, husband) = couple(db, city, (14, 15), LIANGXI);
         let link = FamilyLink {
             person: wife,
             relative: husband,
