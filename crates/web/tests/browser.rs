@@ -1,6 +1,7 @@
 //! 浏览器测试 — the pages in a real headless Chromium, driven through chromedriver
 //! (WebDriver): a village station logs in and registers a person, sees the person
-//! page, then the district officer sees the dashboard's numerator move by one. No
+//! page, registers his wife and links him to her from her page by his ID number,
+//! then the district officer sees the dashboard's numerator move by two. No
 //! page may log a JavaScript error; a screenshot of every step is kept in
 //! `target/browser-artifacts/`.
 //!
@@ -15,6 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use domain::access::Role;
+use domain::resident_id::{ResidentId, Sex};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -257,17 +259,39 @@ async fn a_station_registers_and_the_district_sees_the_numerator_move() {
     assert_eq!(browser.text(".person-name").await, "王·䶮");
     assert!(browser.text("table.timeline").await.contains("来人登记"));
     browser.check("04-person-page").await;
+
+    // His wife is registered next, and linked to him from her page by his ID
+    // number; her page then names him.
+    let wife = ResidentId::synthesize(340102, date("1992-03-08"), 5, Sex::Female);
+    browser.goto("/persons/new").await;
+    browser.fill("resident_id", wife.as_str()).await;
+    browser.fill("name", "李秀英").await;
+    browser
+        .click_then_wait(
+            "form[action='/persons/new'] button[type=submit]",
+            Locator::Id("timeline"),
+        )
+        .await;
+    browser.fill("relative", resident_id(3).as_str()).await;
+    browser
+        .click_then_wait(
+            "form[action$='/family'] button[type=submit]",
+            Locator::Css("ul.family"),
+        )
+        .await;
+    assert!(browser.text("ul.family").await.contains("配偶：王·䶮"));
+    browser.check("05-family-linked").await;
     browser.logout().await;
 
     browser.login("officer").await;
-    browser.check("05-officer-home").await;
+    browser.check("06-officer-home").await;
     browser.goto("/dashboard").await;
-    assert_eq!(browser.registered().await, 1);
-    browser.check("06-dashboard-after").await;
-    // The numerator counted before the registration, as of the day before.
+    assert_eq!(browser.registered().await, 2);
+    browser.check("07-dashboard-after").await;
+    // The numerator counted before the registrations, as of the day before.
     let yesterday = web::today().yesterday().unwrap();
     browser.goto(&format!("/dashboard?as_of={yesterday}")).await;
     assert_eq!(browser.registered().await, 0);
-    browser.check("07-dashboard-before").await;
+    browser.check("08-dashboard-before").await;
     browser.client.close().await.unwrap();
 }
