@@ -6,7 +6,8 @@
 //!
 //! `cargo bench -p exchange --bench import` (N = `ANJU_BENCH_ROWS`, default
 //! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server;
-//! `ANJU_BENCH_SKIP=pg-store` leaves out the PostgreSQL store).
+//! `ANJU_BENCH_SKIP=pg-store` leaves out the PostgreSQL store;
+//! `ANJU_BENCH_RUNS=K` runs every peer K times in turn and prints the medians).
 
 use std::time::Instant;
 
@@ -222,36 +223,64 @@ fn sqlite_plain(csv: &[u8]) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// The middle of `times` (the mean of the two middle ones for an even count).
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let middle = times.len() / 2;
+    if times.len().is_multiple_of(2) {
+        (times[middle - 1] + times[middle]) / 2.0
+    } else {
+        times[middle]
+    }
+}
+
 fn main() {
-    let n: u32 = std::env::var("ANJU_BENCH_ROWS")
-        .ok()
-        .map_or(1_000_000, |v| {
-            v.parse().expect("ANJU_BENCH_ROWS is a number")
-        });
+    let number = |name: &str, default: u32| {
+        std::env::var(name)
+            .ok()
+            .map_or(default, |v| v.parse().expect("a whole number"))
+    };
+    let n = number("ANJU_BENCH_ROWS", 1_000_000);
+    let runs = number("ANJU_BENCH_RUNS", 1).max(1);
     let csv = rows(n);
     let skip = std::env::var("ANJU_BENCH_SKIP").unwrap_or_default();
     println!("{n} police rows, {:.1} MB of CSV", csv.len() as f64 / 1e6);
-    let pg = postgres_copy(csv.as_bytes());
-    println!(
-        "PostgreSQL COPY, no checks:                 {pg:>7.2} s  {:>9.0} rows/s",
-        f64::from(n) / pg
-    );
-    let plain = sqlite_plain(csv.as_bytes());
-    println!(
-        "SQLite plain table, no checks:              {plain:>7.2} s  {:>9.0} rows/s",
-        f64::from(n) / plain
-    );
-    let lite = sqlite(csv.as_bytes());
-    println!(
-        "SQLite store, checked, planned, durable:    {lite:>7.2} s  {:>9.0} rows/s",
-        f64::from(n) / lite
-    );
-    if !skip.contains("pg-store") {
-        let store = postgres_store(csv.as_bytes());
+    let report = |what: &str, seconds: f64| {
         println!(
-            "PostgreSQL store, checked, planned, durable: {store:>6.2} s  {:>9.0} rows/s",
-            f64::from(n) / store
+            "{what:<45}{seconds:>7.2} s  {:>9.0} rows/s",
+            f64::from(n) / seconds
+        );
+    };
+    // Each run takes every peer in turn, so that a machine whose speed drifts
+    // slows them alike.
+    let (mut copies, mut stores) = (Vec::new(), Vec::new());
+    for run in 1..=runs {
+        if runs > 1 {
+            println!("run {run} of {runs}");
+        }
+        let copy = postgres_copy(csv.as_bytes());
+        report("PostgreSQL COPY, no checks:", copy);
+        report(
+            "SQLite plain table, no checks:",
+            sqlite_plain(csv.as_bytes()),
+        );
+        let store = sqlite(csv.as_bytes());
+        report("SQLite store, checked, planned, durable:", store);
+        if !skip.contains("pg-store") {
+            report(
+                "PostgreSQL store, checked, planned, durable:",
+                postgres_store(csv.as_bytes()),
+            );
+        }
+        println!("SQLite / COPY time: {:.2}", store / copy);
+        copies.push(copy);
+        stores.push(store);
+    }
+    if runs > 1 {
+        let (copy, store) = (median(&mut copies), median(&mut stores));
+        println!(
+            "medians of {runs} runs: COPY {copy:.2} s, SQLite store {store:.2} s, SQLite / COPY {:.2}",
+            store / copy
         );
     }
-    println!("SQLite / COPY time: {:.2}", lite / pg);
 }
