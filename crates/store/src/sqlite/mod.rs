@@ -1,7 +1,8 @@
 //! The SQLite backend: one file in WAL mode, `synchronous=FULL` (a reported commit
 //! survives power loss), one writer connection behind a mutex whose transactions
-//! begin IMMEDIATE, and a small pool of `query_only` readers, opened as reads
-//! need them.
+//! begin IMMEDIATE, a small pool of `query_only` readers, opened as reads
+//! need them, and a thread that copies the log into the file after commits
+//! ([`checkpointer`]).
 //!
 //! A bulk load into an empty registry ([`SqliteBulk`]) holds the writer and,
 //! until it finishes, writes without a journal and without waiting for the disk
@@ -12,6 +13,7 @@
 //! the end the durable settings come back, WAL first, and the file is synced
 //! ([`SqliteBulk::durable`]).
 
+mod checkpointer;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use crate::StoreError;
 use crate::engine::{Backend, Bulk, Engine, now, refuse_unfinished};
 use crate::sql::{Sql, migrate};
 use crate::vault::Vault;
+use checkpointer::Checkpointer;
 use sql::SqliteSql;
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -72,6 +75,9 @@ const READERS: u32 = 4;
 
 /// An open SQLite database.
 pub(crate) struct Sqlite {
+    /// First, so that dropping the database lets a running checkpoint finish
+    /// before the connections close.
+    checkpointer: Checkpointer,
     path: PathBuf,
     writer: Mutex<Connection>,
     /// Replaced (its idle connections closed) when a bulk load switches the
@@ -107,6 +113,7 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
     writer
         .execute_batch(PRAGMAS)
         .and_then(|()| writer.execute_batch(WRITER_CACHE))
+        .and_then(|()| writer.execute_batch(checkpointer::WRITER_LOG))
         .map_err(|e| failed("configuring", path, e))?;
     writer.set_prepared_statement_cache_capacity(64);
     let tx = writer
@@ -116,8 +123,12 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
     refuse_unfinished(&mut SqliteSql { conn: &tx })?;
     crate::name_index::backfill(&mut SqliteSql { conn: &tx })?;
     tx.commit().map_err(|e| failed("migrating", path, e))?;
+    let checkpointer = Checkpointer::start(path.to_path_buf())
+        .map_err(|e| failed("starting the checkpoints of", path, e))?;
+    checkpointer.nudge();
     Ok(Engine::new(
         Sqlite {
+            checkpointer,
             readers: RwLock::new(reader_pool(path)?),
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
@@ -177,7 +188,9 @@ impl Backend for Sqlite {
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        run(&mut self.writer(), TransactionBehavior::Immediate, f)
+        let out = run(&mut self.writer(), TransactionBehavior::Immediate, f)?;
+        self.checkpointer.nudge();
+        Ok(out)
     }
 
     fn read<T>(
@@ -196,6 +209,7 @@ impl Backend for Sqlite {
             conn: self.writer(),
             sqlite: self,
             mode: Mode::Durable,
+            checkpoints_held: None,
         })
     }
 }
@@ -216,6 +230,8 @@ pub(crate) struct SqliteBulk<'a> {
     conn: MutexGuard<'a, Connection>,
     sqlite: &'a Sqlite,
     mode: Mode,
+    /// While the journal is off: no checkpoint runs.
+    checkpoints_held: Option<MutexGuard<'a, ()>>,
 }
 
 impl SqliteBulk<'_> {
@@ -232,16 +248,20 @@ impl Bulk for SqliteBulk<'_> {
         &mut self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        run(&mut self.conn, TransactionBehavior::Immediate, f)
+        let out = run(&mut self.conn, TransactionBehavior::Immediate, f)?;
+        self.sqlite.checkpointer.nudge();
+        Ok(out)
     }
 
     fn fast(&mut self) -> Result<(), StoreError> {
         let path = &self.sqlite.path;
         self.mode = Mode::Unsynced;
         // The journal can only be switched off when no other connection has
-        // the log open; a busy database keeps it.
+        // the log open (the checkpoints' included); a busy database keeps it.
+        let checkpoints = self.sqlite.checkpointer.hold();
         if self.sqlite.close_readers()? && self.journal_mode("OFF").as_deref() == Ok("off") {
             self.mode = Mode::NoJournal;
+            self.checkpoints_held = Some(checkpoints);
         }
         self.conn
             .execute_batch(FAST)
@@ -283,7 +303,9 @@ impl Bulk for SqliteBulk<'_> {
         // Writes during the load did not wait for the disk: wait once, for all.
         std::fs::File::open(path)
             .and_then(|file| file.sync_all())
-            .map_err(|e| failed("syncing", path, e))
+            .map_err(|e| failed("syncing", path, e))?;
+        self.checkpoints_held = None;
+        Ok(())
     }
 }
 

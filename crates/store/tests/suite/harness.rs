@@ -117,6 +117,22 @@ impl TestDb {
         Some(header[18] == 2 && header[19] == 2)
     }
 
+    /// For SQLite, whether the database file itself holds every page of the
+    /// database (whatever the log held has been copied into it); `None` for
+    /// PostgreSQL.
+    pub fn raw_checkpointed(&self) -> Option<bool> {
+        let Place::Sqlite { path, .. } = &self.place else {
+            return None;
+        };
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let pragma = |name: &str| -> i64 {
+            conn.query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+                .unwrap()
+        };
+        let size = pragma("page_count") * pragma("page_size");
+        Some(std::fs::metadata(path).unwrap().len() >= size as u64)
+    }
+
     /// A count from `SELECT COUNT(*) FROM …` run outside the store.
     pub fn raw_count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");

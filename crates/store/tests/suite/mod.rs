@@ -3,6 +3,7 @@
 mod fixtures;
 mod harness;
 
+mod checkpoints;
 mod divisions;
 mod imports;
 mod integrity;
