@@ -56,19 +56,18 @@ const MIGRATIONS: &[(i64, &str)] = &[
 const PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
 
-/// The writer's page cache, in KiB (negative: a size, not a page count). A bulk
-/// load keeps it: appending needs few pages at a time, and a larger cache only
+/// The writer's page cache, in KiB (negative: a size, not a page count), and a
+/// helper thread for sorts too large to make in memory in one piece: those
+/// that build the indexes at the end of a bulk load or a large import, when
+/// the threads that made the rows have left a core free. A bulk load keeps
+/// the cache: appending needs few pages at a time, and a larger cache only
 /// costs allocations.
-const WRITER_CACHE: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+const WRITER_CACHE: &str =
+    "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 1;";
 
 /// The writer's settings while it loads an empty registry, after the journal is
-/// switched off: commits that do not wait for the disk, and a helper thread for
-/// the sorts that build the indexes at the end (by then the demo's generator has
-/// left a core free).
-const FAST: &str = "PRAGMA synchronous = OFF; PRAGMA threads = 1;";
-
-/// What [`FAST`] changed, back to normal (besides [`PRAGMAS`]).
-const NOT_FAST: &str = "PRAGMA threads = 0;";
+/// switched off: commits that do not wait for the disk.
+const FAST: &str = "PRAGMA synchronous = OFF;";
 
 /// How many connections serve reads.
 const READERS: u32 = 4;
@@ -276,7 +275,6 @@ impl Bulk for SqliteBulk<'_> {
         }
         self.conn
             .execute_batch(PRAGMAS)
-            .and_then(|()| self.conn.execute_batch(NOT_FAST))
             .map_err(|e| failed("restoring the settings of", path, e))?;
         if mode == Mode::NoJournal {
             let journal = self
