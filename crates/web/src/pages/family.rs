@@ -27,8 +27,7 @@ fn relation_seen_from(me: PersonId, link: &FamilyLink) -> Msg {
     }
 }
 
-/// The links of person `me`, each with a link to the relative's page, named
-/// when the viewer may read the relative (`relatives`) and by number otherwise.
+/// The links of person `me`, each as [`relative`] gives it.
 pub fn list(me: PersonId, links: &[FamilyLink], relatives: &[PersonSummary], lang: Lang) -> Markup {
     html! {
         @if links.is_empty() {
@@ -36,17 +35,30 @@ pub fn list(me: PersonId, links: &[FamilyLink], relatives: &[PersonSummary], lan
         } @else {
             ul.family {
                 @for link in links {
-                    @let other = link.other(me);
-                    @let name = relatives.iter().find(|relative| relative.id == other);
-                    li {
-                        (relation_seen_from(me, link).in_(lang)) "："
-                        a href={ "/persons/" (other) } {
-                            @if let Some(relative) = name { (relative.name) " " }
-                            "#" (other)
-                        }
-                    }
+                    li { (relative(me, link, relatives, lang)) }
                 }
             }
+        }
+    }
+}
+
+/// The other person of `link`, seen from `me`: how they are related and a link
+/// to their page, named when the viewer may read them (they are among
+/// `relatives`, read for `me`'s page) and by number otherwise, e.g.
+/// `子女：李小妹 #12`.
+pub fn relative(
+    me: PersonId,
+    link: &FamilyLink,
+    relatives: &[PersonSummary],
+    lang: Lang,
+) -> Markup {
+    let other = link.other(me);
+    let name = relatives.iter().find(|relative| relative.id == other);
+    html! {
+        (relation_seen_from(me, link).in_(lang)) "："
+        a href={ "/persons/" (other) } {
+            @if let Some(relative) = name { (relative.name) " " }
+            "#" (other)
         }
     }
 }

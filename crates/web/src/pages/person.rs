@@ -135,7 +135,13 @@ async fn render(
                 @for event in &shown.timeline {
                     tr {
                         td { (describe::moment(event.at)) }
-                        td { (describe::change(app, &event.change, lang)) }
+                        td {
+                            @if let Change::LinkFamily { link } = &event.change {
+                                (Msg::Family.in_(lang)) " " (family::relative(id, link, &shown.file.relatives, lang))
+                            } @else {
+                                (describe::change(app, &event.change, lang))
+                            }
+                        }
                         td { (shown.actors.get(&event.actor).map_or("", String::as_str)) }
                         td { (describe::source(&event.source, lang)) }
                     }

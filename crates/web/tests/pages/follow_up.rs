@@ -184,10 +184,19 @@ async fn a_child_is_linked_by_id_number_and_shown_by_name_on_both_pages() {
         "{}",
         page.html
     );
+    // The link is the child's event (the child's parent is named): in the
+    // family list and in the timeline.
     let page = visitor.get(&format!("/persons/{child}")).await;
+    let named = format!("父母：<a href=\"/persons/{parent}\">李四 #{parent}</a>");
     assert!(
+        page.html.contains(&format!("<li>{named}</li>")),
+        "{}",
         page.html
-            .contains(&format!("父母：<a href=\"/persons/{parent}\">"))
+    );
+    assert!(
+        page.html.contains(&format!("<td>家庭关系 {named}</td>")),
+        "{}",
+        page.html
     );
 
     // A child cannot be the parent of their parent; a stranger is not found.
