@@ -47,6 +47,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/postgres/0007_name_grams_key.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_packs_without_reference.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

@@ -50,6 +50,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/sqlite/0007_name_grams_key.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_packs_without_reference.sql"),
+    ),
 ];
 
 /// Settings every connection gets.
