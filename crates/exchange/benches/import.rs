@@ -147,13 +147,7 @@ const IMPORTED: [&str; 6] = [
 /// cannot be faster than this unless it keeps fewer or smaller rows.
 fn store_rows_unchecked(imported: &std::path::Path, copy: &std::path::Path) -> f64 {
     let mut db = rusqlite::Connection::open(copy).unwrap();
-    // The store writer's settings, its checkpoints left out of the commit
-    // as the store leaves them to its checkpointer.
-    db.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 1",
-    )
-    .unwrap();
+    db.execute_batch(STORE_WRITER).unwrap();
     db.execute(
         "ATTACH DATABASE ?1 AS imported",
         [imported.to_str().unwrap()],
@@ -249,16 +243,23 @@ fn postgres_copy(csv: &[u8]) -> f64 {
     })
 }
 
+/// The settings of the SQLite store's writer (WAL, `synchronous=FULL`, its page
+/// cache and sort thread), its checkpoints left out of the commit as the store
+/// leaves them to its checkpointer.
+const STORE_WRITER: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
+     PRAGMA threads = 1;";
+
 /// The same rows parsed from the CSV and inserted, without any check, into a
-/// plain table of a SQLite file with the store's durable settings (WAL,
-/// `synchronous=FULL`), one transaction, one prepared statement: how fast this
-/// machine's SQLite takes the rows at all.
+/// plain table of a SQLite file with the store writer's settings, one
+/// transaction, one prepared statement: how fast this machine's SQLite takes
+/// the rows at all.
 fn sqlite_plain(csv: &[u8]) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let mut db = rusqlite::Connection::open(dir.path().join("plain.db")).unwrap();
+    db.execute_batch(STORE_WRITER).unwrap();
     db.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-         CREATE TABLE arrivals (resident_id TEXT, name TEXT, registered_on TEXT, \
+        "CREATE TABLE arrivals (resident_id TEXT, name TEXT, registered_on TEXT, \
          unit INTEGER, housing TEXT, place INTEGER, permit TEXT)",
     )
     .unwrap();
