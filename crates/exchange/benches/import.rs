@@ -130,20 +130,11 @@ fn sqlite(csv: &[u8]) -> (f64, f64) {
     )
 }
 
-/// The tables an import of new persons fills, in the order the store fills them.
-const IMPORTED: [&str; 6] = [
-    "persons",
-    "name_grams",
-    "facts",
-    "person_packs",
-    "events",
-    "import_ranges",
-];
-
-/// The floor of what the store keeps, whatever checks it: the rows an import
-/// wrote to `imported`, copied by SQLite itself into empty tables of the same
-/// schema in a new file (`copy`), in key order, without checks, secondary
-/// indexes built after the rows, one durable transaction. The store's import
+/// The floor of what the store keeps, whatever checks it: every row of
+/// `imported` (the import's and the city's few), copied by SQLite itself into
+/// empty tables of the same schema in a new file (`copy`), in key order,
+/// without checks, secondary indexes built after the rows, one durable
+/// transaction. The store's import
 /// cannot be faster than this unless it keeps fewer or smaller rows.
 fn store_rows_unchecked(imported: &std::path::Path, copy: &std::path::Path) -> f64 {
     let mut db = rusqlite::Connection::open(copy).unwrap();
@@ -153,33 +144,34 @@ fn store_rows_unchecked(imported: &std::path::Path, copy: &std::path::Path) -> f
         [imported.to_str().unwrap()],
     )
     .unwrap();
-    let schema = |kind: &str| -> Vec<String> {
+    // Names and statements of the tables, then of the indexes.
+    let schema = |kind: &str| -> Vec<(String, String)> {
         let mut statement = db
             .prepare(
-                "SELECT sql FROM imported.sqlite_schema \
+                "SELECT name, sql FROM imported.sqlite_schema \
                  WHERE type = ?1 AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'",
             )
             .unwrap();
         statement
-            .query_map([kind], |row| row.get(0))
+            .query_map([kind], |row| Ok((row.get(0)?, row.get(1)?)))
             .unwrap()
             .map(Result::unwrap)
             .collect()
     };
     let (tables, indexes) = (schema("table"), schema("index"));
-    for table in &tables {
-        db.execute_batch(table).unwrap();
+    for (_, create) in &tables {
+        db.execute_batch(create).unwrap();
     }
     let start = Instant::now();
     let tx = db.transaction().unwrap();
-    for table in IMPORTED {
+    for (table, _) in &tables {
         tx.execute_batch(&format!(
             "INSERT INTO main.{table} SELECT * FROM imported.{table}"
         ))
         .unwrap();
     }
-    for index in &indexes {
-        tx.execute_batch(index).unwrap();
+    for (_, create) in &indexes {
+        tx.execute_batch(create).unwrap();
     }
     tx.commit().unwrap();
     start.elapsed().as_secs_f64()
