@@ -136,6 +136,8 @@ pub fn import(
     let table = table?;
     let (rows, mut errors) = parse_rows(template, &table)?;
     let total = table.rows.len() as u64;
+    // The cells are parsed: their memory is the store's while it plans.
+    drop(table);
     let (commit, stage) = match (options.dry_run, options.mode) {
         (true, _) => (Commit::Never, Stage::Checking),
         (false, Mode::AllOrNothing) if !errors.is_empty() => (Commit::Never, Stage::Checking),
