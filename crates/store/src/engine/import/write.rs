@@ -110,14 +110,16 @@ pub(super) fn write(
     let Replayed { rows, tracks } = replayed;
     // The key of a track is its person's blind index, worked out when the
     // file was read.
+    // The tracks' states are moved, not copied: a new person's state is the
+    // rows to write as it stands.
     let mut persons = Vec::new();
     let mut facts = Vec::new();
     let mut changed = Vec::new();
-    for track in &tracks {
-        match (&track.before, &track.now) {
+    for track in tracks {
+        match (track.before, track.now) {
             (None, Some(now)) => {
-                persons.push((now.person.clone(), track.key));
-                facts.extend(now.facts.iter().cloned());
+                persons.push((now.person, track.key));
+                facts.extend(now.facts);
             }
             (Some(before), Some(now)) if before != now => {
                 if before.person != now.person {
@@ -185,7 +187,7 @@ pub(super) fn write(
     };
     load::load(tx, run.vault, &rows)?;
     load::build_indexes(tx, &rebuilt)?;
-    for state in changed {
+    for state in &changed {
         queries::save_pack(tx, state)?;
     }
     for value in &values {
