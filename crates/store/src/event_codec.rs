@@ -7,9 +7,10 @@
 //! log get back the change as it was submitted.
 //!
 //! The source is its channel (`events.channel`: `station`, `import`, `cli`,
-//! `demo`, serde's tag) and, when it has other fields (an import's file, sha256
-//! and row), those as a JSON object (`events.source_detail`); a station, the
-//! command line and the demo need no JSON at all.
+//! `demo`, serde's tag) and, for an import, the row as a JSON object
+//! (`events.source_detail`) and the file by its number in `import_files`
+//! (`events.import_file`); a station, the command line and the demo need no
+//! JSON at all.
 
 use domain::event::{Change, Correction, Source};
 use domain::resident_id::ResidentId;
@@ -106,32 +107,28 @@ fn channel(source: &Source) -> &'static str {
     }
 }
 
-/// The source as `events.channel` and `events.source_detail`.
+/// The source as `events.channel` and `events.source_detail`. An import's file
+/// name and SHA-256 are kept once per file, in `import_files` (see
+/// [`crate::journal::ImportFiles`]), so its detail is the row number alone.
 pub(crate) fn source_columns(source: &Source) -> (&'static str, Option<String>) {
     let detail = match source {
         Source::Station | Source::Cli | Source::Demo => None,
-        Source::Import { file, sha256, row } => {
-            // Written directly rather than through a JSON tree: an import writes
-            // one per row.
-            #[derive(serde::Serialize)]
-            struct Detail<'s> {
-                file: &'s str,
-                row: u64,
-                sha256: &'s str,
-            }
-            let detail = Detail {
-                file,
-                row: *row,
-                sha256,
-            };
-            Some(serde_json::to_string(&detail).expect("text and a number serialise to JSON"))
-        }
+        // Written directly rather than through a JSON tree: an import writes
+        // one per row.
+        Source::Import { row, .. } => Some(format!("{{\"row\":{row}}}")),
     };
     (channel(source), detail)
 }
 
-/// The source kept as `channel` and `detail` (the inverse of [`source_columns`]).
-pub(crate) fn source_from(channel: String, detail: Option<&str>) -> Result<Source, StoreError> {
+/// The source kept as `channel` and `detail`, with the name and SHA-256 of
+/// the file an import's row came from (`file`, from `import_files`); an import
+/// logged before that table existed has them in `detail` instead. The inverse
+/// of [`source_columns`].
+pub(crate) fn source_from(
+    channel: String,
+    detail: Option<&str>,
+    file: Option<(String, String)>,
+) -> Result<Source, StoreError> {
     let damaged = |why: String| StoreError::Database(format!("reading an event's source: {why}"));
     match (channel.as_str(), detail) {
         ("station", None) => return Ok(Source::Station),
@@ -144,6 +141,10 @@ pub(crate) fn source_from(channel: String, detail: Option<&str>) -> Result<Sourc
             .map_err(|e| damaged(format!("source_detail: {e}")))?,
         None => Map::new(),
     };
+    if let Some((name, sha256)) = file {
+        fields.insert("file".into(), Value::String(name));
+        fields.insert("sha256".into(), Value::String(sha256));
+    }
     fields.insert("channel".into(), Value::String(channel));
     serde_json::from_value(Value::Object(fields)).map_err(|e| damaged(e.to_string()))
 }
@@ -218,8 +219,36 @@ mod tests {
             let json = serde_json::to_value(&source).unwrap();
             assert_eq!(json["channel"], name);
             assert_eq!(detail.is_some(), json.as_object().unwrap().len() > 1);
-            assert_eq!(source_from(name.into(), detail.as_deref()).unwrap(), source);
+            let file = match &source {
+                Source::Import { file, sha256, .. } => Some((file.clone(), sha256.clone())),
+                _ => None,
+            };
+            assert_eq!(
+                source_from(name.into(), detail.as_deref(), file).unwrap(),
+                source
+            );
         }
-        assert!(source_from("fax".into(), None).is_err());
+        assert!(source_from("fax".into(), None, None).is_err());
+    }
+
+    #[test]
+    fn an_import_row_names_its_file_once_per_file() {
+        let source = Source::Import {
+            file: "社保.csv".into(),
+            sha256: "ab".repeat(32),
+            row: 17,
+        };
+        assert_eq!(source_columns(&source).1.as_deref(), Some(r#"{"row":17}"#));
+        // As logged before `import_files`: the file in the detail.
+        let before = format!(
+            r#"{{"file":"社保.csv","row":17,"sha256":"{}"}}"#,
+            "ab".repeat(32)
+        );
+        assert_eq!(
+            source_from("import".into(), Some(&before), None).unwrap(),
+            source
+        );
+        // Without its file, a row number is not a source.
+        assert!(source_from("import".into(), Some(r#"{"row":17}"#), None).is_err());
     }
 }

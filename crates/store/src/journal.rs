@@ -4,7 +4,7 @@
 
 use domain::access::{User, UserId};
 use domain::division::Unit;
-use domain::event::Event;
+use domain::event::{Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::PersonId;
@@ -18,9 +18,12 @@ use crate::vault::{CIPHER_LEN, Vault};
 use crate::{NewUser, StoreError, ViewEntry};
 
 /// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first);
-/// `encrypt` gives the ciphertext of the ID number the change holds, if any.
+/// `import_file` is the number of the file an imported row came from (see
+/// [`ImportFiles`]), `encrypt` gives the ciphertext of the ID number the change
+/// holds, if any.
 pub(crate) fn event_values(
     event: &Event,
+    import_file: Option<i64>,
     encrypt: impl FnOnce(&ResidentId) -> [u8; CIPHER_LEN],
 ) -> Vec<Val<'static>> {
     let (channel, detail) = event_codec::source_columns(&event.source);
@@ -33,11 +36,12 @@ pub(crate) fn event_values(
         channel.into(),
         Val::OptJson(detail.map(Into::into)),
         Val::Json(event_codec::encode(&event.change, encrypt).into()),
+        import_file.into(),
     ]
 }
 
 /// The columns of `events`.
-pub(crate) const EVENT_COLUMNS: [&str; 8] = [
+pub(crate) const EVENT_COLUMNS: [&str; 9] = [
     "seq",
     "at",
     "actor",
@@ -46,7 +50,56 @@ pub(crate) const EVENT_COLUMNS: [&str; 8] = [
     "channel",
     "source_detail",
     "change",
+    "import_file",
 ];
+
+/// 导入文件 — the number in `import_files` of each department file that some
+/// events are rows of.
+pub(crate) struct ImportFiles<'e>(Vec<(&'e str, &'e str, i64)>);
+
+impl<'e> ImportFiles<'e> {
+    /// The files `events` were imported from, each added to `import_files`
+    /// unless it is there already.
+    pub(crate) fn of(
+        tx: &mut dyn Sql,
+        events: impl IntoIterator<Item = &'e Event>,
+    ) -> Result<Self, StoreError> {
+        let mut files = ImportFiles(Vec::new());
+        for event in events {
+            let Source::Import { file, sha256, .. } = &event.source else {
+                continue;
+            };
+            if files.id(&event.source).is_none() {
+                let id = import_file(tx, file, sha256)?;
+                files.0.push((file, sha256, id));
+            }
+        }
+        Ok(files)
+    }
+
+    /// The number of the file an event from `source` is a row of, if it is
+    /// an import.
+    pub(crate) fn id(&self, source: &Source) -> Option<i64> {
+        let Source::Import { file, sha256, .. } = source else {
+            return None;
+        };
+        self.0
+            .iter()
+            .find(|(name, hash, _)| name == file && hash == sha256)
+            .map(|&(_, _, id)| id)
+    }
+}
+
+/// The number of the file named `file` with SHA-256 `sha256` in
+/// `import_files`, added if new.
+fn import_file(tx: &mut dyn Sql, file: &str, sha256: &str) -> Result<i64, StoreError> {
+    let add = "INSERT INTO import_files (sha256, file) VALUES (?1, ?2) \
+               ON CONFLICT (sha256, file) DO NOTHING";
+    tx.exec(add, &[sha256.into(), file.into()])?;
+    let id = "SELECT id FROM import_files WHERE sha256 = ?1 AND file = ?2";
+    first(tx, id, &[sha256.into(), file.into()], |row| row.int(0))?
+        .ok_or_else(|| StoreError::Database(format!("the import file {file} was not kept")))
+}
 
 /// Appends an event after the last one; its sequence number (`event.seq` is ignored).
 pub(crate) fn append_event(
@@ -54,14 +107,20 @@ pub(crate) fn append_event(
     vault: &Vault,
     event: &Event,
 ) -> Result<i64, StoreError> {
-    let values = event_values(event, |id| vault.encrypt(id));
-    let sql = "INSERT INTO events (seq, at, actor, unit, person, channel, source_detail, change) \
-               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq";
+    let file = ImportFiles::of(tx, [event])?.id(&event.source);
+    let values = event_values(event, file, |id| vault.encrypt(id));
+    let sql = "INSERT INTO events \
+               (seq, at, actor, unit, person, channel, source_detail, change, import_file) \
+               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), \
+               ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq";
     returning_id(tx, sql, &values[1..])
 }
 
-const EVENT: &str =
-    "SELECT seq, at, actor, unit, person, channel, source_detail, change FROM events";
+/// An event's columns, with the name and SHA-256 of the file an imported row
+/// came from; `e` is the log.
+const EVENT: &str = "SELECT e.seq, e.at, e.actor, e.unit, e.person, e.channel, e.source_detail, \
+                     e.change, f.file, f.sha256 \
+                     FROM events e LEFT JOIN import_files f ON f.id = e.import_file";
 
 fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
     Ok(Event {
@@ -70,7 +129,11 @@ fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
         actor: row.int(2)?,
         unit: code(row, 3)?,
         person: row.opt_int(4)?,
-        source: event_codec::source_from(row.text(5)?, row.opt_text(6)?.as_deref())?,
+        source: event_codec::source_from(
+            row.text(5)?,
+            row.opt_text(6)?.as_deref(),
+            row.opt_text(8)?.zip(row.opt_text(9)?),
+        )?,
         change: event_codec::decode(&row.text(7)?, vault)?,
     })
 }
@@ -83,7 +146,7 @@ pub(crate) fn events_of(
 ) -> Result<Vec<Event>, StoreError> {
     rows(
         tx,
-        &format!("{EVENT} WHERE person = ?1 ORDER BY seq"),
+        &format!("{EVENT} WHERE e.person = ?1 ORDER BY e.seq"),
         &[person.into()],
         |row| event_row(row, vault),
     )
@@ -96,7 +159,7 @@ pub(crate) fn events_after(
     seq: i64,
     limit: usize,
 ) -> Result<Vec<Event>, StoreError> {
-    let sql = format!("{EVENT} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    let sql = format!("{EVENT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2");
     rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
         event_row(row, vault)
     })
@@ -126,7 +189,8 @@ pub(crate) fn log_since(
         }
         _ => Vec::new(),
     };
-    let sql = format!("{EVENT} WHERE seq > ?1 AND seq <= ?2 AND person IS NULL ORDER BY seq");
+    let sql =
+        format!("{EVENT} WHERE e.seq > ?1 AND e.seq <= ?2 AND e.person IS NULL ORDER BY e.seq");
     let other = rows(tx, &sql, &[seq.into(), last.into()], |row| {
         event_row(row, vault)
     })?;

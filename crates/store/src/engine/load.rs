@@ -304,8 +304,9 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), S
         rows.permits,
         |permit| numbered(permit.id, permits::permit_values(permit)),
     )?;
+    let files = journal::ImportFiles::of(tx, rows.events)?;
     stream(tx, "events", &EVENT_COLUMNS, rows.events, |event| {
-        journal::event_values(event, |id| {
+        journal::event_values(event, files.id(&event.source), |id| {
             cipher_of(vault, &rows.persons, &ciphers, event.person, id)
         })
     })?;

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../migrations/postgres/0008_packs_without_reference.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/postgres/0009_import_files.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

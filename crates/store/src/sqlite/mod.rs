@@ -54,6 +54,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../migrations/sqlite/0008_packs_without_reference.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_import_files.sql"),
+    ),
 ];
 
 /// Settings every connection gets.

@@ -1,7 +1,8 @@
 //! 导入 — rows of a department file through `Store::import`: each row an event
-//! with its file, hash and row; a row imported once is never applied again; all
-//! or nothing rolls back every row when one is refused; a dry run writes nothing;
-//! a person named by ID number is found, or the row is refused with the reason.
+//! with its file, hash and row (the file kept once); a row imported once is
+//! never applied again; all or nothing rolls back every row when one is
+//! refused; a dry run writes nothing; a person named by ID number is found, or
+//! the row is refused with the reason.
 
 use domain::access::Department;
 use domain::event::{Change, ImportSummary, Source};
@@ -87,6 +88,57 @@ fn rows_are_events_with_their_file_and_a_second_run_adds_nothing() {
         );
         assert_eq!(added(&again), 1);
         assert_eq!(db.raw_count("persons"), 4);
+        // The file is kept once, however many of its rows are in.
+        assert_eq!(db.raw_count("import_files"), 1);
+        let events = db.events_after(3, 10).unwrap();
+        assert_eq!(
+            events[0].source,
+            Source::Import {
+                file: "公安.csv".into(),
+                sha256: "ab".repeat(32),
+                row: 5
+            }
+        );
+    });
+}
+
+#[test]
+fn a_row_logged_before_files_were_kept_once_still_names_its_file() {
+    each_backend(|db| {
+        let cast = setup(db);
+        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
+        // As migrations 0001 to 0008 logged an imported row: the file's name
+        // and hash in its detail, no file number.
+        let detail = format!(
+            r#"'{{"file":"旧.csv","row":5,"sha256":"{}"}}'"#,
+            "cd".repeat(32)
+        );
+        let detail = match db.backend() {
+            "postgres" => format!("{detail}::jsonb"),
+            _ => detail,
+        };
+        let old = format!(
+            "INSERT INTO events (seq, at, actor, unit, person, channel, source_detail, change) \
+             SELECT 2, at, actor, unit, person, channel, {detail}, change FROM events WHERE seq = 1"
+        );
+        db.raw_exec(&old).unwrap();
+        let events = db.events_after(0, 10).unwrap();
+        assert_eq!(
+            events[1].source,
+            Source::Import {
+                file: "旧.csv".into(),
+                sha256: "cd".repeat(32),
+                row: 5
+            }
+        );
+        assert_eq!(
+            events[0].source,
+            Source::Import {
+                file: "公安.csv".into(),
+                sha256: "ab".repeat(32),
+                row: 2
+            }
+        );
     });
 }
 
