@@ -1,6 +1,7 @@
 //! Department files as they arrive: every committed example reads without a bad
 //! row, GBK reads like UTF-8, each template's XLSX reads back with its headers,
-//! bad cells are named by row and column, and a zip bomb is refused unread.
+//! bad cells are named by row and column, a zip bomb is refused unread, and a
+//! file of too many rows is refused before it is planned.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -97,4 +98,17 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     };
     let error = read(&bomb, None, &limits).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"file: XLSX 文件解压后超过上限 8388608 字节（疑似压缩炸弹），已拒绝 / expected an XLSX of at most 8388608 bytes once unpacked, but it unpacks to more (a zip bomb?); refused");
+}
+
+#[test]
+fn a_file_of_more_rows_than_the_limit_is_refused_before_it_is_planned() {
+    let limits = Limits {
+        rows: 2,
+        ..Limits::default()
+    };
+    // Blank rows and the header do not count.
+    let csv = "a,b\n1,2\n\n3,4\n";
+    assert_eq!(read(csv.as_bytes(), None, &limits).unwrap().rows.len(), 2);
+    let error = read(format!("{csv}5,6\n").as_bytes(), None, &limits).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"file: 文件有 3 行数据，超过上限 2 行：请拆分为几个文件 / expected at most 2 data rows, but found 3: split the file");
 }

@@ -55,7 +55,22 @@ pub fn read(
         let (text, _) = encoding::decode(bytes, encoding)?;
         read_csv(&text)?
     };
-    into_table(cells)
+    let table = into_table(cells)?;
+    let rows = table.rows.len() as u64;
+    if rows > limits.rows {
+        return Err(FieldError::new(
+            "file",
+            format!(
+                "文件有 {rows} 行数据，超过上限 {} 行：请拆分为几个文件",
+                limits.rows
+            ),
+            format!(
+                "expected at most {} data rows, but found {rows}: split the file",
+                limits.rows
+            ),
+        ));
+    }
+    Ok(table)
 }
 
 fn read_csv(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
