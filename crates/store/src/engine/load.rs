@@ -219,29 +219,40 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), S
         |record| numbered(record.id, queries::record_values(record)),
     )?;
     let mut ciphers = Vec::with_capacity(rows.persons.len());
-    stream(
-        tx,
-        "persons",
-        &with_id(&PERSON_COLUMNS),
-        &rows.persons,
-        |(person, index)| {
-            let id = &person.resident_id;
-            let sealed = SealedId {
-                cipher: vault.encrypt(id),
-                index: index.unwrap_or_else(|| vault.blind_index(id)),
-            };
-            ciphers.push(sealed.cipher);
-            numbered(person.id, queries::person_values(sealed, person))
-        },
-    )?;
-    // Sorted, the rows go into the table's key in its order: neighbouring
+    // The name index's rows are made on another core while the persons are
+    // written. Sorted, they go into the table's key in its order: neighbouring
     // inserts touch the same pages instead of one random page each.
-    let mut grams: Vec<name_index::Entry> = rows
-        .persons
-        .iter()
-        .flat_map(|(p, _)| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
-        .collect();
-    name_index::sort(&mut grams);
+    let (written, grams) = std::thread::scope(|scope| {
+        let grams = scope.spawn(|| {
+            let mut grams: Vec<name_index::Entry> = rows
+                .persons
+                .iter()
+                .flat_map(|(p, _)| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
+                .collect();
+            name_index::sort(&mut grams);
+            grams
+        });
+        let written = stream(
+            tx,
+            "persons",
+            &with_id(&PERSON_COLUMNS),
+            &rows.persons,
+            |(person, index)| {
+                let id = &person.resident_id;
+                let sealed = SealedId {
+                    cipher: vault.encrypt(id),
+                    index: index.unwrap_or_else(|| vault.blind_index(id)),
+                };
+                ciphers.push(sealed.cipher);
+                numbered(person.id, queries::person_values(sealed, person))
+            },
+        );
+        let grams = grams
+            .join()
+            .expect("making the name index's rows cannot fail");
+        (written, grams)
+    });
+    written?;
     stream(tx, "name_grams", &name_index::COLUMNS, &grams, |entry| {
         name_index::values(entry).to_vec()
     })?;
