@@ -7,14 +7,16 @@
 //! held up by that (SQLite).
 
 use domain::event::{Event, Source};
-use domain::registry::FactId;
+use domain::registry::{Fact, FactId, Person};
+use domain::reported_value::ReportedValue;
 use jiff::Timestamp;
 
 use super::Run;
-use super::replay::{PROVISIONAL, Planned, Replayed};
+use super::known::Key;
+use super::replay::{PROVISIONAL, Planned, Replayed, Track};
 use crate::engine::load::{self, Rows};
 use crate::sql::Sql;
-use crate::{Changed, StoreError, journal, name_index, queries};
+use crate::{Changed, PersonState, StoreError, journal, name_index, queries};
 
 /// The tables whose indexes a file that adds [`many`] persons builds again
 /// rather than keeps up to date: the blind index of ID numbers, which new
@@ -99,46 +101,8 @@ pub(super) fn changes(replayed: &Replayed) -> Vec<Changed> {
     persons.chain(values).collect()
 }
 
-/// Writes the numbered rows: persons, facts, packs, values and events.
-pub(super) fn write(
-    tx: &mut dyn Sql,
-    run: &Run,
-    replayed: Replayed,
-    first_fact: FactId,
-    at: Timestamp,
-) -> Result<(), StoreError> {
-    let Replayed { rows, tracks } = replayed;
-    // The key of a track is its person's blind index, worked out when the
-    // file was read.
-    // The tracks' states are moved, not copied: a new person's state is the
-    // rows to write as it stands.
-    let mut persons = Vec::new();
-    let mut facts = Vec::new();
-    let mut changed = Vec::new();
-    for track in tracks {
-        match (track.before, track.now) {
-            (None, Some(now)) => {
-                persons.push((now.person, track.key));
-                facts.extend(now.facts);
-            }
-            (Some(before), Some(now)) if before != now => {
-                if before.person != now.person {
-                    queries::update_person(tx, run.vault, &now.person)?;
-                    name_index::replace(tx, Some(&before.person), &now.person)?;
-                }
-                for fact in &before.facts {
-                    match now.facts.iter().find(|new| new.id == fact.id) {
-                        None => queries::delete_fact(tx, fact.person, fact.id)?,
-                        Some(new) if new != fact => queries::update_fact(tx, new)?,
-                        Some(_) => {}
-                    }
-                }
-                facts.extend(now.facts.iter().filter(|f| f.id >= first_fact).cloned());
-                changed.push(now);
-            }
-            _ => {}
-        }
-    }
+/// The event of every added row, in file order, and the values they report.
+fn events_of(run: &Run, rows: Vec<Planned>, at: Timestamp) -> (Vec<Event>, Vec<ReportedValue>) {
     let mut values = Vec::new();
     let mut events = Vec::new();
     for (planned, row) in rows.into_iter().zip(run.rows) {
@@ -160,12 +124,84 @@ pub(super) fn write(
             change: step.change,
         });
     }
+    (events, values)
+}
+
+/// What the tracks add to the registry and change in it.
+struct RegistryRows {
+    /// New persons by number, each with the blind index of their ID number.
+    persons: Vec<(Person, Key)>,
+    /// New facts by number.
+    facts: Vec<Fact>,
+    /// Registered persons the rows changed, as before and after.
+    changed: Vec<(PersonState, PersonState)>,
+}
+
+/// The tracks' states as rows to write. They are moved, not copied: a new
+/// person's state is the rows to write as it stands.
+fn registry_rows(tracks: Vec<Track>, first_fact: FactId) -> RegistryRows {
+    let mut persons = Vec::new();
+    let mut facts = Vec::new();
+    let mut changed = Vec::new();
+    for track in tracks {
+        match (track.before, track.now) {
+            (None, Some(now)) => {
+                persons.push((now.person, track.key));
+                facts.extend(now.facts);
+            }
+            (Some(before), Some(now)) if before != now => {
+                facts.extend(now.facts.iter().filter(|f| f.id >= first_fact).cloned());
+                changed.push((before, now));
+            }
+            _ => {}
+        }
+    }
     // The tracks come in blind-index order, which is random: in number order
     // the rows append to their tables, and the facts' and packs' persons are
     // looked up on neighbouring pages. Copied out of the tracks, the rows are
     // also read from neighbouring memory while they are written.
     persons.sort_unstable_by_key(|(person, _)| person.id);
     facts.sort_unstable_by_key(|fact| fact.id);
+    RegistryRows {
+        persons,
+        facts,
+        changed,
+    }
+}
+
+/// Writes the numbered rows: persons, facts, packs, values and events.
+pub(super) fn write(
+    tx: &mut dyn Sql,
+    run: &Run,
+    replayed: Replayed,
+    first_fact: FactId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let Replayed { rows, tracks } = replayed;
+    // The rows' events are made on one core while the persons and facts are
+    // taken out of the tracks on the other.
+    let ((events, values), registry) = rayon::join(
+        || events_of(run, rows, at),
+        || registry_rows(tracks, first_fact),
+    );
+    let RegistryRows {
+        persons,
+        facts,
+        changed,
+    } = registry;
+    for (before, now) in &changed {
+        if before.person != now.person {
+            queries::update_person(tx, run.vault, &now.person)?;
+            name_index::replace(tx, Some(&before.person), &now.person)?;
+        }
+        for fact in &before.facts {
+            match now.facts.iter().find(|new| new.id == fact.id) {
+                None => queries::delete_fact(tx, fact.person, fact.id)?,
+                Some(new) if new != fact => queries::update_fact(tx, new)?,
+                Some(_) => {}
+            }
+        }
+    }
     // New persons are numbered after the last registered one.
     let rebuilt = match persons.first() {
         Some((first, _)) if tx.readers_pass_index_builds() && many(first.id - 1, persons.len()) => {
@@ -187,7 +223,7 @@ pub(super) fn write(
     };
     load::load(tx, run.vault, &rows)?;
     load::build_indexes(tx, &rebuilt)?;
-    for state in &changed {
+    for (_, state) in &changed {
         queries::save_pack(tx, state)?;
     }
     for value in &values {
