@@ -21,6 +21,16 @@ fn file() -> ImportFile {
     }
 }
 
+/// The source of row `row` of [`file`].
+fn source(row: u64) -> Source {
+    let ImportFile { name, sha256 } = file();
+    Source::Import {
+        file: name,
+        sha256,
+        row,
+    }
+}
+
 fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
     numbers
         .map(|n| ImportRow {
@@ -67,14 +77,7 @@ fn rows_are_events_with_their_file_and_a_second_run_adds_nothing() {
         assert_eq!(added(&outcomes), 3);
         let events = db.events_after(0, 10).unwrap();
         assert_eq!(events.len(), 3);
-        assert_eq!(
-            events[0].source,
-            Source::Import {
-                file: "公安.csv".into(),
-                sha256: "ab".repeat(32),
-                row: 2
-            }
-        );
+        assert_eq!(events[0].source, source(2));
 
         let (again, committed) = run(&**db, &cast.station, &arrivals(0..4), Commit::IfAllValid);
         assert!(committed);
@@ -91,14 +94,7 @@ fn rows_are_events_with_their_file_and_a_second_run_adds_nothing() {
         // The file is kept once, however many of its rows are in.
         assert_eq!(db.raw_count("import_files"), 1);
         let events = db.events_after(3, 10).unwrap();
-        assert_eq!(
-            events[0].source,
-            Source::Import {
-                file: "公安.csv".into(),
-                sha256: "ab".repeat(32),
-                row: 5
-            }
-        );
+        assert_eq!(events[0].source, source(5));
     });
 }
 
@@ -131,14 +127,7 @@ fn a_row_logged_before_files_were_kept_once_still_names_its_file() {
                 row: 5
             }
         );
-        assert_eq!(
-            events[0].source,
-            Source::Import {
-                file: "公安.csv".into(),
-                sha256: "ab".repeat(32),
-                row: 2
-            }
-        );
+        assert_eq!(events[0].source, source(2));
     });
 }
 
