@@ -94,7 +94,8 @@ pub(super) fn replay(
         .filter_map(|(at, key)| key.map(|key| (key, at)))
         .collect();
     keyed.par_sort_unstable();
-    let mut groups: Vec<(Track, std::ops::Range<usize>)> = Vec::new();
+    // At most a track a row, reserved rather than copied at every doubling.
+    let mut groups: Vec<(Track, std::ops::Range<usize>)> = Vec::with_capacity(keyed.len());
     for (next, (key, _)) in keyed.iter().enumerate() {
         match groups.last_mut() {
             Some((_, run)) if keyed[run.start].0 == *key => run.end = next + 1,

@@ -104,7 +104,7 @@ pub(super) fn changes(replayed: &Replayed) -> Vec<Changed> {
 /// The event of every added row, in file order, and the values they report.
 fn events_of(run: &Run, rows: Vec<Planned>, at: Timestamp) -> (Vec<Event>, Vec<ReportedValue>) {
     let mut values = Vec::new();
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(rows.len());
     for (planned, row) in rows.into_iter().zip(run.rows) {
         let Planned::Added(step) = planned else {
             continue;
@@ -140,8 +140,10 @@ struct RegistryRows {
 /// The tracks' states as rows to write. They are moved, not copied: a new
 /// person's state is the rows to write as it stands.
 fn registry_rows(tracks: Vec<Track>, first_fact: FactId) -> RegistryRows {
-    let mut persons = Vec::new();
-    let mut facts = Vec::new();
+    // Reserved: grown as they fill, these hundreds of megabytes would be
+    // copied again at every doubling.
+    let mut persons = Vec::with_capacity(tracks.len());
+    let mut facts = Vec::with_capacity(tracks.len());
     let mut changed = Vec::new();
     for track in tracks {
         match (track.before, track.now) {
