@@ -249,7 +249,7 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), S
         );
         let grams = grams
             .join()
-            .expect("making the name index's rows cannot fail");
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (written, grams)
     });
     written?;

@@ -160,7 +160,7 @@ fn registry_rows(tracks: Vec<Track>, first_fact: FactId) -> RegistryRows {
     }
     // The tracks come in blind-index order, which is random: in number order
     // the rows append to their tables, and the facts' and packs' persons are
-    // looked up on neighbouring pages. Copied out of the tracks, the rows are
+    // looked up on neighbouring pages. Moved out of the tracks, the rows are
     // also read from neighbouring memory while they are written.
     persons.sort_unstable_by_key(|(person, _)| person.id);
     facts.sort_unstable_by_key(|fact| fact.id);
