@@ -7,21 +7,9 @@ use domain::access::{Role, User};
 use exchange::import::{Mode, Options};
 use exchange::limits::Limits;
 use exchange::template::Template;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::*;
-
-const R1: &str = "/api/v1/indicators?unit=320211001&as_of=2025-06-30";
-
-/// `field` of `indicator` for `unit` in an indicators answer.
-fn figure(body: &Value, indicator: &str, unit: &str, field: &str) -> Value {
-    body.as_array()
-        .unwrap()
-        .iter()
-        .find(|row| row["indicator"] == indicator && row["unit"] == unit)
-        .unwrap_or_else(|| panic!("no {indicator} for {unit} in {body}"))[field]
-        .clone()
-}
 
 /// Imports `csv` into the store directly, as `anju import` in another process
 /// would: nothing of it reaches the server's engine.

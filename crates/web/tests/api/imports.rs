@@ -1,10 +1,11 @@
 //! Department files through the API: an upload answers at once with its number,
-//! its progress and report follow, bad rows come back as XLSX, templates download,
-//! and a caller sees only their own imports.
+//! its progress and report follow, bad rows come back as XLSX, what it wrote is
+//! counted at once, templates download, and a caller sees only their own
+//! imports.
 
 use axum::http::{Method, StatusCode};
 use domain::access::Role;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -21,9 +22,15 @@ fn arrivals() -> Vec<u8> {
     .into_bytes()
 }
 
-/// Uploads `file` and waits for the import to end; its final status.
+/// Uploads `file`, a police file unless `query` names another kind, and waits
+/// for the import to end; its final status.
 async fn import(test: &TestApp, token: &str, query: &str, file: Vec<u8>) -> Value {
-    let uri = format!("/api/v1/imports?kind=public_security&file=%E5%85%AC%E5%AE%89.csv{query}");
+    let kind = if query.contains("kind=") {
+        ""
+    } else {
+        "&kind=public_security"
+    };
+    let uri = format!("/api/v1/imports?file=%E5%85%AC%E5%AE%89.csv{kind}{query}");
     let started = test
         .raw(Method::POST, &uri, Some(token), Some("text/csv"), file)
         .await;
@@ -67,6 +74,47 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
     assert_eq!(done["report"]["committed"], true, "{done}");
     assert_eq!(done["report"]["added"], 1);
     assert_eq!(done["report"]["skipped"], serde_json::json!([3]));
+}
+
+#[tokio::test]
+async fn what_an_upload_writes_is_counted_at_once() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    let employer = test.employer(&token, "甲机械厂", BINHU_VILLAGE).await;
+    let mut form = registration(&resident_id(7), "李四", BINHU_VILLAGE, "2025-01-01");
+    form["facts"] = json!([
+        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2025-01-01"},
+    ]);
+    test.register(&token, form).await;
+
+    let police = format!(
+        "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n\
+         {},张伟,2025-01-01,{BINHU_VILLAGE},自购房,,\n\
+         {},王芳,2025-02-01,{BINHU_VILLAGE},自购房,,\n",
+        resident_id(11).as_str(),
+        resident_id(12).as_str(),
+    );
+    let done = import(&test, &token, "", police.into_bytes()).await;
+    assert_eq!(done["report"]["committed"], true, "{done}");
+    // A known person's new fact.
+    let labour = format!(
+        "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n{},李四,劳动合同,{employer},2025-01-01,\n",
+        resident_id(7).as_str()
+    );
+    let done = import(&test, &token, "&kind=labour", labour.into_bytes()).await;
+    assert_eq!(done["report"]["committed"], true, "{done}");
+
+    // Counted by the engine the uploads went through, not by catching up.
+    assert!(!test.app.catch_up().unwrap());
+    let counted = test.get(R1, &token).await;
+    assert_eq!(
+        figure(&counted.body, "R1", BINHU_VILLAGE, "numerator"),
+        json!("3")
+    );
+    assert_eq!(
+        figure(&counted.body, "E1", BINHU_VILLAGE, "numerator"),
+        json!("1")
+    );
 }
 
 #[tokio::test]

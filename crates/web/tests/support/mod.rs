@@ -74,6 +74,19 @@ impl Answer {
     }
 }
 
+/// Binhu's street's indicators in mid-2025, with its villages'.
+pub const R1: &str = "/api/v1/indicators?unit=320211001&as_of=2025-06-30";
+
+/// `field` of `indicator` for `unit` in an indicators answer.
+pub fn figure(body: &Value, indicator: &str, unit: &str, field: &str) -> Value {
+    body.as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["indicator"] == indicator && row["unit"] == unit)
+        .unwrap_or_else(|| panic!("no {indicator} for {unit} in {body}"))[field]
+        .clone()
+}
+
 /// `text` percent-encoded for a query string.
 pub fn pct(text: &str) -> String {
     text.bytes()

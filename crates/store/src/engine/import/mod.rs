@@ -86,12 +86,7 @@ pub(super) fn import(
             changed: Vec::new(),
         });
     }
-    let changed = if changes {
-        write::changes(&replayed)
-    } else {
-        Vec::new()
-    };
-    write::write(tx, run, replayed, first_fact, now())?;
+    let changed = write::write(tx, run, replayed, first_fact, now(), changes)?;
     runs.write(tx, &run.file.sha256)?;
     Ok(Imported { committed, changed })
 }

@@ -79,28 +79,6 @@ pub(super) fn number(tx: &mut dyn Sql, replayed: &mut Replayed) -> Result<FactId
     Ok(first_fact)
 }
 
-/// What the rows changed, for an indicator engine: each person once (as before
-/// the file and after it), then each value in file order.
-pub(super) fn changes(replayed: &Replayed) -> Vec<Changed> {
-    let persons = replayed
-        .tracks
-        .iter()
-        .filter(|track| track.before != track.now)
-        .map(|track| Changed {
-            before: track.before.clone(),
-            after: track.now.clone(),
-            ..Changed::default()
-        });
-    let values = replayed.rows.iter().filter_map(|planned| match planned {
-        Planned::Added(step) => step.value.clone().map(|value| Changed {
-            value: Some(value),
-            ..Changed::default()
-        }),
-        _ => None,
-    });
-    persons.chain(values).collect()
-}
-
 /// The event of every added row, in file order, and the values they report.
 fn events_of(run: &Run, rows: Vec<Planned>, at: Timestamp) -> (Vec<Event>, Vec<ReportedValue>) {
     let mut values = Vec::new();
@@ -171,14 +149,53 @@ fn registry_rows(tracks: Vec<Track>, first_fact: FactId) -> RegistryRows {
     }
 }
 
-/// Writes the numbered rows: persons, facts, packs, values and events.
+/// What the rows changed, for an indicator engine: each person once (as before
+/// the file and after it), then each value in file order. Made of the rows
+/// once they are written, moved rather than copied.
+fn changes_of(registry: RegistryRows, values: Vec<ReportedValue>) -> Vec<Changed> {
+    let RegistryRows {
+        persons,
+        mut facts,
+        changed,
+    } = registry;
+    // A new person's facts, in the order the registry reads them; the facts
+    // new to a person registered before are in their state already.
+    facts.sort_unstable_by_key(|fact| (fact.person, fact.from, fact.id));
+    let mut facts = facts.into_iter().peekable();
+    let mut out = Vec::with_capacity(persons.len() + changed.len() + values.len());
+    for (person, _) in persons {
+        while facts.next_if(|fact| fact.person < person.id).is_some() {}
+        let mut own = Vec::new();
+        while let Some(fact) = facts.next_if(|fact| fact.person == person.id) {
+            own.push(fact);
+        }
+        out.push(Changed {
+            after: Some(PersonState { person, facts: own }),
+            ..Changed::default()
+        });
+    }
+    out.extend(changed.into_iter().map(|(before, now)| Changed {
+        before: Some(before),
+        after: Some(now),
+        ..Changed::default()
+    }));
+    out.extend(values.into_iter().map(|value| Changed {
+        value: Some(value),
+        ..Changed::default()
+    }));
+    out
+}
+
+/// Writes the numbered rows: persons, facts, packs, values and events; with
+/// `changes`, what they changed (see [`changes_of`]).
 pub(super) fn write(
     tx: &mut dyn Sql,
     run: &Run,
     replayed: Replayed,
     first_fact: FactId,
     at: Timestamp,
-) -> Result<(), StoreError> {
+    changes: bool,
+) -> Result<Vec<Changed>, StoreError> {
     let Replayed { rows, tracks } = replayed;
     // The rows' events are made on one core while the persons and facts are
     // taken out of the tracks on the other.
@@ -186,12 +203,7 @@ pub(super) fn write(
         || events_of(run, rows, at),
         || registry_rows(tracks, first_fact),
     );
-    let RegistryRows {
-        persons,
-        facts,
-        changed,
-    } = registry;
-    for (before, now) in &changed {
+    for (before, now) in &registry.changed {
         if before.person != now.person {
             queries::update_person(tx, run.vault, &now.person)?;
             name_index::replace(tx, Some(&before.person), &now.person)?;
@@ -205,19 +217,22 @@ pub(super) fn write(
         }
     }
     // New persons are numbered after the last registered one.
-    let rebuilt = match persons.first() {
-        Some((first, _)) if tx.readers_pass_index_builds() && many(first.id - 1, persons.len()) => {
+    let rebuilt = match registry.persons.first() {
+        Some((first, _))
+            if tx.readers_pass_index_builds() && many(first.id - 1, registry.persons.len()) =>
+        {
             load::drop_indexes(tx, &INDEXED)?
         }
         _ => Vec::new(),
     };
     let rows = Rows {
         records: &[],
-        persons: persons
+        persons: registry
+            .persons
             .iter()
             .map(|(person, key)| (person, Some(*key)))
             .collect(),
-        facts: facts.iter().collect(),
+        facts: registry.facts.iter().collect(),
         links: &[],
         values: &[],
         permits: &[],
@@ -225,11 +240,15 @@ pub(super) fn write(
     };
     load::load(tx, run.vault, &rows)?;
     load::build_indexes(tx, &rebuilt)?;
-    for (_, state) in &changed {
+    for (_, state) in &registry.changed {
         queries::save_pack(tx, state)?;
     }
     for value in &values {
         queries::save_value(tx, value)?;
     }
-    Ok(())
+    Ok(if changes {
+        changes_of(registry, values)
+    } else {
+        Vec::new()
+    })
 }
