@@ -106,22 +106,20 @@ async fn a_fact_imported_elsewhere_for_a_known_person_is_counted_after_a_rebuild
     let token = test.session("binhu", Role::Officer, "320211").await;
     let cli = test.user("cli", Role::Officer, "320211");
     let employer = test.employer(&token, "甲机械厂", BINHU_VILLAGE).await;
-    let mut form = registration(&resident_id(7), "李四", BINHU_VILLAGE, "2025-01-01");
-    form["facts"] = json!([
-        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2025-01-01"},
-    ]);
-    test.register(&token, form).await;
+    test.register_employed(&token, &resident_id(7), employer)
+        .await;
     let before = test.get(R1, &token).await;
     assert_eq!(
         figure(&before.body, "E1", BINHU_VILLAGE, "numerator"),
         json!("0")
     );
 
-    let labour = format!(
-        "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n{},李四,劳动合同,{employer},2025-01-01,\n",
-        resident_id(7).as_str()
+    import_elsewhere(
+        &test,
+        &cli,
+        "labour",
+        &labour_contract(&resident_id(7), employer),
     );
-    import_elsewhere(&test, &cli, "labour", &labour);
     // The server's next write catches up first, then counts its own change.
     test.register(
         &token,

@@ -81,11 +81,8 @@ async fn what_an_upload_writes_is_counted_at_once() {
     let test = TestApp::new();
     let token = test.session("binhu", Role::Officer, "320211").await;
     let employer = test.employer(&token, "甲机械厂", BINHU_VILLAGE).await;
-    let mut form = registration(&resident_id(7), "李四", BINHU_VILLAGE, "2025-01-01");
-    form["facts"] = json!([
-        {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2025-01-01"},
-    ]);
-    test.register(&token, form).await;
+    test.register_employed(&token, &resident_id(7), employer)
+        .await;
 
     let police = format!(
         "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n\
@@ -97,10 +94,7 @@ async fn what_an_upload_writes_is_counted_at_once() {
     let done = import(&test, &token, "", police.into_bytes()).await;
     assert_eq!(done["report"]["committed"], true, "{done}");
     // A known person's new fact.
-    let labour = format!(
-        "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n{},李四,劳动合同,{employer},2025-01-01,\n",
-        resident_id(7).as_str()
-    );
+    let labour = labour_contract(&resident_id(7), employer);
     let done = import(&test, &token, "&kind=labour", labour.into_bytes()).await;
     assert_eq!(done["report"]["committed"], true, "{done}");
 

@@ -87,6 +87,14 @@ pub fn figure(body: &Value, indicator: &str, unit: &str, field: &str) -> Value {
         .clone()
 }
 
+/// A labour file giving 李四 (`id`) a contract with `employer` from 2025-01-01.
+pub fn labour_contract(id: &ResidentId, employer: i64) -> String {
+    format!(
+        "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n{},李四,劳动合同,{employer},2025-01-01,\n",
+        id.as_str()
+    )
+}
+
 /// `text` percent-encoded for a query string.
 pub fn pct(text: &str) -> String {
     text.bytes()
@@ -261,6 +269,16 @@ impl TestApp {
         let answer = self.post("/api/v1/persons", token, form).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         answer.body["person"].as_i64().unwrap()
+    }
+
+    /// Registers 李四 (`id`) in `BINHU_VILLAGE` on 2025-01-01, employed by
+    /// `employer` without a labour contract; their number.
+    pub async fn register_employed(&self, token: &str, id: &ResidentId, employer: i64) -> i64 {
+        let mut form = registration(id, "李四", BINHU_VILLAGE, "2025-01-01");
+        form["facts"] = json!([
+            {"fact": {"kind": "employment", "employer": employer, "monthly_wage_fen": 450_000}, "from": "2025-01-01"},
+        ]);
+        self.register(token, form).await
     }
 
     /// Adds an employer record in `village` and returns its number.
