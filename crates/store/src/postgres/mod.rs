@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/postgres/0009_import_files.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_events_json.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

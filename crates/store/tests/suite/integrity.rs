@@ -131,8 +131,9 @@ fn a_reopened_database_keeps_its_data_and_schema() {
             again.person(&cast.station, person).unwrap().person.name,
             "高远"
         );
-        // One row per migration (0001 to 0009): none ran again on reopening.
-        assert_eq!(migrations, 9);
+        // One row per migration (0001 to 0009, and on PostgreSQL 0010): none
+        // ran again on reopening.
+        assert!((9..=10).contains(&migrations), "{migrations} migrations");
         assert_eq!(db.raw_count("schema_migrations"), migrations);
         // Writes through either store share one log.
         let receipt = register(db, &cast.station, id(47), "高山", BINHU, date(2020, 1, 2)).unwrap();
