@@ -1,11 +1,13 @@
 //! 读取 — a department file as a table of text cells: CSV (see [`encoding`]) or
 //! XLSX (see [`xlsx`]), told apart by their first bytes, after the size check.
 
+mod csv_text;
 pub mod encoding;
 mod xlsx;
 
 use csv::StringRecord;
 use domain::message::FieldError;
+use rayon::prelude::*;
 
 use crate::limits::Limits;
 use encoding::Encoding;
@@ -53,7 +55,7 @@ pub fn read(
         xlsx::read(bytes, limits)?
     } else {
         let (text, _) = encoding::decode(bytes, encoding)?;
-        read_csv(&text)?
+        csv_text::read(&text)?
     };
     let table = into_table(cells)?;
     let rows = table.rows.len() as u64;
@@ -73,47 +75,17 @@ pub fn read(
     Ok(table)
 }
 
-fn read_csv(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    // The reader's own line count skips blank lines: count from byte offsets.
-    let (mut line, mut counted) = (1, 0);
-    for record in reader.records() {
-        let record = record.map_err(|error| {
-            let line = error.position().map_or(0, |p| p.line());
-            FieldError::new(
-                "file",
-                format!("CSV 第 {line} 行格式有误（引号未闭合？）"),
-                format!("expected well-formed CSV, but line {line} is not ({error})"),
-            )
-        })?;
-        // The position may be that of blank lines the reader skipped before it.
-        let mut start = record.position().map_or(counted, |p| p.byte() as usize);
-        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        line += text.as_bytes()[counted..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        counted = start;
-        rows.push((line, record));
-    }
-    Ok(rows)
-}
-
 /// The first row with text is the header; blank rows are dropped; cells trimmed.
 fn into_table(cells: Vec<(u64, StringRecord)>) -> Result<Table, FieldError> {
     let mut rows = cells
-        .into_iter()
+        .into_par_iter()
         .filter(|(_, record)| record.iter().any(|cell| !cell.trim().is_empty()))
         .map(|(number, mut record)| {
             record.trim();
             (number, record)
-        });
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
     let Some((_, header)) = rows.next() else {
         return Err(FieldError::new(
             "file",

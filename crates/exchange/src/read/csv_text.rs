@@ -1,0 +1,157 @@
+//! 逗号分隔文本 — decoded CSV text as rows of cells, each with its line number,
+//! read in pieces on every core: the text is cut only after a line break that
+//! no quoted cell spans, so every piece holds whole records.
+
+use csv::StringRecord;
+use domain::message::FieldError;
+use rayon::prelude::*;
+
+/// Pieces per core: enough that a core that finishes early takes another.
+const PIECES_PER_CORE: usize = 4;
+
+/// Texts shorter than this are read in one piece.
+const SMALL: usize = 1 << 20;
+
+/// The records of `text`, each with the line it starts on (the first is 1).
+pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+    let bytes = text.as_bytes();
+    let parts = if bytes.len() < SMALL {
+        1
+    } else {
+        rayon::current_num_threads() * PIECES_PER_CORE
+    };
+    let cuts = cuts(bytes, parts);
+    // The line each piece starts on.
+    let mut first_lines = Vec::with_capacity(cuts.len());
+    let mut line = 1;
+    for piece in cuts.windows(2) {
+        first_lines.push(line);
+        line += memchr::memchr_iter(b'\n', &bytes[piece[0]..piece[1]]).count() as u64;
+    }
+    let pieces: Vec<Result<Vec<(u64, StringRecord)>, FieldError>> = cuts
+        .par_windows(2)
+        .zip(first_lines)
+        .map(|(piece, line)| read_piece(&text[piece[0]..piece[1]], line))
+        .collect();
+    let mut rows = Vec::new();
+    for piece in pieces {
+        rows.extend(piece?);
+    }
+    Ok(rows)
+}
+
+/// Offsets that cut `bytes` into about `parts` pieces of whole records: 0, each
+/// cut just after a line break outside quotes, and the end. A quote inside a
+/// quoted cell is doubled, so a line break is outside quotes when an even
+/// number of quotes comes before it.
+fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
+    let step = bytes.len() / parts.max(1) + 1;
+    let mut cuts = vec![0];
+    let (mut at, mut quotes) = (0, 0);
+    for target in (1..parts).map(|part| part * step) {
+        if target <= at {
+            continue;
+        }
+        quotes += memchr::memchr_iter(b'"', &bytes[at..target]).count();
+        at = target;
+        let mut cut = None;
+        while let Some(offset) = memchr::memchr(b'\n', &bytes[at..]) {
+            quotes += memchr::memchr_iter(b'"', &bytes[at..at + offset]).count();
+            at += offset + 1;
+            if quotes % 2 == 0 {
+                cut = Some(at);
+                break;
+            }
+        }
+        match cut {
+            Some(cut) if cut < bytes.len() => cuts.push(cut),
+            _ => break,
+        }
+    }
+    cuts.push(bytes.len());
+    cuts
+}
+
+/// The records of one piece of whole records, which starts on line `line`.
+fn read_piece(text: &str, mut line: u64) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let first_line = line;
+    let mut rows = Vec::new();
+    // The reader's own line count skips blank lines: count from byte offsets.
+    let mut counted = 0;
+    for record in reader.records() {
+        let record = record.map_err(|error| {
+            let line = error.position().map_or(0, |p| p.line() + first_line - 1);
+            FieldError::new(
+                "file",
+                format!("CSV 第 {line} 行格式有误（引号未闭合？）"),
+                format!("expected well-formed CSV, but line {line} is not ({error})"),
+            )
+        })?;
+        // The position may be that of blank lines the reader skipped before it.
+        let mut start = record.position().map_or(counted, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..start]).count() as u64;
+        counted = start;
+        rows.push((line, record));
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text read in `parts` pieces, as (line, cells) pairs.
+    fn in_pieces(text: &str, parts: usize) -> Vec<(u64, Vec<String>)> {
+        let cuts = cuts(text.as_bytes(), parts);
+        let mut line = 1;
+        let mut rows = Vec::new();
+        for piece in cuts.windows(2) {
+            let piece = &text[piece[0]..piece[1]];
+            rows.extend(read_piece(piece, line).unwrap());
+            line += piece.matches('\n').count() as u64;
+        }
+        rows.into_iter()
+            .map(|(line, record)| (line, record.iter().map(str::to_owned).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn pieces_cut_only_between_records() {
+        let text = "a,b\n\"x\ny\",1\n\n\"say \"\"hi\"\"\n\",2\r\nlast,3\n";
+        let whole = in_pieces(text, 1);
+        assert_eq!(
+            whole,
+            [
+                (1, vec!["a".to_owned(), "b".to_owned()]),
+                (2, vec!["x\ny".to_owned(), "1".to_owned()]),
+                (5, vec!["say \"hi\"\n".to_owned(), "2".to_owned()]),
+                (7, vec!["last".to_owned(), "3".to_owned()]),
+            ]
+        );
+        assert_eq!(cuts(text.as_bytes(), 4), [0, 12, 30, text.len()]);
+        for parts in 2..=text.len() {
+            assert_eq!(in_pieces(text, parts), whole, "in {parts} pieces");
+        }
+    }
+
+    #[test]
+    fn a_long_text_read_on_every_core_is_read_as_in_one_piece() {
+        let text = "名字,\"地址\n第二行\",1\n\n".repeat(SMALL / 16);
+        assert!(text.len() > SMALL);
+        let read: Vec<(u64, Vec<String>)> = read(&text)
+            .unwrap()
+            .into_iter()
+            .map(|(line, record)| (line, record.iter().map(str::to_owned).collect()))
+            .collect();
+        assert_eq!(read.len(), SMALL / 16);
+        assert_eq!(read.last().unwrap().0, (SMALL / 16 * 3 - 2) as u64);
+        assert_eq!(read, in_pieces(&text, 1));
+    }
+}
