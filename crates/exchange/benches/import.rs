@@ -235,10 +235,10 @@ fn postgres_copy(csv: &[u8]) -> f64 {
     })
 }
 
-/// The settings of the SQLite store's writer (WAL, `synchronous=FULL`, its page
-/// cache and sort thread), its checkpoints left out of the commit as the store
-/// leaves them to its checkpointer.
-const STORE_WRITER: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+/// The settings of the SQLite store's writer (a new file's page size, WAL,
+/// `synchronous=FULL`, its page cache and sort thread), its checkpoints left
+/// out of the commit as the store leaves them to its checkpointer.
+const STORE_WRITER: &str = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
      PRAGMA threads = 1;";
 

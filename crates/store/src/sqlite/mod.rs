@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// The page size of a new database file, in bytes (an existing file keeps
+/// its own). Four times SQLite's default: a bulk write splits and balances a
+/// quarter as many B-tree pages and logs a quarter as many frames.
+const NEW_FILE: &str = "PRAGMA page_size = 16384;";
+
 /// Settings every connection gets.
 const PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
@@ -114,6 +119,9 @@ fn reader_pool(path: &Path) -> Result<Pool<SqliteConnectionManager>, StoreError>
 /// Opens (creating if needed) the database file at `path` and migrates it.
 pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreError> {
     let mut writer = Connection::open(path).map_err(|e| failed("opening", path, e))?;
+    writer
+        .execute_batch(NEW_FILE)
+        .map_err(|e| failed("opening", path, e))?;
     writer
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
         .map_err(|e| failed("setting WAL mode on", path, e))?;
