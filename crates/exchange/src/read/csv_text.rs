@@ -43,9 +43,13 @@ pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
 /// Offsets that cut `bytes` into about `parts` pieces of whole records: 0, each
 /// cut just after a line break outside quotes, and the end. A quote inside a
 /// quoted cell is doubled, so a line break is outside quotes when an even
-/// number of quotes comes before it.
+/// number of quotes comes before it — unless a quote stands loose inside an
+/// unquoted cell, and then the text is one piece.
 fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
-    let step = bytes.len() / parts.max(1) + 1;
+    if parts <= 1 || !quotes_well_formed(bytes) {
+        return vec![0, bytes.len()];
+    }
+    let step = bytes.len() / parts + 1;
     let mut cuts = vec![0];
     let (mut at, mut quotes) = (0, 0);
     for target in (1..parts).map(|part| part * step) {
@@ -70,6 +74,30 @@ fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
     }
     cuts.push(bytes.len());
     cuts
+}
+
+/// Whether every quote in `bytes` opens a quoted cell, closes one before a
+/// separator or the end, or is doubled inside one. The reader takes any other
+/// quote as a character of its cell, which would throw the count of quotes off.
+fn quotes_well_formed(bytes: &[u8]) -> bool {
+    let mut quoted = false;
+    let mut quotes = memchr::memchr_iter(b'"', bytes);
+    while let Some(at) = quotes.next() {
+        let next = bytes.get(at + 1);
+        if !quoted {
+            if at > 0 && !matches!(bytes[at - 1], b',' | b'\n' | b'\r') {
+                return false;
+            }
+            quoted = true;
+        } else if next == Some(&b'"') {
+            quotes.next();
+        } else if matches!(next, None | Some(b',' | b'\n' | b'\r')) {
+            quoted = false;
+        } else {
+            return false;
+        }
+    }
+    !quoted
 }
 
 /// The records of one piece of whole records, which starts on line `line`.
@@ -139,6 +167,25 @@ mod tests {
         for parts in 2..=text.len() {
             assert_eq!(in_pieces(text, parts), whole, "in {parts} pieces");
         }
+    }
+
+    #[test]
+    fn a_loose_quote_keeps_the_text_whole() {
+        for text in [
+            "a\"b,1\n\"x\ny\",2\n",
+            "\"a\"b,1\n\"x\ny\",2\n",
+            "\"open,1\nx,2\n",
+        ] {
+            assert_eq!(cuts(text.as_bytes(), 4), [0, text.len()], "{text:?}");
+        }
+        let text = "a\"b,1\n\"x\ny\",2\n";
+        assert_eq!(
+            in_pieces(text, 1),
+            [
+                (1, vec!["a\"b".to_owned(), "1".to_owned()]),
+                (2, vec!["x\ny".to_owned(), "2".to_owned()]),
+            ]
+        );
     }
 
     #[test]
