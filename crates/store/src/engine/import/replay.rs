@@ -116,16 +116,26 @@ pub(super) fn replay(
         records: &records,
         done,
     };
-    let planned = groups
-        .par_iter_mut()
-        .enumerate()
-        .flat_map_iter(|(index, (track, run))| {
-            let planner = &planner;
-            keyed[run.clone()]
-                .iter()
-                .map(move |&(_, at)| Ok((at, planner.row(&rows[at], Some((index, &mut *track)))?)))
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    // The plans in `keyed` order, each group's written into the run of slots
+    // beside its run of `keyed`: made in place, not gathered from every core
+    // and copied.
+    let mut by_key: Vec<Option<Planned>> =
+        std::iter::repeat_with(|| None).take(keyed.len()).collect();
+    let mut pieces = Vec::with_capacity(groups.len());
+    let mut rest = by_key.as_mut_slice();
+    for (_, run) in &groups {
+        let (piece, tail) = rest.split_at_mut(run.len());
+        pieces.push(piece);
+        rest = tail;
+    }
+    groups.par_iter_mut().zip(pieces).enumerate().try_for_each(
+        |(index, ((track, run), piece))| {
+            for (slot, &(_, at)) in piece.iter_mut().zip(&keyed[run.clone()]) {
+                *slot = Some(planner.row(&rows[at], Some((index, &mut *track)))?);
+            }
+            Ok::<_, StoreError>(())
+        },
+    )?;
     let alone = keys
         .par_iter()
         .enumerate()
@@ -134,8 +144,11 @@ pub(super) fn replay(
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut slots: Vec<Option<Planned>> =
         std::iter::repeat_with(|| None).take(rows.len()).collect();
-    for (at, outcome) in planned.into_iter().chain(alone) {
-        slots[at] = Some(outcome);
+    for (&(_, at), planned) in keyed.iter().zip(by_key) {
+        slots[at] = planned;
+    }
+    for (at, planned) in alone {
+        slots[at] = Some(planned);
     }
     Ok(Replayed {
         rows: slots
