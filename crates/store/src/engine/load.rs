@@ -224,13 +224,11 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), S
     // inserts touch the same pages instead of one random page each.
     let (written, grams) = std::thread::scope(|scope| {
         let grams = scope.spawn(|| {
-            let mut grams: Vec<name_index::Entry> = rows
-                .persons
-                .iter()
-                .flat_map(|(p, _)| name_index::entries(p.id, &p.name, p.unit.as_u64() as i64))
-                .collect();
-            name_index::sort(&mut grams);
-            grams
+            name_index::Sorted::of(
+                rows.persons
+                    .iter()
+                    .map(|(p, _)| (p.id, p.name.as_str(), p.unit.as_u64() as i64)),
+            )
         });
         let written = stream(
             tx,
@@ -253,9 +251,13 @@ pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), S
         (written, grams)
     });
     written?;
-    stream(tx, "name_grams", &name_index::COLUMNS, &grams, |entry| {
-        name_index::values(entry).to_vec()
-    })?;
+    stream(
+        tx,
+        "name_grams",
+        &name_index::COLUMNS,
+        grams.rows(),
+        |row| grams.values(row).to_vec(),
+    )?;
     stream(tx, "facts", &with_id(&FACT_COLUMNS), &rows.facts, |fact| {
         numbered(
             fact.id,
