@@ -96,16 +96,22 @@ pub(crate) fn values<'a>(&(gram, name, person, unit): &Entry<'a>) -> [Val<'a>; 4
     [gram.into(), name.into(), person.into(), unit.into()]
 }
 
-/// An index row of [`Sorted`]: gram, the name's place in its buffer, person, unit.
-pub(crate) type SortedRow = (i64, std::ops::Range<usize>, PersonId, i64);
+/// An index row of [`Sorted`]: its gram, the rank of its person's name among
+/// the names in byte order, and its person's place in [`Sorted`]'s list.
+pub(crate) type SortedRow = (i64, u32, u32);
 
 /// The index rows of many persons, sorted by the key (on every core), so that
 /// they go into the table in its order. The names are first copied side by
 /// side into one buffer: in gram order the rows read them in no order at all,
 /// and names each in an allocation of their own, spread over the heap, cost a
-/// cache miss at nearly every row.
+/// cache miss at nearly every row. Each name is then ranked once among the
+/// others, so that the rows sort by integers alone: with the persons listed by
+/// number, (gram, rank, place) sorts as the key (gram, name, person) does, and
+/// a person has one unit and one row of a gram.
 pub(crate) struct Sorted {
     names: String,
+    /// Each person's number, the place of their name in `names`, and unit.
+    persons: Vec<(PersonId, std::ops::Range<usize>, i64)>,
     rows: Vec<SortedRow>,
 }
 
@@ -113,22 +119,36 @@ impl Sorted {
     /// The rows of `persons`: number, name and unit each.
     pub(crate) fn of<'a>(persons: impl ExactSizeIterator<Item = (PersonId, &'a str, i64)>) -> Self {
         let mut names = String::new();
-        // Five rows for a name of three characters: each, and two pairs.
-        let mut rows = Vec::with_capacity(persons.len() * 5);
+        let mut list = Vec::with_capacity(persons.len());
         for (person, name, unit) in persons {
             let start = names.len();
             names.push_str(name);
-            let at = start..names.len();
-            rows.extend(
-                grams(name)
-                    .into_iter()
-                    .map(|gram| (gram, at.clone(), person, unit)),
-            );
+            list.push((person, start..names.len(), unit));
         }
-        rows.par_sort_unstable_by(|a, b| {
-            (a.0, &names[a.1.clone()], a.2, a.3).cmp(&(b.0, &names[b.1.clone()], b.2, b.3))
-        });
-        Sorted { names, rows }
+        list.par_sort_unstable_by_key(|(person, ..)| *person);
+        let count = u32::try_from(list.len()).expect("fewer than 2^32 persons in one load");
+        let name = |at: u32| &names[list[at as usize].1.clone()];
+        let mut by_name: Vec<u32> = (0..count).collect();
+        by_name.par_sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let mut ranks = vec![0u32; list.len()];
+        let mut rank = 0;
+        for pair in by_name.windows(2) {
+            if name(pair[0]) != name(pair[1]) {
+                rank += 1;
+            }
+            ranks[pair[1] as usize] = rank;
+        }
+        // Five rows for a name of three characters: each, and two pairs.
+        let mut rows = Vec::with_capacity(list.len() * 5);
+        for (at, rank) in (0..count).zip(ranks) {
+            rows.extend(grams(name(at)).into_iter().map(|gram| (gram, rank, at)));
+        }
+        rows.par_sort_unstable();
+        Sorted {
+            names,
+            persons: list,
+            rows,
+        }
     }
 
     /// The rows, in key order.
@@ -137,8 +157,9 @@ impl Sorted {
     }
 
     /// One row's values, in [`COLUMNS`] order.
-    pub(crate) fn values<'a>(&'a self, (gram, at, person, unit): &SortedRow) -> [Val<'a>; 4] {
-        values(&(*gram, &self.names[at.clone()], *person, *unit))
+    pub(crate) fn values(&self, &(gram, _, at): &SortedRow) -> [Val<'_>; 4] {
+        let (person, name, unit) = &self.persons[at as usize];
+        values(&(gram, &self.names[name.clone()], *person, *unit))
     }
 }
 
