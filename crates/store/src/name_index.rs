@@ -128,16 +128,17 @@ impl Sorted {
         list.par_sort_unstable_by_key(|(person, ..)| *person);
         let count = u32::try_from(list.len()).expect("fewer than 2^32 persons in one load");
         let name = |at: u32| &names[list[at as usize].1.clone()];
-        let mut by_name: Vec<u32> = (0..count).collect();
-        by_name.par_sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let mut by_name: Vec<(&str, u32)> = (0..count).map(|at| (name(at), at)).collect();
+        by_name.par_sort_unstable();
         let mut ranks = vec![0u32; list.len()];
         let mut rank = 0;
         for pair in by_name.windows(2) {
-            if name(pair[0]) != name(pair[1]) {
+            if pair[0].0 != pair[1].0 {
                 rank += 1;
             }
-            ranks[pair[1] as usize] = rank;
+            ranks[pair[1].1 as usize] = rank;
         }
+        drop(by_name);
         // Five rows for a name of three characters: each, and two pairs.
         let mut rows = Vec::with_capacity(list.len() * 5);
         for (at, rank) in (0..count).zip(ranks) {
