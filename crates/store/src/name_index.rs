@@ -366,6 +366,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_loads_rows_come_in_the_keys_order_and_are_every_persons_grams() {
+        // Out of number order, names repeated, one a prefix of another.
+        let persons = [
+            (7, "王小明", 320211),
+            (3, "王小", 320205),
+            (5, "王小明", 320206),
+            (1, "李𠮷", 320211),
+            (9, "阿依古丽·买买提", 320214),
+        ];
+        let sorted = Sorted::of(persons.iter().copied());
+        let rows: Vec<(i64, String, PersonId, i64)> = sorted
+            .rows()
+            .iter()
+            .map(|row| match sorted.values(row) {
+                [
+                    Val::Int(gram),
+                    Val::Text(name),
+                    Val::Int(person),
+                    Val::Int(unit),
+                ] => (gram, name.into_owned(), person, unit),
+                other => panic!("expected gram, name, person and unit, found {other:?}"),
+            })
+            .collect();
+        let mut expected: Vec<(i64, String, PersonId, i64)> = persons
+            .iter()
+            .flat_map(|&(person, name, unit)| entries(person, name, unit))
+            .map(|(gram, name, person, unit)| (gram, name.to_owned(), person, unit))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
     fn characters_outside_the_basic_plane_are_one_gram_each() {
         let grams = grams("王𠮷");
         assert_eq!(
