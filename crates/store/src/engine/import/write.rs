@@ -246,20 +246,21 @@ pub(super) fn write(
     for value in &values {
         queries::save_value(tx, value)?;
     }
-    let changed = if changes {
-        changes_of(registry, values)
+    if changes {
+        let changed = changes_of(registry, values);
+        free_beside(events);
+        Ok(changed)
     } else {
-        free_beside((registry, values));
-        Vec::new()
-    };
-    free_beside(events);
-    Ok(changed)
+        free_beside((events, registry, values));
+        Ok(Vec::new())
+    }
 }
 
 /// Frees `rows` on a thread of its own, while the import commits: the events
 /// and persons of a large file are millions of allocations (a 1,000,000-row
 /// file's took half a second to free), and the commit mostly waits for the
-/// disk.
+/// disk. Where no thread can be had, they are freed here.
 fn free_beside<T: Send + 'static>(rows: T) {
-    std::thread::spawn(move || drop(rows));
+    // A refused spawn drops the closure, and `rows` with it.
+    let _ = std::thread::Builder::new().spawn(move || drop(rows));
 }
