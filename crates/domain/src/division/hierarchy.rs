@@ -55,6 +55,10 @@ pub struct Hierarchy {
     units: Vec<Unit>,
     /// For each unit (same index), the indices of its children, by code.
     children: Vec<Vec<u32>>,
+    /// For each unit (same index), the index of its parent: a unit's validity
+    /// is asked of every unit above it, on every change a station submits and
+    /// every row of an import, without a search per level.
+    parents: Vec<Option<u32>>,
 }
 
 impl Hierarchy {
@@ -64,8 +68,9 @@ impl Hierarchy {
         let mut hierarchy = Hierarchy {
             units,
             children: Vec::new(),
+            parents: Vec::new(),
         };
-        hierarchy.index_children();
+        hierarchy.index_links();
         hierarchy
     }
 
@@ -120,17 +125,21 @@ impl Hierarchy {
         Ok(Hierarchy::from_sorted(units))
     }
 
-    fn index_children(&mut self) {
+    /// Indexes every unit's children and parent.
+    fn index_links(&mut self) {
         let mut children = vec![Vec::new(); self.units.len()];
+        let mut parents = vec![None; self.units.len()];
         for (index, unit) in self.units.iter().enumerate() {
             if let Some(parent) = unit.parent {
                 let parent = self
                     .index_of(parent)
                     .expect("a unit's parent is in the hierarchy");
                 children[parent].push(index as u32);
+                parents[index] = Some(parent as u32);
             }
         }
         self.children = children;
+        self.parents = parents;
     }
 
     fn index_of(&self, code: DivisionCode) -> Option<usize> {
@@ -172,12 +181,19 @@ impl Hierarchy {
 
     /// Whether `code` is a unit valid on `date`: it and every unit above it are.
     pub fn valid_on(&self, code: DivisionCode, date: Date) -> bool {
-        let mut next = Some(code);
-        while let Some(code) = next {
-            match self.unit(code) {
-                Some(unit) if unit.valid_on(date) => next = unit.parent,
-                _ => return false,
+        self.index_of(code)
+            .is_some_and(|index| self.valid_at(index, date))
+    }
+
+    /// Whether the unit at `index` and every unit above it are valid on `date`.
+    fn valid_at(&self, index: usize, date: Date) -> bool {
+        let mut next = Some(index as u32);
+        while let Some(index) = next {
+            let index = index as usize;
+            if !self.units[index].valid_on(date) {
+                return false;
             }
+            next = self.parents[index];
         }
         true
     }
@@ -185,9 +201,8 @@ impl Hierarchy {
     /// The children of `code` valid on `date`, by code; none when `code` is not
     /// valid then.
     pub fn children(&self, code: DivisionCode, date: Date) -> impl Iterator<Item = &Unit> + '_ {
-        let valid = self.valid_on(code, date);
         let indices = match self.index_of(code) {
-            Some(index) if valid => self.children[index].as_slice(),
+            Some(index) if self.valid_at(index, date) => self.children[index].as_slice(),
             _ => &[],
         };
         indices
@@ -198,7 +213,12 @@ impl Hierarchy {
 
     /// Whether `code` is valid on `date` and has no child valid then.
     pub fn is_leaf(&self, code: DivisionCode, date: Date) -> bool {
-        self.valid_on(code, date) && self.children(code, date).next().is_none()
+        self.index_of(code).is_some_and(|index| {
+            self.valid_at(index, date)
+                && !self.children[index]
+                    .iter()
+                    .any(|&child| self.units[child as usize].valid_on(date))
+        })
     }
 
     /// The units where persons are counted on `date`: the valid units with no valid
@@ -287,7 +307,7 @@ impl Hierarchy {
         }
         let at = self.units.partition_point(|other| other.code < code);
         self.units.insert(at, unit);
-        self.index_children();
+        self.index_links();
         Ok(())
     }
 
