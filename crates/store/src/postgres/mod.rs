@@ -59,6 +59,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../migrations/postgres/0010_events_json.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_facts_person_per_statement.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

@@ -7,7 +7,7 @@ use domain::migrant::MigrantRule;
 use jiff::civil::date;
 
 use super::fixtures::{BINHU, code, id, refusal, register, registration, setup};
-use super::harness::each_backend;
+use super::harness::{each_backend, postgres_only};
 
 #[test]
 fn events_are_append_only() {
@@ -131,13 +131,77 @@ fn a_reopened_database_keeps_its_data_and_schema() {
             again.person(&cast.station, person).unwrap().person.name,
             "高远"
         );
-        // One row per migration (0001 to 0009, and on PostgreSQL 0010): none
+        // One row per migration (0001 to 0009, on PostgreSQL to 0011): none
         // ran again on reopening.
-        assert!((9..=10).contains(&migrations), "{migrations} migrations");
+        let expected = match db.backend() {
+            "postgres" => 11,
+            _ => 9,
+        };
+        assert_eq!(migrations, expected);
         assert_eq!(db.raw_count("schema_migrations"), migrations);
         // Writes through either store share one log.
         let receipt = register(db, &cast.station, id(47), "高山", BINHU, date(2020, 1, 2)).unwrap();
         assert_eq!(receipt.seq, 2);
         assert_eq!(again.events_after(0, 10).unwrap().len(), 2);
     });
+}
+
+/// On PostgreSQL a fact's person is checked once per statement (migration 0011)
+/// rather than by a foreign key; the rule is the same: no fact names a person
+/// who is not registered.
+#[test]
+fn facts_name_registered_persons_on_postgres() {
+    let Some(db) = postgres_only() else {
+        return;
+    };
+    let cast = setup(&db);
+    let person = register(&db, &cast.station, id(44), "林峰", BINHU, date(2020, 1, 1))
+        .unwrap()
+        .person
+        .unwrap();
+    let facts = db.raw_count("facts");
+    let nobody = person + 1000;
+    let refused = |result: Result<u64, String>, why: &str| {
+        assert!(
+            result.as_ref().is_err_and(|e| e.contains(why)),
+            "{result:?}"
+        );
+    };
+    refused(
+        db.raw_exec(&format!(
+            "INSERT INTO facts (person, kind, from_day) VALUES ({nobody}, 'residence', '2020-01-01')"
+        )),
+        "a fact names a person not in persons",
+    );
+    refused(
+        db.raw_exec(&format!(
+            "UPDATE facts SET person = {nobody} WHERE person = {person}"
+        )),
+        "a fact names a person not in persons",
+    );
+    refused(
+        db.raw_exec(&format!("DELETE FROM persons WHERE id = {person}")),
+        "facts still name the person",
+    );
+    refused(
+        db.raw_exec(&format!(
+            "UPDATE persons SET id = {nobody} WHERE id = {person}"
+        )),
+        "facts still name the person",
+    );
+    assert_eq!(db.raw_count("facts"), facts);
+    // A fact of a registered person, and a change that keeps its person, pass.
+    assert_eq!(
+        db.raw_exec(&format!(
+            "INSERT INTO facts (person, kind, from_day) VALUES ({person}, 'residence', '2021-01-01')"
+        )),
+        Ok(1)
+    );
+    assert_eq!(
+        db.raw_exec(&format!(
+            "UPDATE facts SET to_day = '2022-01-01' WHERE person = {person} AND from_day = '2021-01-01'"
+        )),
+        Ok(1)
+    );
+    assert_eq!(db.raw_count("facts"), facts + 1);
 }
