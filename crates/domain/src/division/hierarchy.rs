@@ -201,23 +201,24 @@ impl Hierarchy {
     /// The children of `code` valid on `date`, by code; none when `code` is not
     /// valid then.
     pub fn children(&self, code: DivisionCode, date: Date) -> impl Iterator<Item = &Unit> + '_ {
-        let indices = match self.index_of(code) {
-            Some(index) if self.valid_at(index, date) => self.children[index].as_slice(),
-            _ => &[],
-        };
-        indices
+        self.index_of(code)
+            .filter(|&index| self.valid_at(index, date))
+            .into_iter()
+            .flat_map(move |index| self.valid_children(index, date))
+    }
+
+    /// The children of the unit at `index` valid on `date`, by code.
+    fn valid_children(&self, index: usize, date: Date) -> impl Iterator<Item = &Unit> + '_ {
+        self.children[index]
             .iter()
-            .map(|&index| &self.units[index as usize])
+            .map(|&child| &self.units[child as usize])
             .filter(move |unit| unit.valid_on(date))
     }
 
     /// Whether `code` is valid on `date` and has no child valid then.
     pub fn is_leaf(&self, code: DivisionCode, date: Date) -> bool {
         self.index_of(code).is_some_and(|index| {
-            self.valid_at(index, date)
-                && !self.children[index]
-                    .iter()
-                    .any(|&child| self.units[child as usize].valid_on(date))
+            self.valid_at(index, date) && self.valid_children(index, date).next().is_none()
         })
     }
 
