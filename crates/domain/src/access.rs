@@ -100,6 +100,19 @@ impl User {
         )
     }
 
+    /// Whether the user may send files of `department`: a department's data
+    /// manager sends their own department's, and the statistics department's,
+    /// through which every department reports its counts; anyone else, any
+    /// department's (what the rows may change is the role's to say).
+    pub fn may_send_for(&self, department: Department) -> bool {
+        match (self.role, self.department) {
+            (Role::DepartmentManager, Some(own)) => {
+                own == department || department == Department::Statistics
+            }
+            _ => true,
+        }
+    }
+
     /// Whether `unit` lies in the user's subtree.
     pub fn covers(&self, unit: DivisionCode) -> bool {
         self.unit.contains(unit)
@@ -131,6 +144,21 @@ mod tests {
         let officer = user(Role::Officer, "320211");
         assert!(officer.covers("320211001001".parse().unwrap()));
         assert!(!officer.covers("320213001001".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_department_sends_its_own_files_and_statistics() {
+        let police = User {
+            department: Some(Department::PublicSecurity),
+            ..user(Role::DepartmentManager, "3202")
+        };
+        assert!(police.may_send_for(Department::PublicSecurity));
+        assert!(police.may_send_for(Department::Statistics));
+        assert!(!police.may_send_for(Department::Labour));
+        assert!(!police.may_send_for(Department::FamilyPlanning));
+        // An officer sends any department's files, as may a manager of none.
+        assert!(user(Role::Officer, "320211").may_send_for(Department::Labour));
+        assert!(user(Role::DepartmentManager, "3202").may_send_for(Department::Labour));
     }
 
     #[test]

@@ -113,8 +113,9 @@ pub trait Observer {
 impl Observer for () {}
 
 /// Imports `bytes`, a file named `name` in `template`'s layout, as `actor`.
-/// Fails as a whole (nothing written) when the file cannot be read or lacks a
-/// column; bad rows are in the report.
+/// Fails as a whole (nothing written) when `actor` may not import the
+/// template's files (see [`Template::importable_by`]) or the file cannot be
+/// read or lacks a column; bad rows are in the report.
 pub fn import(
     store: &dyn Store,
     actor: &User,
@@ -124,6 +125,9 @@ pub fn import(
     options: &Options,
     observer: &mut dyn Observer,
 ) -> Result<Report, ImportError> {
+    template
+        .importable_by(actor)
+        .map_err(ImportError::Forbidden)?;
     // The hash on one core while the file is read on the other.
     let (sha256, table) = rayon::join(
         || sha256_hex(bytes),
@@ -257,6 +261,9 @@ pub enum ImportError {
     /// The file cannot be read, or lacks a column.
     #[error("{0}")]
     File(#[from] FieldError),
+    /// The user may not import this department's files.
+    #[error("{0}")]
+    Forbidden(FieldError),
     /// The store failed.
     #[error("{0}")]
     Store(#[from] StoreError),

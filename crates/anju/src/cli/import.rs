@@ -26,7 +26,7 @@ pub struct Args {
     /// The database: sqlite://PATH or postgres://…
     #[arg(long, default_value = "sqlite://anju-demo.db")]
     pub db: String,
-    /// The login of the user the rows are recorded as (their role and scope apply).
+    /// The login of the user the rows are recorded as (their role, department and scope apply).
     #[arg(long)]
     pub user: String,
     /// Check every row, write nothing.

@@ -1,12 +1,13 @@
-//! `anju import` as a department runs it: a file imported twice adds nothing, and
-//! an import killed (SIGKILL) in the middle and started again ends with every row
-//! exactly once, leaving no file behind but the database's own.
+//! `anju import` as a department runs it: a file imported twice adds nothing, an
+//! import killed (SIGKILL) in the middle and started again ends with every row
+//! exactly once, leaving no file behind but the database's own, and another
+//! department's file is refused whole.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use domain::access::Role;
+use domain::access::{Department, Role};
 use domain::division::Hierarchy;
 use domain::event::Change;
 use domain::migrant::MigrantRule;
@@ -39,7 +40,7 @@ impl City {
                 name: "滨湖公安".into(),
                 role: Role::DepartmentManager,
                 unit: "320211".parse().unwrap(),
-                department: None,
+                department: Some(Department::PublicSecurity),
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             })
             .unwrap();
@@ -71,10 +72,16 @@ impl City {
         path
     }
 
+    /// `anju import public_security FILE` as the police, then `extra`.
     fn command(&self, file: &Path, extra: &[&str]) -> Command {
+        self.command_of("public_security", file, extra)
+    }
+
+    /// `anju import KIND FILE` as the police, then `extra`.
+    fn command_of(&self, kind: &str, file: &Path, extra: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_anju"));
         command
-            .args(["import", "public_security"])
+            .args(["import", kind])
             .arg(file)
             .args(["--db", &self.url, "--user", "police", "--quiet"])
             .args(extra)
@@ -197,4 +204,20 @@ fn an_import_killed_in_batches_and_run_again_has_every_row_once() {
 #[test]
 fn an_all_or_nothing_import_killed_and_run_again_has_every_row_once() {
     killed_and_rerun(&[]);
+}
+
+#[test]
+fn another_departments_file_is_refused_whole() {
+    let city = City::new();
+    let file = city.dir.path().join("劳动.csv");
+    std::fs::write(
+        &file,
+        "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期
+         420102198705060111,张伟,养老保险,,2024-04-01,\n",
+    )
+    .unwrap();
+    let output = city.command_of("labour", &file, &[]).output().unwrap();
+    assert!(!output.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
+    assert!(city.store().events_after(0, usize::MAX).unwrap().is_empty());
 }

@@ -22,7 +22,8 @@ pub use column::Column;
 pub use row::{RowError, parse_rows};
 pub use workbook::template_workbook;
 
-use domain::access::Department;
+use domain::access::{Department, User};
+use domain::message::FieldError;
 use domain::registry::{FactKind, InsuranceScheme};
 
 /// What one value of the 信息类别 column records.
@@ -226,6 +227,44 @@ impl Template {
             .iter()
             .find(|t| t.department == department)
             .expect("every department has a template")
+    }
+
+    /// Whether `user` may import files of this template: their role must
+    /// allow what its rows change (persons' records, or reported values), and a
+    /// department's data manager imports their own department's files and
+    /// statistics only (see [`User::may_send_for`]).
+    pub fn importable_by(&self, user: &User) -> Result<(), FieldError> {
+        let role_may = match self.shape {
+            Shape::Value => user.may_report_values(),
+            _ => user.may_write_persons(),
+        };
+        if !role_may {
+            return Err(FieldError::new(
+                "role",
+                format!("当前角色无权导入{}数据", self.name),
+                format!(
+                    "expected a role that may import {} files, but yours may not",
+                    self.kind()
+                ),
+            ));
+        }
+        match user.department {
+            Some(own) if !user.may_send_for(self.department) => Err(FieldError::new(
+                "kind",
+                format!(
+                    "您是{}部门的数据管理员，只能导入本部门和统计的数据，不能导入{}数据",
+                    Template::of(own).name,
+                    self.name
+                ),
+                format!(
+                    "expected a {} or statistics file, as you manage {}'s data, but found a {} file",
+                    department_name(own),
+                    department_name(own),
+                    self.kind()
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The categories a row's 信息类别 may name (none outside person facts).

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::{User, UserId};
 use exchange::import::{Mode, Observer, Options, Progress, Report};
 use exchange::limits::Limits;
-use exchange::template::{Shape, Template};
+use exchange::template::Template;
 use serde::{Deserialize, Serialize};
 use store::Changed;
 use utoipa::{IntoParams, ToSchema};
@@ -169,18 +169,6 @@ fn template(kind: &str) -> Result<&'static Template, ApiError> {
     })
 }
 
-fn may_import(user: &User, template: &Template) -> Result<(), ApiError> {
-    let allowed = match template.shape {
-        Shape::Value => user.may_report_values(),
-        _ => user.may_write_persons(),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::role_forbidden())
-    }
-}
-
 /// Starts importing a department's CSV or XLSX file (the body, as sent): answers
 /// at once with the import's number; follow it with `GET /api/v1/imports/{id}`.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
@@ -195,7 +183,9 @@ pub async fn start(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportStatus>), ApiError> {
     let template = template(&query.kind)?;
-    may_import(&user, template)?;
+    template
+        .importable_by(&user)
+        .map_err(|error| ApiError::from_field(Code::Forbidden, error))?;
     let encoding = query
         .encoding
         .as_deref()
@@ -294,6 +284,9 @@ fn run(
         (Ok(_), Some(error)) => fail(status, error),
         (Err(exchange::import::ImportError::File(error)), _) => {
             fail(status, ApiError::from_field(Code::InvalidField, error))
+        }
+        (Err(exchange::import::ImportError::Forbidden(error)), _) => {
+            fail(status, ApiError::from_field(Code::Forbidden, error))
         }
         (Err(exchange::import::ImportError::Store(error)), _) => fail(status, error.into()),
     });

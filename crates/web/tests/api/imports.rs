@@ -1,10 +1,10 @@
 //! Department files through the API: an upload answers at once with its number,
 //! its progress and report follow, bad rows come back as XLSX, what it wrote is
-//! counted at once, templates download, and a caller sees only their own
-//! imports.
+//! counted at once, templates download, a caller sees only their own imports,
+//! and a department's data manager sends their own department's files.
 
 use axum::http::{Method, StatusCode};
-use domain::access::Role;
+use domain::access::{Department, Role};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -137,4 +137,30 @@ async fn a_leader_may_not_import_persons() {
         )
         .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_department_sends_its_own_files_and_statistics_only() {
+    let test = TestApp::new();
+    let police = test
+        .department_session("police", Department::PublicSecurity)
+        .await;
+    let done = import(&test, &police, "", arrivals()).await;
+    assert_eq!(done["report"]["added"], 2, "{done}");
+    let counts = "单位代码,指标名称,开始日期,结束日期,数值\n\
+                  320211,hotel_guests,2025-01-01,2025-03-31,40\n";
+    let done = import(&test, &police, "&kind=statistics", counts.into()).await;
+    assert_eq!(done["report"]["added"], 1, "{done}");
+
+    let labour = test
+        .raw(
+            Method::POST,
+            "/api/v1/imports?kind=labour",
+            Some(&police),
+            Some("text/csv"),
+            arrivals(),
+        )
+        .await;
+    assert_eq!(labour.status, StatusCode::FORBIDDEN);
+    insta::assert_json_snapshot!("another_departments_file", labour.body);
 }

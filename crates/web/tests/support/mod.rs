@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use domain::Date;
-use domain::access::{Role, User};
+use domain::access::{Department, Role, User};
 use domain::division::{DivisionCode, Hierarchy};
 use domain::migrant::MigrantRule;
 use domain::resident_id::{ResidentId, Sex};
@@ -167,13 +167,18 @@ impl TestApp {
 
     /// Adds a user whose password is [`PASSWORD`].
     pub fn user(&self, login: &str, role: Role, unit: &str) -> User {
+        self.user_of(login, role, unit, None)
+    }
+
+    /// Adds a user of `department` whose password is [`PASSWORD`].
+    fn user_of(&self, login: &str, role: Role, unit: &str, department: Option<Department>) -> User {
         self.store
             .create_user(NewUser {
                 login: login.into(),
                 name: format!("{login} 的名字"),
                 role,
                 unit: code(unit),
-                department: None,
+                department,
                 password_hash: web::password::hash(PASSWORD),
             })
             .unwrap()
@@ -182,6 +187,18 @@ impl TestApp {
     /// Adds a user and logs them in through the API; their token.
     pub async fn session(&self, login: &str, role: Role, unit: &str) -> String {
         self.user(login, role, unit);
+        self.log_in(login).await
+    }
+
+    /// Adds `department`'s data manager for the whole city and logs them in
+    /// through the API; their token.
+    pub async fn department_session(&self, login: &str, department: Department) -> String {
+        self.user_of(login, Role::DepartmentManager, "3202", Some(department));
+        self.log_in(login).await
+    }
+
+    /// Logs a user in through the API; their token.
+    async fn log_in(&self, login: &str) -> String {
         let answer = self
             .call(
                 Method::POST,
