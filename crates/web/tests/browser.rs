@@ -1,7 +1,9 @@
 //! 浏览器测试 — the pages in a real headless Chromium, driven through chromedriver
 //! (WebDriver): a village station logs in and registers a person, sees the person
 //! page, registers his wife and links him to her from her page by his ID number,
-//! then the district officer sees the dashboard's numerator move by two. No
+//! then the district officer sees the dashboard's numerator move by two, sends a
+//! police file of two more arrivals from the import page, which follows the
+//! import to its report, and sees the numerator move by two again. No
 //! page may log a JavaScript error; a screenshot of every step is kept in
 //! `target/browser-artifacts/`.
 //!
@@ -176,7 +178,7 @@ impl Browser {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_station_registers_and_the_district_sees_the_numerator_move() {
+async fn a_station_registers_the_district_imports_and_sees_the_numerator_move() {
     let Ok(version) = Command::new("chromedriver").arg("--version").output() else {
         assert!(
             std::env::var_os("ANJU_REQUIRE_BROWSER").is_none(),
@@ -293,5 +295,40 @@ async fn a_station_registers_and_the_district_sees_the_numerator_move() {
     browser.goto(&format!("/dashboard?as_of={yesterday}")).await;
     assert_eq!(browser.registered().await, 0);
     browser.check("08-dashboard-before").await;
+
+    // The officer sends a police file of two arrivals from the import page,
+    // which follows the import to its report; the dashboard counts them at once.
+    let file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    let rows: String = [resident_id(11), resident_id(13)]
+        .iter()
+        .map(|id| format!("{},张伟,2024-03-01,{BINHU_VILLAGE},自购房,,\n", id.as_str()))
+        .collect();
+    std::fs::write(
+        file.path(),
+        format!("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n{rows}"),
+    )
+    .unwrap();
+    browser.goto("/imports").await;
+    let input = browser.client.find(Locator::Id("file")).await.unwrap();
+    input
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    browser.check("09-import-form").await;
+    browser
+        .click_then_wait(
+            "form[action='/imports'] button[type=submit]",
+            Locator::Css("p.outcome"),
+        )
+        .await;
+    browser.check("10-import-report").await;
+    assert_eq!(
+        browser.text("p.outcome").await,
+        "已写入",
+        "{}",
+        browser.text("main").await
+    );
+    browser.goto("/dashboard").await;
+    assert_eq!(browser.registered().await, 4);
     browser.client.close().await.unwrap();
 }

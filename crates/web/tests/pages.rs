@@ -24,3 +24,6 @@ mod language;
 
 #[path = "pages/follow_up.rs"]
 mod follow_up;
+
+#[path = "pages/imports.rs"]
+mod imports;

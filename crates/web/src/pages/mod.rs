@@ -12,6 +12,7 @@ mod figures;
 mod forms;
 mod home;
 mod id_check;
+mod imports;
 mod layout;
 mod login;
 mod pager;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 use analytics::IndicatorResult;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use domain::Date;
 use domain::division::DivisionCode;
@@ -49,6 +51,15 @@ pub fn router() -> Router<App> {
         .route("/records/new", get(records::new).post(records::create))
         .route("/records/{id}", get(records::show).post(records::edit))
         .route("/id-check", get(id_check::answer))
+        .route(
+            "/imports",
+            get(imports::show)
+                .post(imports::submit)
+                .layer(DefaultBodyLimit::max(crate::routes::imports::UPLOAD_LIMIT)),
+        )
+        .route("/imports/{id}", get(imports::status))
+        .route("/imports/{id}/errors", get(imports::errors))
+        .route("/templates/{kind}", get(imports::template))
         .route("/static/anju.css", get(layout::style))
         .route("/static/anju.js", get(layout::script))
 }

@@ -158,7 +158,7 @@ async fn register_page(app: &App, viewer: &Viewer, filled: Filled<'_>) -> Result
                 div { (pickers::picker(&filled, lang, Msg::Employer, "employer", &employers)) }
                 div { (forms::input(&filled, lang, Msg::MonthlyWage, "monthly_wage", "number", "")) }
                 div {
-                    label { input type="checkbox" name="labour_contract" value="yes" style="width:auto"; " " (Msg::FactLabourContract.in_(lang)) }
+                    label.choice { input type="checkbox" name="labour_contract" value="yes"; " " (Msg::FactLabourContract.in_(lang)) }
                 }
             }
             p { button type="submit" { (Msg::Register.in_(lang)) } }

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::{User, UserId};
 use exchange::import::{Mode, Observer, Options, Progress, Report};
 use exchange::limits::Limits;
+use exchange::read::encoding::Encoding;
 use exchange::template::Template;
 use serde::{Deserialize, Serialize};
 use store::Changed;
@@ -73,6 +74,9 @@ pub struct ImportStatus {
     pub kind: String,
     /// The file's name.
     pub file: String,
+    /// When the server received it.
+    #[schema(value_type = String, format = DateTime)]
+    pub started: jiff::Timestamp,
     pub state: ImportState,
     /// Rows done so far (none before the first thousand).
     pub progress: Option<Progress>,
@@ -91,6 +95,7 @@ impl Imports {
             id,
             kind: kind.to_owned(),
             file: file.to_owned(),
+            started: jiff::Timestamp::now(),
             state: ImportState::Running,
             progress: None,
             report: None,
@@ -109,12 +114,24 @@ impl Imports {
         }
     }
 
-    fn status(&self, id: u64, user: &User) -> Option<ImportStatus> {
+    /// The import `id`, if `user` started it.
+    pub(crate) fn status(&self, id: u64, user: &User) -> Option<ImportStatus> {
         self.lock()
             .jobs
             .get(&id)
             .filter(|job| job.owner == user.id)
             .map(|job| job.status.clone())
+    }
+
+    /// The imports `user` started that this server keeps, newest first.
+    pub(crate) fn started_by(&self, user: &User) -> Vec<ImportStatus> {
+        self.lock()
+            .jobs
+            .values()
+            .rev()
+            .filter(|job| job.owner == user.id)
+            .map(|job| job.status.clone())
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Jobs> {
@@ -157,7 +174,8 @@ fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
-fn template(kind: &str) -> Result<&'static Template, ApiError> {
+/// The template named `kind`, or an error naming the parameter.
+pub(crate) fn template(kind: &str) -> Result<&'static Template, ApiError> {
     Template::named(kind).ok_or_else(|| {
         let kind: String = kind.chars().take(40).collect();
         ApiError::new(
@@ -167,6 +185,50 @@ fn template(kind: &str) -> Result<&'static Template, ApiError> {
             format!("expected a department's template kind such as labour, but found {kind:?}"),
         )
     })
+}
+
+/// The options of an upload: at most [`UPLOAD_LIMIT`] bytes.
+pub(crate) fn options(mode: Mode, dry_run: bool, encoding: Option<Encoding>) -> Options {
+    Options {
+        mode,
+        dry_run,
+        encoding,
+        limits: Limits {
+            file_bytes: UPLOAD_LIMIT as u64,
+            ..Limits::default()
+        },
+    }
+}
+
+/// A department's file as sent, and how to import it.
+pub(crate) struct Upload<'a> {
+    pub template: &'static Template,
+    /// The file's name as sent (control characters are dropped, and the rest
+    /// cut at 200 characters).
+    pub file: &'a str,
+    pub bytes: Bytes,
+    pub options: Options,
+}
+
+/// Starts importing `upload` as `user` in the background (refused at once if
+/// the user may not import its template); the import's status.
+pub(crate) fn launch(app: &App, user: User, upload: Upload) -> Result<ImportStatus, ApiError> {
+    let Upload {
+        template,
+        file,
+        bytes,
+        options,
+    } = upload;
+    template
+        .importable_by(&user)
+        .map_err(|error| ApiError::from_field(Code::Forbidden, error))?;
+    let file: String = file.chars().filter(|c| !c.is_control()).take(200).collect();
+    let imports = Arc::clone(app.imports());
+    let id = imports.start(user.id, template.kind(), &file);
+    let status = imports.status(id, &user).expect("just started");
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || run(&app, &user, template, &file, &bytes, &options, id));
+    Ok(status)
 }
 
 /// Starts importing a department's CSV or XLSX file (the body, as sent): answers
@@ -183,40 +245,25 @@ pub async fn start(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportStatus>), ApiError> {
     let template = template(&query.kind)?;
-    template
-        .importable_by(&user)
-        .map_err(|error| ApiError::from_field(Code::Forbidden, error))?;
     let encoding = query
         .encoding
         .as_deref()
         .map(str::parse)
         .transpose()
         .map_err(|e| ApiError::from_field(Code::InvalidParameter, e))?;
-    let options = Options {
-        mode: if flag("valid_rows_only", query.valid_rows_only.as_deref())? {
-            Mode::ValidRowsOnly
-        } else {
-            Mode::AllOrNothing
-        },
-        dry_run: flag("dry_run", query.dry_run.as_deref())?,
-        encoding,
-        limits: Limits {
-            file_bytes: UPLOAD_LIMIT as u64,
-            ..Limits::default()
-        },
+    let mode = if flag("valid_rows_only", query.valid_rows_only.as_deref())? {
+        Mode::ValidRowsOnly
+    } else {
+        Mode::AllOrNothing
     };
-    let file: String = query
-        .file
-        .as_deref()
-        .unwrap_or("upload")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    let imports = Arc::clone(app.imports());
-    let id = imports.start(user.id, template.kind(), &file);
-    let status = imports.status(id, &user).expect("just started");
-    tokio::task::spawn_blocking(move || run(&app, &user, template, &file, &body, &options, id));
+    let dry_run = flag("dry_run", query.dry_run.as_deref())?;
+    let upload = Upload {
+        template,
+        file: query.file.as_deref().unwrap_or("upload"),
+        bytes: body,
+        options: options(mode, dry_run, encoding),
+    };
+    let status = launch(&app, user, upload)?;
     Ok((StatusCode::ACCEPTED, Json(status)))
 }
 
@@ -380,9 +427,14 @@ pub async fn errors(
     CurrentUser(user): CurrentUser,
     Path(id): Path<u64>,
 ) -> Result<Response, ApiError> {
+    errors_file(&app, &user, id)
+}
+
+/// The bad rows of import `id`, which `user` started, as an XLSX download.
+pub(crate) fn errors_file(app: &App, user: &User, id: u64) -> Result<Response, ApiError> {
     let status = app
         .imports()
-        .status(id, &user)
+        .status(id, user)
         .ok_or_else(|| not_found(id))?;
     let rows = status
         .report
@@ -403,7 +455,12 @@ pub async fn template_file(
     CurrentUser(_user): CurrentUser,
     Path(kind): Path<String>,
 ) -> Result<Response, ApiError> {
-    let template = template(&kind)?;
+    template_download(&kind)
+}
+
+/// The template named `kind` as an XLSX download.
+pub(crate) fn template_download(kind: &str) -> Result<Response, ApiError> {
+    let template = template(kind)?;
     let bytes = exchange::template::template_workbook(template)
         .map_err(|e| ApiError::internal(&format!("writing the template: {e}")))?;
     Ok(xlsx(template.kind(), bytes))

@@ -48,8 +48,66 @@ impl<'t> Visitor<'t> {
         }
     }
 
-    /// Sends a request with the cookies and keeps those the answer sets.
+    /// Sends a request, with `form`'s fields as a form if given.
     pub async fn send(&mut self, method: Method, uri: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let body = form.map(|fields| {
+            let pairs: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
+                .collect();
+            (
+                "application/x-www-form-urlencoded".to_owned(),
+                pairs.join("&").into_bytes(),
+            )
+        });
+        self.request(method, uri, body).await
+    }
+
+    /// Posts `fields`, the CSRF token of `page` and `file` (its name and
+    /// bytes, as field `file`) as `multipart/form-data`, as a browser sends a
+    /// form with a file.
+    pub async fn upload(
+        &mut self,
+        uri: &str,
+        page: &Page,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> Page {
+        const BOUNDARY: &str = "anju-test-boundary-7f3a";
+        let csrf = page.csrf();
+        let mut body = Vec::new();
+        for (name, value) in std::iter::once(("csrf", csrf.as_str())).chain(fields.iter().copied())
+        {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (file_name, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        self.request(Method::POST, uri, Some((content_type, body)))
+            .await
+    }
+
+    /// Sends a request with the cookies and `body` (its content type and
+    /// bytes), and keeps the cookies the answer sets.
+    async fn request(
+        &mut self,
+        method: Method,
+        uri: &str,
+        body: Option<(String, Vec<u8>)>,
+    ) -> Page {
         let mut request = Request::builder().method(method).uri(uri);
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self
@@ -59,14 +117,10 @@ impl<'t> Visitor<'t> {
                 .collect();
             request = request.header(header::COOKIE, jar.join("; "));
         }
-        let body = match form {
-            Some(fields) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                let pairs: Vec<String> = fields
-                    .iter()
-                    .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
-                    .collect();
-                Body::from(pairs.join("&"))
+        let body = match body {
+            Some((content_type, bytes)) => {
+                request = request.header(header::CONTENT_TYPE, content_type);
+                Body::from(bytes)
             }
             None => Body::empty(),
         };
@@ -93,7 +147,7 @@ impl<'t> Visitor<'t> {
         Page {
             status,
             headers,
-            html: String::from_utf8(bytes.to_vec()).unwrap(),
+            html: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 

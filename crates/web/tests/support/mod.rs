@@ -171,7 +171,13 @@ impl TestApp {
     }
 
     /// Adds a user of `department` whose password is [`PASSWORD`].
-    fn user_of(&self, login: &str, role: Role, unit: &str, department: Option<Department>) -> User {
+    pub fn user_of(
+        &self,
+        login: &str,
+        role: Role,
+        unit: &str,
+        department: Option<Department>,
+    ) -> User {
         self.store
             .create_user(NewUser {
                 login: login.into(),

@@ -1,0 +1,184 @@
+//! Department files through the pages: the form offers the viewer's own
+//! templates, an upload is followed on its own page to its report (bad rows by
+//! row, column and reason, and as XLSX), a form without its CSRF token starts
+//! nothing, and another department's file is refused beside the form.
+
+use axum::http::{StatusCode, header};
+use domain::access::{Department, Role};
+
+use crate::support::*;
+use crate::visitor::{Page, Visitor};
+
+/// A police file: a good row, then a row whose village is outside the city.
+fn arrivals() -> Vec<u8> {
+    format!(
+        "身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n\
+         {},张伟,2024-03-01,{BINHU_VILLAGE},自购房,,\n\
+         {},王芳,2024-03-01,110101001001,自购房,,\n",
+        resident_id(1).as_str(),
+        resident_id(2).as_str(),
+    )
+    .into_bytes()
+}
+
+/// Follows the page an upload led to until it stops reloading itself.
+async fn followed(visitor: &mut Visitor<'_>, started: &Page) -> Page {
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    let location = started.location().to_owned();
+    for _ in 0..500 {
+        let page = visitor.get(&location).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        if !page.headers.contains_key(header::REFRESH) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{location} kept reloading");
+}
+
+#[tokio::test]
+async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
+    let test = TestApp::new();
+    test.user_of(
+        "police",
+        Role::DepartmentManager,
+        "3202",
+        Some(Department::PublicSecurity),
+    );
+    let mut visitor = Visitor::new(&test);
+    let home = visitor.login("police").await;
+    assert!(home.html.contains("href=\"/imports\""), "{}", home.html);
+    let form = visitor.get("/imports").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(form.html.contains("value=\"public_security\""));
+    assert!(form.html.contains("value=\"statistics\""));
+    assert!(
+        !form.html.contains("value=\"labour\""),
+        "another department's template is offered"
+    );
+
+    let started = visitor
+        .upload(
+            "/imports",
+            &form,
+            &[("kind", "public_security")],
+            ("公安.csv", &arrivals()),
+        )
+        .await;
+    let report = followed(&mut visitor, &started).await;
+    assert!(
+        report.html.contains("有错误行，未写入任何行"),
+        "{}",
+        report.html
+    );
+    assert!(
+        report.html.contains("<td>3</td><td>村（社区）代码</td>"),
+        "{}",
+        report.html
+    );
+    assert_eq!(test.events(), 1, "only the run's own record");
+    let errors = visitor.get(&format!("{}/errors", started.location())).await;
+    assert_eq!(errors.status, StatusCode::OK);
+    assert_eq!(
+        errors.headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+
+    let started = visitor
+        .upload(
+            "/imports",
+            &form,
+            &[("kind", "public_security"), ("mode", "valid_rows_only")],
+            ("公安.csv", &arrivals()),
+        )
+        .await;
+    let report = followed(&mut visitor, &started).await;
+    assert!(
+        report.html.contains("<th>已写入</th><td>1</td>"),
+        "{}",
+        report.html
+    );
+    assert!(
+        report.html.contains("<th>已跳过的行</th><td>1</td>"),
+        "{}",
+        report.html
+    );
+    let list = visitor.get("/imports").await;
+    assert!(list.html.contains(started.location()), "{}", list.html);
+}
+
+#[tokio::test]
+async fn an_upload_without_its_token_starts_nothing() {
+    let test = TestApp::new();
+    test.user("binhu", Role::Officer, "320211");
+    let mut visitor = Visitor::new(&test);
+    visitor.login("binhu").await;
+    let mut form = visitor.get("/imports").await;
+    form.html = form.html.replace(&form.csrf(), &"0".repeat(64));
+    let refused = visitor
+        .upload(
+            "/imports",
+            &form,
+            &[("kind", "public_security")],
+            ("公安.csv", &arrivals()),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(visitor.get("/imports").await.html.contains("尚无导入"));
+    assert_eq!(test.events(), 0);
+}
+
+#[tokio::test]
+async fn another_departments_file_is_refused_beside_the_form() {
+    let test = TestApp::new();
+    test.user_of(
+        "police",
+        Role::DepartmentManager,
+        "3202",
+        Some(Department::PublicSecurity),
+    );
+    let mut visitor = Visitor::new(&test);
+    visitor.login("police").await;
+    let form = visitor.get("/imports").await;
+    let refused = visitor
+        .upload(
+            "/imports",
+            &form,
+            &[("kind", "labour")],
+            ("劳动.csv", &arrivals()),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(
+        refused.html.contains("不能导入劳动数据"),
+        "{}",
+        refused.html
+    );
+    let unchosen = visitor
+        .upload("/imports", &form, &[("kind", "public_security")], ("", b""))
+        .await;
+    assert_eq!(
+        unchosen.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unchosen.html
+    );
+    assert!(
+        unchosen.html.contains("请选择要导入的文件"),
+        "{}",
+        unchosen.html
+    );
+    assert_eq!(test.events(), 0);
+
+    test.user("lead", Role::Leader, "3202");
+    let mut leader = Visitor::new(&test);
+    let home = leader.login("lead").await;
+    assert!(!home.html.contains("href=\"/imports\""));
+    assert!(
+        leader
+            .get("/imports")
+            .await
+            .html
+            .contains("您的角色不导入部门文件")
+    );
+}
