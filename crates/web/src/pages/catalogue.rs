@@ -276,6 +276,9 @@ catalogue! {
     MoreErrorsInXlsx => "此处只列出前 200 处错误，全部错误见 XLSX", "Only the first 200 errors are listed here; the XLSX has them all";
     Row => "行号", "Row";
     Column => "列", "Column";
+    DownloadFigures => "下载本表", "Download these figures";
+    ForPublication => "公开版 XLSX（小数抑制）", "XLSX for publication (small counts suppressed)";
+    DownloadPersons => "本单位人员名单", "This unit's persons";
     Error => "出错了", "Something went wrong";
     BackHome => "返回首页", "Back to the home page";
 }

@@ -7,6 +7,7 @@ mod catalogue;
 mod charts;
 mod dashboard;
 mod describe;
+mod exports;
 mod family;
 mod figures;
 mod forms;
@@ -57,6 +58,8 @@ pub fn router() -> Router<App> {
                 .post(imports::submit)
                 .layer(DefaultBodyLimit::max(crate::routes::imports::UPLOAD_LIMIT)),
         )
+        .route("/exports/indicators", get(exports::indicators))
+        .route("/exports/persons", get(exports::persons))
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))
         .route("/templates/{kind}", get(imports::template))

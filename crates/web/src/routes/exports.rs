@@ -8,6 +8,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use domain::access::User;
 use exchange::export::{Format, IndicatorTable, ListFormat};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,6 +48,11 @@ pub async fn indicators(
     CurrentUser(_user): CurrentUser,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
+    indicator_file(&app, &query)
+}
+
+/// The indicator table `query` asks for, as a file to download.
+pub(crate) fn indicator_file(app: &App, query: &ExportQuery) -> Result<Response, ApiError> {
     let invalid =
         |error: domain::message::FieldError| ApiError::from_field(Code::InvalidParameter, error);
     let unit = query
@@ -136,6 +142,15 @@ pub async fn persons(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Query(query): Query<PersonsQuery>,
+) -> Result<Response, ApiError> {
+    person_list_file(&app, user, &query).await
+}
+
+/// The list of persons `query` asks for, for `user`, as a file to download.
+pub(crate) async fn person_list_file(
+    app: &App,
+    user: User,
+    query: &PersonsQuery,
 ) -> Result<Response, ApiError> {
     let unit = crate::indicators::unit_param(&query.unit)?;
     let format: ListFormat = query

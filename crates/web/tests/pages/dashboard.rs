@@ -1,7 +1,8 @@
 //! The dashboard: figures of a unit against targets, drill-down and breadcrumbs,
-//! charts as SVG, and the area a user may look at.
+//! charts as SVG, the area a user may look at, and its figures and persons as
+//! files to download.
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use domain::access::Role;
 use serde_json::json;
 
@@ -79,4 +80,47 @@ async fn units_outside_the_users_area_and_bad_dates_are_refused() {
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     let bad = visitor.get("/dashboard?as_of=2025-02-30").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_dashboard_offers_its_figures_and_its_persons_as_files() {
+    let test = TestApp::new();
+    let token = test.session("api", Role::Officer, "320211").await;
+    test.register(
+        &token,
+        registration(&resident_id(7), "李四", BINHU_VILLAGE, "2025-01-01"),
+    )
+    .await;
+    test.user("officer", Role::Officer, "320211");
+    let mut visitor = Visitor::new(&test);
+    visitor.login("officer").await;
+    let page = visitor.get("/dashboard?unit=320211&as_of=2025-06-30").await;
+    let table = "/exports/indicators?unit=320211&amp;as_of=2025-06-30&amp;format=csv";
+    assert!(page.html.contains(table), "{}", page.html);
+    let csv = visitor.get(&table.replace("&amp;", "&")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.html);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.html.contains("R1"), "{}", csv.html);
+    let persons = "/exports/persons?unit=320211&amp;format=csv";
+    assert!(page.html.contains(persons), "{}", page.html);
+    let list = visitor.get(&persons.replace("&amp;", "&")).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.html);
+    assert!(list.html.contains("李四") && list.html.contains(resident_id(7).as_str()));
+
+    test.user("leader", Role::Leader, "3202");
+    let mut leader = Visitor::new(&test);
+    leader.login("leader").await;
+    let page = leader.get("/dashboard").await;
+    assert!(page.html.contains("/exports/indicators?unit=3202"));
+    assert!(
+        !page.html.contains("/exports/persons"),
+        "a leader reads no persons"
+    );
+    let refused = leader.get("/exports/persons?unit=3202&format=csv").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
 }
