@@ -1,7 +1,8 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
 //! row, column and reason, and as XLSX), a form without its CSRF token starts
-//! nothing, and another department's file is refused beside the form.
+//! nothing, and another department's file, a file too large or none at all is
+//! refused beside the form.
 
 use axum::http::{StatusCode, header};
 use domain::access::{Department, Role};
@@ -151,6 +152,26 @@ async fn another_departments_file_is_refused_beside_the_form() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
     assert!(
         refused.html.contains("不能导入劳动数据"),
+        "{}",
+        refused.html
+    );
+    let huge = vec![b'a'; (64 << 20) + 1];
+    let refused = visitor
+        .upload(
+            "/imports",
+            &form,
+            &[("kind", "public_security")],
+            ("公安.csv", &huge),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains("文件超过 64 MiB 的上限"),
         "{}",
         refused.html
     );
