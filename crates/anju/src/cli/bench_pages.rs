@@ -29,8 +29,9 @@ pub struct Args {
 /// village (产山社区, 320211001003) of the demo city, name searches from one common
 /// character to three (and the worst case, a common character asked in the
 /// smallest village); then the page of a person of that village and the second
-/// page of the city's search for 王.
-const PAGES: [(&str, &str); 17] = [
+/// page of the city's search for 王; the records, the import page and a
+/// district's figures as XLSX.
+const PAGES: [(&str, &str); 19] = [
     ("leader", "/"),
     ("leader", "/dashboard?indicator=E1"),
     ("district-320211", "/"),
@@ -52,6 +53,11 @@ const PAGES: [(&str, &str); 17] = [
     (
         "station-320211001003",
         "/id-check?number=340102199005170035",
+    ),
+    ("police", "/imports"),
+    (
+        "district-320211",
+        "/exports/indicators?unit=320211&format=xlsx",
     ),
 ];
 
