@@ -309,7 +309,7 @@ fn report(status: &ImportStatus, lang: Lang) -> Markup {
                 tr { th { (Msg::RowsAlready.in_(lang)) } td { (report.already) } }
                 tr { th { (Msg::RowsWithErrors.in_(lang)) } td { (report.errors.len()) } }
                 @if !report.skipped.is_empty() {
-                    tr { th { (Msg::RowsSkipped.in_(lang)) } td { (report.skipped.len()) } }
+                    tr { th { (Msg::RowsSkipped.in_(lang)) } td { (row_list(&report.skipped)) } }
                 }
                 tr { th { "SHA-256" } td { code { (report.sha256) } } }
             }
@@ -339,6 +339,16 @@ fn report(status: &ImportStatus, lang: Lang) -> Markup {
 
 /// Bad rows shown on the page; the XLSX has them all.
 const ERRORS_SHOWN: usize = 200;
+
+/// Row numbers, the first [`ERRORS_SHOWN`] of them, then how many in all.
+fn row_list(rows: &[u64]) -> String {
+    let shown: Vec<String> = rows.iter().take(ERRORS_SHOWN).map(u64::to_string).collect();
+    if rows.len() > ERRORS_SHOWN {
+        format!("{} … ({})", shown.join(", "), rows.len())
+    } else {
+        shown.join(", ")
+    }
+}
 
 /// `GET /imports/{id}`: the import's progress, reloaded every second while it
 /// runs, then its report.
@@ -418,5 +428,14 @@ mod tests {
             html.contains("5000 / 20000 rows · 500 rows a second · time left 30 s"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn skipped_rows_are_named_up_to_a_limit() {
+        assert_eq!(row_list(&[3, 7]), "3, 7");
+        let many: Vec<u64> = (2..=301).collect();
+        let listed = row_list(&many);
+        assert!(listed.starts_with("2, 3, 4"), "{listed}");
+        assert!(listed.ends_with("200, 201 … (300)"), "{listed}");
     }
 }

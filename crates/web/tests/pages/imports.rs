@@ -100,7 +100,7 @@ async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
         report.html
     );
     assert!(
-        report.html.contains("<th>已跳过的行</th><td>1</td>"),
+        report.html.contains("<th>已跳过的行</th><td>3</td>"),
         "{}",
         report.html
     );
