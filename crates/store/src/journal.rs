@@ -4,7 +4,7 @@
 
 use domain::access::{User, UserId};
 use domain::division::Unit;
-use domain::event::{Event, Source};
+use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::PersonId;
@@ -163,6 +163,25 @@ pub(crate) fn events_after(
     rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
         event_row(row, vault)
     })
+}
+
+/// 导入记录 — the records of the import runs `actor` made, newest first, at
+/// most `limit` (read through the partial index `events_import_runs`, which
+/// holds each run's record beside the values statistics files reported).
+pub(crate) fn import_runs(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    actor: UserId,
+    limit: usize,
+) -> Result<Vec<Event>, StoreError> {
+    let sql = format!(
+        "{EVENT} WHERE e.actor = ?1 AND e.person IS NULL AND e.channel = 'import' \
+         ORDER BY e.seq DESC"
+    );
+    let mut runs = rows(tx, &sql, &[actor.into()], |row| event_row(row, vault))?;
+    runs.retain(|event| matches!(event.change, Change::Import { .. }));
+    runs.truncate(limit);
+    Ok(runs)
 }
 
 /// What the events after `seq` did (see [`crate::Store::log_since`]).

@@ -233,6 +233,10 @@ pub trait Store: Send + Sync {
     /// Appends the record of an import run, after its rows; the event's sequence
     /// number.
     fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError>;
+
+    /// 导入记录 — the records of the import runs `actor` made (events whose
+    /// change is [`Change::Import`]), newest first, at most `limit`.
+    fn import_runs(&self, actor: UserId, limit: usize) -> Result<Vec<Event>, StoreError>;
 }
 
 /// A bulk load under way (from [`Store::loader`]).

@@ -549,4 +549,9 @@ impl<B: Backend> Store for Engine<B> {
         self.backend
             .write(|tx| import::record(tx, &self.vault, actor, summary))
     }
+
+    fn import_runs(&self, actor: UserId, limit: usize) -> Result<Vec<Event>, StoreError> {
+        self.backend
+            .read(|tx| journal::import_runs(tx, &self.vault, actor, limit))
+    }
 }

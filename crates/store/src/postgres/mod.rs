@@ -63,6 +63,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/postgres/0011_facts_person_per_statement.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/postgres/0012_import_runs.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

@@ -58,6 +58,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/sqlite/0009_import_files.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/sqlite/0010_import_runs.sql"),
+    ),
 ];
 
 /// The page size of a new database file, in bytes (an existing file keeps

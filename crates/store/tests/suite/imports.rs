@@ -221,6 +221,51 @@ fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
 }
 
 #[test]
+fn a_users_runs_are_listed_newest_first_and_no_one_elses() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let summary = |file: &str, added: u64| ImportSummary {
+            department: Department::PublicSecurity,
+            file: file.into(),
+            sha256: "ab".repeat(32),
+            rows: 3,
+            added,
+            already: 3 - added,
+            refused: 0,
+            committed: true,
+        };
+        // The station's rows, and a run of someone else's between its own.
+        run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
+        db.record_import(&cast.station, summary("一.csv", 3))
+            .unwrap();
+        db.record_import(&cast.officer_binhu, summary("他人.csv", 3))
+            .unwrap();
+        db.record_import(&cast.station, summary("二.csv", 0))
+            .unwrap();
+        let files = |runs: Vec<domain::event::Event>| -> Vec<String> {
+            runs.into_iter()
+                .map(|event| match event.change {
+                    Change::Import { summary } => summary.file,
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(
+            files(db.import_runs(cast.station.id, 10).unwrap()),
+            ["二.csv", "一.csv"]
+        );
+        assert_eq!(
+            files(db.import_runs(cast.station.id, 1).unwrap()),
+            ["二.csv"]
+        );
+        assert_eq!(
+            files(db.import_runs(cast.officer_binhu.id, 10).unwrap()),
+            ["他人.csv"]
+        );
+    });
+}
+
+#[test]
 fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_left() {
     each_backend(|db| {
         let cast = setup(db);

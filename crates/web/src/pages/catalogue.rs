@@ -250,7 +250,8 @@ catalogue! {
     DryRun => "只检查，不写入", "Check only, write nothing";
     StartImport => "开始导入", "Import";
     Templates => "下载导入模板", "Import templates";
-    YourImports => "您在本服务器上的导入", "Your imports on this server";
+    YourImports => "本服务器启动以来您的导入", "Your imports since this server started";
+    ImportHistory => "导入记录", "Import history";
     NoImportsYet => "尚无导入", "None yet";
     ImportState => "状态", "State";
     NoImportRole => "您的角色不导入部门文件", "Your role imports no department files";

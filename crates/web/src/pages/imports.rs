@@ -9,11 +9,13 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::User;
+use domain::event::{Change, Event};
 use exchange::import::{Mode, Stage};
 use exchange::template::{TEMPLATES, Template};
 use maud::{Markup, html};
 
 use super::catalogue::{Lang, Msg};
+use super::describe;
 use super::forms::{self, Filled};
 use super::home::department_name;
 use super::layout::{self, csrf_field, page};
@@ -117,14 +119,61 @@ fn started(app: &App, viewer: &Viewer) -> Markup {
     }
 }
 
-/// The form page, with `filled` and the viewer's imports.
-fn form_page(app: &App, viewer: &Viewer, filled: &Filled) -> Response {
+/// The runs the viewer made, from the log (whichever server or command line
+/// ran them), newest first.
+fn history(runs: &[Event], lang: Lang) -> Markup {
+    html! {
+        h2 { (Msg::ImportHistory.in_(lang)) }
+        @if runs.is_empty() {
+            p { (Msg::NoImportsYet.in_(lang)) }
+        } @else {
+            table {
+                thead { tr {
+                    th { (Msg::RecordedAt.in_(lang)) } th { (Msg::ImportFile.in_(lang)) }
+                    th { (Msg::ImportKind.in_(lang)) } th { (Msg::RowsInFile.in_(lang)) }
+                    th { (Msg::RowsAdded.in_(lang)) } th { (Msg::RowsAlready.in_(lang)) }
+                    th { (Msg::RowsWithErrors.in_(lang)) }
+                } }
+                tbody {
+                    @for run in runs {
+                        @if let Change::Import { summary } = &run.change {
+                            tr {
+                                td { (describe::moment(run.at)) }
+                                td { (summary.file) }
+                                td { (department_name(summary.department).in_(lang)) }
+                                td { (summary.rows) }
+                                td { @if summary.committed { (summary.added) } @else { "0" } }
+                                td { (summary.already) }
+                                td { (summary.refused) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Import runs the history lists.
+const HISTORY: usize = 50;
+
+/// The form page, with `filled`, the viewer's imports on this server and
+/// their history.
+async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response {
     let lang = viewer.lang;
-    let body = if importable(&viewer.user).is_empty() {
-        html! { p { (Msg::NoImportRole.in_(lang)) } }
-    } else {
-        html! { (form(viewer, filled)) (started(app, viewer)) }
+    if importable(&viewer.user).is_empty() {
+        let body = html! { p { (Msg::NoImportRole.in_(lang)) } };
+        return page(lang, Some(viewer), Msg::Imports.in_(lang), body).into_response();
+    }
+    let actor = viewer.user.id;
+    let runs = match app
+        .run(move |store| store.import_runs(actor, HISTORY))
+        .await
+    {
+        Ok(runs) => runs,
+        Err(error) => return layout::error_page(lang, error),
     };
+    let body = html! { (form(viewer, filled)) (started(app, viewer)) (history(&runs, lang)) };
     let status = filled
         .error
         .map_or(axum::http::StatusCode::OK, |e| e.code.status());
@@ -137,7 +186,7 @@ fn form_page(app: &App, viewer: &Viewer, filled: &Filled) -> Response {
 
 /// `GET /imports`.
 pub async fn show(State(app): State<App>, viewer: Viewer) -> Response {
-    form_page(&app, &viewer, &Filled::default())
+    form_page(&app, &viewer, &Filled::default()).await
 }
 
 /// The form's fields as sent, and the file's name and bytes.
@@ -229,7 +278,7 @@ pub async fn submit(State(app): State<App>, viewer: Viewer, multipart: Multipart
                 fields: None,
                 error: Some(&error),
             };
-            return form_page(&app, &viewer, &filled);
+            return form_page(&app, &viewer, &filled).await;
         }
     };
     if !csrf_matches(&viewer.token, sent.fields.text(CSRF_FIELD)) {
@@ -243,7 +292,7 @@ pub async fn submit(State(app): State<App>, viewer: Viewer, multipart: Multipart
                 fields: Some(&fields),
                 error: Some(&error),
             };
-            form_page(&app, &viewer, &filled)
+            form_page(&app, &viewer, &filled).await
         }
     }
 }

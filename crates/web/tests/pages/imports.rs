@@ -1,11 +1,13 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
-//! row, column and reason, and as XLSX), a form without its CSRF token starts
+//! row, column and reason, and as XLSX), the history of the viewer's runs is
+//! the log's, a form without its CSRF token starts
 //! nothing, and another department's file, a file too large or none at all is
 //! refused beside the form.
 
 use axum::http::{StatusCode, header};
 use domain::access::{Department, Role};
+use domain::event::ImportSummary;
 
 use crate::support::*;
 use crate::visitor::{Page, Visitor};
@@ -40,7 +42,7 @@ async fn followed(visitor: &mut Visitor<'_>, started: &Page) -> Page {
 #[tokio::test]
 async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
     let test = TestApp::new();
-    test.user_of(
+    let police = test.user_of(
         "police",
         Role::DepartmentManager,
         "3202",
@@ -106,6 +108,26 @@ async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
     );
     let list = visitor.get("/imports").await;
     assert!(list.html.contains(started.location()), "{}", list.html);
+
+    // The history is the log's: a run from the command line is in it too.
+    let summary = ImportSummary {
+        department: Department::PublicSecurity,
+        file: "命令行.csv".into(),
+        sha256: "ab".repeat(32),
+        rows: 5,
+        added: 5,
+        already: 0,
+        refused: 0,
+        committed: true,
+    };
+    test.store.record_import(&police, summary).unwrap();
+    let list = visitor.get("/imports").await;
+    let history = &list.html[list.html.find("导入记录").expect("a history")..];
+    assert!(
+        history.contains("<td>命令行.csv</td><td>公安</td><td>5</td><td>5</td>"),
+        "{history}"
+    );
+    assert_eq!(history.matches("<td>公安.csv</td>").count(), 2, "{history}");
 }
 
 #[tokio::test]
