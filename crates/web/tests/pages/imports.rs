@@ -1,12 +1,12 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
 //! row, column and reason, and as XLSX), the history of the viewer's runs is
-//! the log's, a form without its CSRF token starts
-//! nothing, and another department's file, a file too large or none at all is
-//! refused beside the form.
+//! the log's, a form without its CSRF token starts nothing, and another
+//! department's file, a file too large or none at all is refused beside the
+//! form.
 
 use axum::http::{StatusCode, header};
-use domain::access::{Department, Role};
+use domain::access::{Department, Role, User};
 use domain::event::ImportSummary;
 
 use crate::support::*;
@@ -24,15 +24,51 @@ fn arrivals() -> Vec<u8> {
     .into_bytes()
 }
 
-/// Follows the page an upload led to until it stops reloading itself.
-async fn followed(visitor: &mut Visitor<'_>, started: &Page) -> Page {
-    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+/// The police's data manager, for the whole city.
+fn police(test: &TestApp) -> User {
+    test.user_of(
+        "police",
+        Role::DepartmentManager,
+        "3202",
+        Some(Department::PublicSecurity),
+    )
+}
+
+/// Fails unless `page` shows `text`.
+fn shows(page: &Page, text: &str) {
+    assert!(page.html.contains(text), "no {text:?} in {}", page.html);
+}
+
+/// Sends `file` from `form` with `fields` and the status `expected`.
+async fn send(
+    visitor: &mut Visitor<'_>,
+    form: &Page,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+    expected: StatusCode,
+) -> Page {
+    let answer = visitor.upload("/imports", form, fields, file).await;
+    assert_eq!(answer.status, expected, "{}", answer.html);
+    answer
+}
+
+/// Sends [`arrivals`] from `form` with `fields` and follows the import's page
+/// until it stops reloading itself; the page's address and its last state.
+async fn import(visitor: &mut Visitor<'_>, form: &Page, fields: &[(&str, &str)]) -> (String, Page) {
+    let started = send(
+        visitor,
+        form,
+        fields,
+        ("公安.csv", &arrivals()),
+        StatusCode::SEE_OTHER,
+    )
+    .await;
     let location = started.location().to_owned();
     for _ in 0..500 {
         let page = visitor.get(&location).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         if !page.headers.contains_key(header::REFRESH) {
-            return page;
+            return (location, page);
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
@@ -42,72 +78,33 @@ async fn followed(visitor: &mut Visitor<'_>, started: &Page) -> Page {
 #[tokio::test]
 async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
     let test = TestApp::new();
-    let police = test.user_of(
-        "police",
-        Role::DepartmentManager,
-        "3202",
-        Some(Department::PublicSecurity),
-    );
+    let police = police(&test);
     let mut visitor = Visitor::new(&test);
-    let home = visitor.login("police").await;
-    assert!(home.html.contains("href=\"/imports\""), "{}", home.html);
+    shows(&visitor.login("police").await, "href=\"/imports\"");
     let form = visitor.get("/imports").await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
-    assert!(form.html.contains("value=\"public_security\""));
-    assert!(form.html.contains("value=\"statistics\""));
+    shows(&form, "value=\"public_security\"");
+    shows(&form, "value=\"statistics\"");
     assert!(
         !form.html.contains("value=\"labour\""),
         "another department's template is offered"
     );
 
-    let started = visitor
-        .upload(
-            "/imports",
-            &form,
-            &[("kind", "public_security")],
-            ("公安.csv", &arrivals()),
-        )
-        .await;
-    let report = followed(&mut visitor, &started).await;
-    assert!(
-        report.html.contains("有错误行，未写入任何行"),
-        "{}",
-        report.html
-    );
-    assert!(
-        report.html.contains("<td>3</td><td>村（社区）代码</td>"),
-        "{}",
-        report.html
-    );
+    let (location, report) = import(&mut visitor, &form, &[("kind", "public_security")]).await;
+    shows(&report, "有错误行，未写入任何行");
+    shows(&report, "<td>3</td><td>村（社区）代码</td>");
     assert_eq!(test.events(), 1, "only the run's own record");
-    let errors = visitor.get(&format!("{}/errors", started.location())).await;
+    let errors = visitor.get(&format!("{location}/errors")).await;
     assert_eq!(errors.status, StatusCode::OK);
     assert_eq!(
         errors.headers[header::CONTENT_TYPE],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
 
-    let started = visitor
-        .upload(
-            "/imports",
-            &form,
-            &[("kind", "public_security"), ("mode", "valid_rows_only")],
-            ("公安.csv", &arrivals()),
-        )
-        .await;
-    let report = followed(&mut visitor, &started).await;
-    assert!(
-        report.html.contains("<th>已写入</th><td>1</td>"),
-        "{}",
-        report.html
-    );
-    assert!(
-        report.html.contains("<th>已跳过的行</th><td>3</td>"),
-        "{}",
-        report.html
-    );
-    let list = visitor.get("/imports").await;
-    assert!(list.html.contains(started.location()), "{}", list.html);
+    let fields = [("kind", "public_security"), ("mode", "valid_rows_only")];
+    let (location, report) = import(&mut visitor, &form, &fields).await;
+    shows(&report, "<th>已写入</th><td>1</td>");
+    shows(&report, "<th>已跳过的行</th><td>3</td>");
+    shows(&visitor.get("/imports").await, &location);
 
     // The history is the log's: a run from the command line is in it too.
     let summary = ImportSummary {
@@ -138,90 +135,61 @@ async fn an_upload_without_its_token_starts_nothing() {
     visitor.login("binhu").await;
     let mut form = visitor.get("/imports").await;
     form.html = form.html.replace(&form.csrf(), &"0".repeat(64));
-    let refused = visitor
-        .upload(
-            "/imports",
-            &form,
-            &[("kind", "public_security")],
-            ("公安.csv", &arrivals()),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(visitor.get("/imports").await.html.contains("尚无导入"));
+    let fields = [("kind", "public_security")];
+    send(
+        &mut visitor,
+        &form,
+        &fields,
+        ("公安.csv", &arrivals()),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    shows(&visitor.get("/imports").await, "尚无导入");
     assert_eq!(test.events(), 0);
 }
 
 #[tokio::test]
 async fn another_departments_file_is_refused_beside_the_form() {
     let test = TestApp::new();
-    test.user_of(
-        "police",
-        Role::DepartmentManager,
-        "3202",
-        Some(Department::PublicSecurity),
-    );
+    police(&test);
     let mut visitor = Visitor::new(&test);
     visitor.login("police").await;
     let form = visitor.get("/imports").await;
-    let refused = visitor
-        .upload(
-            "/imports",
-            &form,
-            &[("kind", "labour")],
-            ("劳动.csv", &arrivals()),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
-    assert!(
-        refused.html.contains("不能导入劳动数据"),
-        "{}",
-        refused.html
-    );
+    let labour = [("kind", "labour")];
+    let refused = send(
+        &mut visitor,
+        &form,
+        &labour,
+        ("劳动.csv", &arrivals()),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    shows(&refused, "不能导入劳动数据");
+    let police_file = [("kind", "public_security")];
     let huge = vec![b'a'; (64 << 20) + 1];
-    let refused = visitor
-        .upload(
-            "/imports",
-            &form,
-            &[("kind", "public_security")],
-            ("公安.csv", &huge),
-        )
-        .await;
-    assert_eq!(
-        refused.status,
+    let refused = send(
+        &mut visitor,
+        &form,
+        &police_file,
+        ("公安.csv", &huge),
         StatusCode::PAYLOAD_TOO_LARGE,
-        "{}",
-        refused.html
-    );
-    assert!(
-        refused.html.contains("文件超过 64 MiB 的上限"),
-        "{}",
-        refused.html
-    );
-    let unchosen = visitor
-        .upload("/imports", &form, &[("kind", "public_security")], ("", b""))
-        .await;
-    assert_eq!(
-        unchosen.status,
+    )
+    .await;
+    shows(&refused, "文件超过 64 MiB 的上限");
+    let unchosen = send(
+        &mut visitor,
+        &form,
+        &police_file,
+        ("", b""),
         StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        unchosen.html
-    );
-    assert!(
-        unchosen.html.contains("请选择要导入的文件"),
-        "{}",
-        unchosen.html
-    );
+    )
+    .await;
+    shows(&unchosen, "请选择要导入的文件");
     assert_eq!(test.events(), 0);
 
     test.user("lead", Role::Leader, "3202");
     let mut leader = Visitor::new(&test);
     let home = leader.login("lead").await;
     assert!(!home.html.contains("href=\"/imports\""));
-    assert!(
-        leader
-            .get("/imports")
-            .await
-            .html
-            .contains("您的角色不导入部门文件")
-    );
+    shows(&leader.get("/imports").await, "您的角色不导入部门文件");
 }
