@@ -240,7 +240,8 @@ pub fn router(app: App) -> Router {
         .route("/values", post(values::report))
         .route(
             "/imports",
-            post(imports::start).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+            get(imports::list)
+                .merge(post(imports::start).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT))),
         )
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))

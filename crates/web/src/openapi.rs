@@ -50,6 +50,7 @@ use crate::routes;
         routes::units::get,
         routes::values::report,
         routes::imports::start,
+        routes::imports::list,
         routes::imports::status,
         routes::imports::errors,
         routes::imports::template_file,

@@ -236,6 +236,7 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/records/{id}", "put"),
         ("/api/v1/units/{code}", "get"),
         ("/api/v1/values", "post"),
+        ("/api/v1/imports", "get"),
         ("/api/v1/imports", "post"),
         ("/api/v1/imports/{id}", "get"),
         ("/api/v1/imports/{id}/errors", "get"),

@@ -9,7 +9,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::User;
-use domain::event::{Change, Event};
 use exchange::import::{Mode, Stage};
 use exchange::template::{TEMPLATES, Template};
 use maud::{Markup, html};
@@ -22,7 +21,7 @@ use super::layout::{self, csrf_field, page};
 use super::session::{CSRF_FIELD, Fields, Viewer, csrf_matches};
 use crate::App;
 use crate::error::{ApiError, Code};
-use crate::routes::imports::{self as api, ImportState, ImportStatus, Upload};
+use crate::routes::imports::{self as api, ImportRecord, ImportState, ImportStatus, Upload};
 
 /// The templates `user` may import.
 pub fn importable(user: &User) -> Vec<&'static Template> {
@@ -121,7 +120,7 @@ fn started(app: &App, viewer: &Viewer) -> Markup {
 
 /// The runs the viewer made, from the log (whichever server or command line
 /// ran them), newest first.
-fn history(runs: &[Event], lang: Lang) -> Markup {
+fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
     html! {
         h2 { (Msg::ImportHistory.in_(lang)) }
         @if runs.is_empty() {
@@ -136,16 +135,15 @@ fn history(runs: &[Event], lang: Lang) -> Markup {
                 } }
                 tbody {
                     @for run in runs {
-                        @if let Change::Import { summary } = &run.change {
-                            tr {
-                                td { (describe::moment(run.at)) }
-                                td { (summary.file) }
-                                td { (department_name(summary.department).in_(lang)) }
-                                td { (summary.rows) }
-                                td { @if summary.committed { (summary.added) } @else { "0" } }
-                                td { (summary.already) }
-                                td { (summary.refused) }
-                            }
+                        @let summary = &run.summary;
+                        tr {
+                            td { (describe::moment(run.at)) }
+                            td { (summary.file) }
+                            td { (department_name(summary.department).in_(lang)) }
+                            td { (summary.rows) }
+                            td { @if summary.committed { (summary.added) } @else { "0" } }
+                            td { (summary.already) }
+                            td { (summary.refused) }
                         }
                     }
                 }
@@ -153,9 +151,6 @@ fn history(runs: &[Event], lang: Lang) -> Markup {
         }
     }
 }
-
-/// Import runs the history lists.
-const HISTORY: usize = 50;
 
 /// The form page, with `filled`, the viewer's imports on this server and
 /// their history.
@@ -165,11 +160,7 @@ async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response 
         let body = html! { p { (Msg::NoImportRole.in_(lang)) } };
         return page(lang, Some(viewer), Msg::Imports.in_(lang), body).into_response();
     }
-    let actor = viewer.user.id;
-    let runs = match app
-        .run(move |store| store.import_runs(actor, HISTORY))
-        .await
-    {
+    let runs = match api::history(app, &viewer.user).await {
         Ok(runs) => runs,
         Err(error) => return layout::error_page(lang, error),
     };

@@ -2,6 +2,7 @@
 //! followed: `POST /api/v1/imports?kind=…` answers at once with the import's number;
 //! `GET /api/v1/imports/{id}` gives its progress (rows done of all, stage) and, at
 //! the end, the report; `GET /api/v1/imports/{id}/errors` the bad rows as XLSX;
+//! `GET /api/v1/imports` the caller's last runs as the log keeps them;
 //! `GET /api/v1/templates/{kind}` the department's template. The rules are the
 //! exchange crate's and the planner's; only the caller who started an import sees it.
 //!
@@ -377,6 +378,51 @@ impl Observer for Follow<'_> {
             }
         }
     }
+}
+
+/// 导入记录 — one import run, as the log keeps it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportRecord {
+    /// The sequence number of the event that records the run.
+    pub seq: i64,
+    /// When the run ended.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: jiff::Timestamp,
+    pub summary: domain::event::ImportSummary,
+}
+
+/// Runs that history lists.
+pub(crate) const HISTORY: usize = 50;
+
+/// The last [`HISTORY`] import runs `user` made, newest first, from the log.
+pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>, ApiError> {
+    let actor = user.id;
+    let runs = app
+        .run(move |store| store.import_runs(actor, HISTORY))
+        .await?;
+    Ok(runs
+        .into_iter()
+        .filter_map(|event| match event.change {
+            domain::event::Change::Import { summary } => Some(ImportRecord {
+                seq: event.seq,
+                at: event.at,
+                summary,
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// 导入记录 — your last 50 import runs, newest first, from the log: those of
+/// every server and of the command line, each with its file, SHA-256 and counts.
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
+    responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<ImportRecord>>, ApiError> {
+    history(&app, &user).await.map(Json)
 }
 
 /// An import you started: its progress and, when done, its report.

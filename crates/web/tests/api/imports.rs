@@ -1,7 +1,8 @@
 //! Department files through the API: an upload answers at once with its number,
 //! its progress and report follow, bad rows come back as XLSX, what it wrote is
 //! counted at once, templates download, a caller sees only their own imports,
-//! and a department's data manager sends their own department's files.
+//! a department's data manager sends their own department's files, and the
+//! caller's runs are listed from the log.
 
 use axum::http::{Method, StatusCode};
 use domain::access::{Department, Role};
@@ -163,4 +164,17 @@ async fn a_department_sends_its_own_files_and_statistics_only() {
         .await;
     assert_eq!(labour.status, StatusCode::FORBIDDEN);
     insta::assert_json_snapshot!("another_departments_file", labour.body);
+
+    // The police's runs, newest first, from the log.
+    let runs = test.get("/api/v1/imports", &police).await;
+    assert_eq!(runs.status, StatusCode::OK, "{}", runs.body);
+    let kinds: Vec<&str> = runs
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["summary"]["department"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["statistics", "public_security"], "{}", runs.body);
+    assert_eq!(runs.body[1]["summary"]["added"], 2);
 }
