@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::division::{CodeLevel, DivisionCode};
+use crate::message::FieldError;
 
 /// The store's number for a user.
 pub type UserId = i64;
@@ -66,6 +67,24 @@ pub struct User {
     pub department: Option<Department>,
 }
 
+/// Whether a user of `role` may belong to `department`: a department's data
+/// manager names one, and only they do.
+pub fn check_department(role: Role, department: Option<Department>) -> Result<(), FieldError> {
+    match (role, department) {
+        (Role::DepartmentManager, None) => Err(FieldError::new(
+            "department",
+            "部门数据管理员须指明所属部门",
+            "expected the department of a department's data manager, but found none",
+        )),
+        (Role::DepartmentManager, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(FieldError::new(
+            "department",
+            "只有部门数据管理员属于部门",
+            "expected no department for a user who is not a department's data manager, but found one",
+        )),
+    }
+}
+
 impl User {
     /// Whether the user may see person records (ID numbers, health, children).
     pub fn may_read_persons(&self) -> bool {
@@ -105,12 +124,9 @@ impl User {
     /// through which every department reports its counts; anyone else, any
     /// department's (what the rows may change is the role's to say).
     pub fn may_send_for(&self, department: Department) -> bool {
-        match (self.role, self.department) {
-            (Role::DepartmentManager, Some(own)) => {
-                own == department || department == Department::Statistics
-            }
-            _ => true,
-        }
+        self.role != Role::DepartmentManager
+            || department == Department::Statistics
+            || self.department == Some(department)
     }
 
     /// Whether `unit` lies in the user's subtree.
@@ -156,9 +172,18 @@ mod tests {
         assert!(police.may_send_for(Department::Statistics));
         assert!(!police.may_send_for(Department::Labour));
         assert!(!police.may_send_for(Department::FamilyPlanning));
-        // An officer sends any department's files, as may a manager of none.
+        // An officer sends any department's files.
         assert!(user(Role::Officer, "320211").may_send_for(Department::Labour));
-        assert!(user(Role::DepartmentManager, "3202").may_send_for(Department::Labour));
+    }
+
+    #[test]
+    fn a_data_manager_and_only_they_belong_to_a_department() {
+        let labour = Some(Department::Labour);
+        assert!(check_department(Role::DepartmentManager, labour).is_ok());
+        assert!(check_department(Role::Officer, None).is_ok());
+        let none = check_department(Role::DepartmentManager, None).unwrap_err();
+        assert_eq!(none.field, "department");
+        assert!(check_department(Role::StationStaff, labour).is_err());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use domain::access::Role;
+use domain::access::{Department, Role};
 use domain::division::Hierarchy;
 use domain::migrant::MigrantRule;
 use domain::resident_id::{ResidentId, Sex};
@@ -87,7 +87,7 @@ fn import_into(url: &str, csv: &[u8]) -> f64 {
             name: "公安".into(),
             role: Role::DepartmentManager,
             unit: "320211".parse().unwrap(),
-            department: None,
+            department: Some(Department::PublicSecurity),
             password_hash: "-".into(),
         })
         .unwrap();

@@ -288,6 +288,7 @@ fn user_row(row: &dyn Row) -> Result<(User, String), StoreError> {
 
 /// Adds a user; a login already taken is refused.
 pub(crate) fn insert_user(tx: &mut dyn Sql, user: &NewUser) -> Result<User, StoreError> {
+    domain::access::check_department(user.role, user.department).map_err(StoreError::Refused)?;
     if credentials(tx, &user.login)?.is_some() {
         return Err(StoreError::Refused(FieldError::new(
             "login",

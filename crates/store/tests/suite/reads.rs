@@ -67,6 +67,18 @@ fn users_log_in_through_sessions() {
             password_hash: "x".into(),
         };
         insta::assert_json_snapshot!("login_taken", refusal(db.create_user(again).unwrap_err()));
+        let manager_of_nothing = NewUser {
+            login: "manager".into(),
+            name: "无部门".into(),
+            role: Role::DepartmentManager,
+            unit: code("3202"),
+            department: None,
+            password_hash: "x".into(),
+        };
+        insta::assert_json_snapshot!(
+            "data_manager_without_department",
+            refusal(db.create_user(manager_of_nothing).unwrap_err())
+        );
 
         let now = Timestamp::from_second(1_700_000_000).unwrap();
         db.create_session(user.id, [1; 32], now + 8.hours())
