@@ -159,6 +159,8 @@ fn what_zh(what: &str) -> &str {
         "unit" => "区划",
         "user" => "用户",
         "session" => "会话",
+        "permit" => "居住证",
+        "import" => "导入",
         other => other,
     }
 }
@@ -172,7 +174,14 @@ impl From<StoreError> for ApiError {
                 Code::NotFound,
                 None,
                 format!("找不到{} {key}，或不在您的管辖范围内", what_zh(what)),
-                format!("expected a {what} {key} within your scope, but found none"),
+                format!(
+                    "expected {} {what} {key} within your scope, but found none",
+                    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                ),
             ),
             StoreError::Database(detail) => ApiError::internal(&format!("database: {detail}")),
         }
@@ -219,6 +228,20 @@ mod tests {
         )));
         assert_eq!(error.code.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error.field.as_deref(), Some("residence.unit"));
+    }
+
+    #[test]
+    fn what_was_not_found_is_named_in_both_languages() {
+        let error = ApiError::from(StoreError::NotFound {
+            what: "import",
+            key: "7".into(),
+        });
+        assert_eq!(error.code.status(), StatusCode::NOT_FOUND);
+        assert_eq!(error.message.zh, "找不到导入 7，或不在您的管辖范围内");
+        assert_eq!(
+            error.message.en,
+            "expected an import 7 within your scope, but found none"
+        );
     }
 
     #[test]

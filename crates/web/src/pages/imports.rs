@@ -395,7 +395,7 @@ fn row_list(rows: &[u64]) -> String {
 pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>) -> Response {
     let lang = viewer.lang;
     let Some(status) = app.imports().status(id, &viewer.user) else {
-        return layout::error_page(lang, not_found(id));
+        return layout::error_page(lang, api::not_found(id));
     };
     let body = html! {
         p { (status.file) " · " (status.kind) " · " (state_name(&status).in_(lang)) }
@@ -415,13 +415,6 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
     } else {
         page.into_response()
     }
-}
-
-fn not_found(id: u64) -> ApiError {
-    ApiError::from(store::StoreError::NotFound {
-        what: "import",
-        key: id.to_string(),
-    })
 }
 
 /// `GET /imports/{id}/errors`: the bad rows as XLSX.

@@ -441,7 +441,8 @@ pub async fn status(
         .ok_or_else(|| not_found(id))
 }
 
-fn not_found(id: u64) -> ApiError {
+/// The error of an import `id` the caller did not start, or that is gone.
+pub(crate) fn not_found(id: u64) -> ApiError {
     ApiError::from(store::StoreError::NotFound {
         what: "import",
         key: id.to_string(),
