@@ -1,9 +1,11 @@
 //! 数据导入页 — a department's file sent from the browser. The form offers the
-//! templates the viewer may import (each downloadable); the import then has a
-//! page of its own, which follows its progress (rows done of all, rows a
-//! second, time left) by reloading itself every second, and at the end shows
-//! the report: what was written, and every bad row with its column and reason
-//! (also as XLSX). The import itself is the API's ([`crate::routes::imports`]).
+//! templates the viewer may import (each downloadable), above the viewer's
+//! imports on this server and their import history from the log; an import
+//! then has a page of its own, which follows its progress (rows done of all,
+//! rows a second, time left) by reloading itself every second, and at the end
+//! shows the report: what was written, and every bad row with its column and
+//! reason (also as XLSX). The import itself is the API's
+//! ([`crate::routes::imports`]).
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
