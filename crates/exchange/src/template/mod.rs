@@ -248,8 +248,11 @@ impl Template {
                 ),
             ));
         }
-        match user.department {
-            Some(own) if !user.may_send_for(self.department) => Err(FieldError::new(
+        if user.may_send_for(self.department) {
+            return Ok(());
+        }
+        Err(match user.department {
+            Some(own) => FieldError::new(
                 "kind",
                 format!(
                     "您是{}部门的数据管理员，只能导入本部门和统计的数据，不能导入{}数据",
@@ -262,9 +265,19 @@ impl Template {
                     department_name(own),
                     self.kind()
                 ),
-            )),
-            _ => Ok(()),
-        }
+            ),
+            None => FieldError::new(
+                "kind",
+                format!(
+                    "您的账号未指明部门，只能导入统计数据，不能导入{}数据",
+                    self.name
+                ),
+                format!(
+                    "expected a statistics file, as your account names no department, but found a {} file",
+                    self.kind()
+                ),
+            ),
+        })
     }
 
     /// The categories a row's 信息类别 may name (none outside person facts).
@@ -301,5 +314,34 @@ pub fn department_name(department: Department) -> &'static str {
         Department::TradeUnion => "trade_union",
         Department::Justice => "justice",
         Department::Statistics => "statistics",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::access::Role;
+
+    use super::*;
+
+    #[test]
+    fn a_data_manager_of_no_department_imports_statistics_only() {
+        // Accounts made before every data manager had to name a department.
+        let manager = User {
+            id: 1,
+            login: "m".into(),
+            name: "m".into(),
+            role: Role::DepartmentManager,
+            unit: "3202".parse().unwrap(),
+            department: None,
+        };
+        assert!(
+            Template::of(Department::Statistics)
+                .importable_by(&manager)
+                .is_ok()
+        );
+        let refused = Template::of(Department::Labour)
+            .importable_by(&manager)
+            .unwrap_err();
+        assert_eq!(refused.field, "kind");
     }
 }

@@ -142,7 +142,7 @@ fn render(app: &App, viewer: &Viewer, query: DashboardQuery) -> Result<Markup, A
                 }
             }
         }
-        (super::exports::links(viewer, &unit.to_string(), &as_of.to_string()))
+        (super::exports::links(viewer, unit, as_of))
         section #detail {
             h2 { (chosen.id) " " (figures::name(chosen, lang)) }
             div.grid {

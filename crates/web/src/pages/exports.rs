@@ -5,9 +5,11 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use domain::Date;
+use domain::division::DivisionCode;
 use maud::{Markup, html};
 
-use super::catalogue::{Lang, Msg};
+use super::catalogue::Msg;
 use super::layout;
 use super::session::Viewer;
 use crate::App;
@@ -42,8 +44,8 @@ pub async fn persons(
 
 /// The downloads of `unit`'s figures as of `as_of` and, for a viewer who may
 /// read persons, of its list of persons.
-pub fn links(viewer: &Viewer, unit: &str, as_of: &str) -> Markup {
-    let lang: Lang = viewer.lang;
+pub fn links(viewer: &Viewer, unit: DivisionCode, as_of: Date) -> Markup {
+    let lang = viewer.lang;
     let table = |format: &str, publication: bool| {
         format!(
             "/exports/indicators?unit={unit}&as_of={as_of}&format={format}{}",

@@ -43,9 +43,8 @@ fn template_name(template: &Template, lang: Lang) -> String {
 }
 
 /// The form, with what was sent and why it was refused, if it was.
-fn form(viewer: &Viewer, filled: &Filled) -> Markup {
+fn form(viewer: &Viewer, templates: &[&Template], filled: &Filled) -> Markup {
     let lang = viewer.lang;
-    let templates = importable(&viewer.user);
     let kinds: Vec<(String, String)> = templates
         .iter()
         .map(|t| (t.kind().to_owned(), template_name(t, lang)))
@@ -84,7 +83,7 @@ fn form(viewer: &Viewer, filled: &Filled) -> Markup {
         }
         h2 { (Msg::Templates.in_(lang)) }
         ul.tiles {
-            @for template in &templates {
+            @for template in templates {
                 li { a href={ "/templates/" (template.kind()) } { (template_name(template, lang)) } }
             }
         }
@@ -158,7 +157,8 @@ fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
 /// their history.
 async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response {
     let lang = viewer.lang;
-    if importable(&viewer.user).is_empty() {
+    let templates = importable(&viewer.user);
+    if templates.is_empty() {
         let body = html! { p { (Msg::NoImportRole.in_(lang)) } };
         return page(lang, Some(viewer), Msg::Imports.in_(lang), body).into_response();
     }
@@ -166,7 +166,8 @@ async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response 
         Ok(runs) => runs,
         Err(error) => return layout::error_page(lang, error),
     };
-    let body = html! { (form(viewer, filled)) (started(app, viewer)) (history(&runs, lang)) };
+    let body =
+        html! { (form(viewer, &templates, filled)) (started(app, viewer)) (history(&runs, lang)) };
     let status = filled
         .error
         .map_or(axum::http::StatusCode::OK, |e| e.code.status());
