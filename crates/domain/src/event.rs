@@ -151,6 +151,40 @@ pub struct ImportSummary {
     /// Whether the run wrote its rows (an all-or-nothing run with a refused row
     /// writes none).
     pub committed: bool,
+    /// 试运行 — the rows were checked and planned, and none was meant to be written.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Valid rows only: refused rows are skipped and the others written (else
+    /// all or nothing).
+    #[serde(default)]
+    pub valid_rows_only: bool,
+}
+
+impl ImportSummary {
+    /// Rows the run added, or, when it wrote nothing, would have added: those
+    /// neither added before nor refused.
+    pub fn rows_to_add(&self) -> u64 {
+        if self.committed {
+            self.added
+        } else {
+            self.rows.saturating_sub(self.already + self.refused)
+        }
+    }
+}
+
+/// 错误行 — why a row of a department's file was not imported: the row as a
+/// spreadsheet numbers it, the column, and the reason in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    /// The row's number as a spreadsheet shows it (the header is row 1).
+    pub row: u64,
+    /// The column's header, or empty when the reason is the row as a whole.
+    pub column: String,
+    /// 原因 — the reason in simplified Chinese.
+    pub zh: String,
+    /// The reason in English.
+    pub en: String,
 }
 
 /// 更正内容 — what a correction puts right.

@@ -11,10 +11,12 @@
 //!
 //! Every row's key (file SHA-256, row number) is written with its event, so a
 //! second run of the same file, or a run after a crash at any point, adds each
-//! row at most once. The file is read from memory: nothing is written to disk.
+//! row at most once. The file is read from memory: nothing is written to disk
+//! but the rows. Every run, a dry run too, ends with an event that records it,
+//! and the store keeps its bad rows beside it ([`Report::new`]).
 
 use domain::access::User;
-use domain::event::ImportSummary;
+use domain::event::{ImportSummary, RowError};
 use domain::message::FieldError;
 use domain::plan::Refusal;
 use serde::Serialize;
@@ -23,7 +25,7 @@ use store::{Changed, Commit, ImportFile, ImportRun, RowOutcome, Store, StoreErro
 
 use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
-use crate::template::{RowError, Template, parse_rows};
+use crate::template::{Template, parse_rows, row_error};
 
 /// Rows per transaction when only valid rows are imported.
 pub const BATCH: usize = 5_000;
@@ -92,8 +94,46 @@ pub struct Report {
     pub errors: Vec<RowError>,
     /// In valid-rows-only mode, the rows left out.
     pub skipped: Vec<u64>,
-    /// The sequence number of the event that records this run (none for a dry run).
-    pub event: Option<i64>,
+    /// The sequence number of the event that records this run (a dry run's too).
+    pub event: i64,
+}
+
+impl Report {
+    /// The report of the run recorded by event `event`, from its summary and
+    /// its bad rows: what [`import`] returns, and what it gives back of a run
+    /// the log keeps (see [`Store::import_report`]).
+    pub fn new(event: i64, summary: ImportSummary, errors: Vec<RowError>) -> Report {
+        let skipped = if summary.committed && summary.valid_rows_only {
+            refused_rows(&errors)
+        } else {
+            Vec::new()
+        };
+        Report {
+            kind: Template::of(summary.department).kind().to_owned(),
+            added: summary.rows_to_add(),
+            file: summary.file,
+            sha256: summary.sha256,
+            mode: if summary.valid_rows_only {
+                Mode::ValidRowsOnly
+            } else {
+                Mode::AllOrNothing
+            },
+            dry_run: summary.dry_run,
+            rows: summary.rows,
+            already: summary.already,
+            committed: summary.committed,
+            errors,
+            skipped,
+            event,
+        }
+    }
+}
+
+/// The numbers of the rows `errors` name (sorted by row), each once.
+fn refused_rows(errors: &[RowError]) -> Vec<u64> {
+    let mut rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
+    rows.dedup();
+    rows
 }
 
 /// Where the import reports to while it runs.
@@ -178,47 +218,22 @@ pub fn import(
     }
     let (added, already) = (tally.added, tally.already);
     errors.sort_by_key(|e| e.row);
-    let skipped = match (commit, committed) {
-        (Commit::ValidRows, true) => {
-            let mut rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
-            rows.dedup();
-            rows
-        }
-        _ => Vec::new(),
-    };
-    let mut report = Report {
-        kind: template.kind().to_owned(),
+    let refused = refused_rows(&errors).len() as u64;
+    debug_assert!(committed || added == total - already - refused);
+    let summary = ImportSummary {
+        department: template.department,
         file: file.name,
         sha256: file.sha256,
-        mode: options.mode,
-        dry_run: options.dry_run,
         rows: total,
-        added,
+        added: if committed { added } else { 0 },
         already,
+        refused,
         committed,
-        errors,
-        skipped,
-        event: None,
+        dry_run: options.dry_run,
+        valid_rows_only: options.mode == Mode::ValidRowsOnly,
     };
-    if !options.dry_run {
-        report.event = Some(store.record_import(actor, summary(template, &report))?);
-    }
-    Ok(report)
-}
-
-fn summary(template: &Template, report: &Report) -> ImportSummary {
-    let mut refused: Vec<u64> = report.errors.iter().map(|e| e.row).collect();
-    refused.dedup();
-    ImportSummary {
-        department: template.department,
-        file: report.file.clone(),
-        sha256: report.sha256.clone(),
-        rows: report.rows,
-        added: if report.committed { report.added } else { 0 },
-        already: report.already,
-        refused: refused.len() as u64,
-        committed: report.committed,
-    }
+    let event = store.record_import(actor, summary.clone(), &errors)?;
+    Ok(Report::new(event, summary, errors))
 }
 
 /// Counts outcomes as the store reports them.
@@ -241,7 +256,7 @@ impl Tally<'_> {
             RowOutcome::Refused(Refusal::Invalid(error) | Refusal::Forbidden(error)) => {
                 let column = self.template.column_for(&error.field);
                 self.errors
-                    .push(RowError::new(row, column, error.message.clone()));
+                    .push(row_error(row, column, error.message.clone()));
             }
         }
         self.done += 1;

@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::template::RowError;
+use domain::event::RowError;
 
 /// The rows of `errors` as the bytes of an XLSX file.
 pub fn errors_workbook(errors: &[RowError]) -> Result<Vec<u8>, XlsxError> {

@@ -165,6 +165,20 @@ pub(crate) fn events_after(
     })
 }
 
+/// The event numbered `seq`, if there is one.
+pub(crate) fn event(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    seq: i64,
+) -> Result<Option<Event>, StoreError> {
+    first(
+        tx,
+        &format!("{EVENT} WHERE e.seq = ?1"),
+        &[seq.into()],
+        |row| event_row(row, vault),
+    )
+}
+
 /// 导入记录 — the records of the import runs `actor` made, newest first, at
 /// most `limit` (read through the partial index `events_import_runs`, which
 /// holds each run's record beside the values statistics files reported).

@@ -11,6 +11,7 @@ mod engine;
 mod error;
 mod event_codec;
 mod fact_codec;
+mod import_report;
 mod journal;
 mod name_index;
 mod pack;
@@ -28,7 +29,7 @@ pub use types::*;
 use domain::Date;
 use domain::access::{User, UserId};
 use domain::division::Hierarchy;
-use domain::event::{Change, Event, ImportSummary, Source};
+use domain::event::{Change, Event, ImportSummary, RowError, Source};
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
@@ -230,9 +231,19 @@ pub trait Store: Send + Sync {
         each: &mut dyn FnMut(u64, &RowOutcome),
     ) -> Result<Imported, StoreError>;
 
-    /// Appends the record of an import run, after its rows; the event's sequence
-    /// number.
-    fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError>;
+    /// Appends the record of an import run (a dry run too), after its rows, and
+    /// keeps `errors`, the rows it refused, beside it (encrypted); the event's
+    /// sequence number.
+    fn record_import(
+        &self,
+        actor: &User,
+        summary: ImportSummary,
+        errors: &[RowError],
+    ) -> Result<i64, StoreError>;
+
+    /// 导入报告 — the import run recorded by event `seq`, with every row it
+    /// refused, if `viewer` made it (else `NotFound`, as for no such run).
+    fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError>;
 
     /// 导入记录 — the records of the import runs `actor` made (events whose
     /// change is [`Change::Import`]), newest first, at most `limit`.

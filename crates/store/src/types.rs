@@ -309,3 +309,16 @@ pub struct LogSince {
     /// records), oldest first.
     pub other: Vec<Event>,
 }
+
+/// 导入报告 — an import run as the log keeps it: its record, and every row it
+/// refused (see [`crate::Store::import_report`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The sequence number of the event that records the run.
+    pub seq: i64,
+    /// When the run ended.
+    pub at: jiff::Timestamp,
+    pub summary: domain::event::ImportSummary,
+    /// Every row refused, by row number.
+    pub errors: Vec<domain::event::RowError>,
+}

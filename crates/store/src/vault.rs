@@ -4,7 +4,8 @@
 //! One 32-byte master key yields two subkeys (HMAC-SHA256 of distinct labels): one
 //! encrypts ID numbers with XChaCha20-Poly1305 under a random nonce, the other keys
 //! the blind index, a truncated HMAC-SHA256 of the ID that lets the store find a
-//! person by ID number without decrypting every row.
+//! person by ID number without decrypting every row. The first also encrypts
+//! what else may quote an ID number (an import's report of its bad rows).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -165,6 +166,45 @@ impl Vault {
         ResidentId::parse(text).map_err(|_| damaged("not a valid ID number"))
     }
 
+    /// Any text encrypted under a fresh random nonce (format byte, nonce,
+    /// ciphertext, tag): what else the store keeps that may quote an ID number.
+    pub(crate) fn encrypt_bytes(&self, plain: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + plain.len() + TAG_LEN);
+        out.push(FORMAT);
+        out.extend_from_slice(&nonce);
+        let start = out.len();
+        out.extend_from_slice(plain);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(XNonce::from_slice(&nonce), &[], &mut out[start..])
+            .expect("a message of less than 256 GiB is within the cipher's limits");
+        out.extend_from_slice(&tag);
+        out
+    }
+
+    /// The text in `sealed` (from [`Vault::encrypt_bytes`]); fails on a wrong
+    /// key or damaged data, naming `what` it was.
+    pub(crate) fn decrypt_bytes(&self, sealed: &[u8], what: &str) -> Result<Vec<u8>, StoreError> {
+        let damaged = |why: &str| StoreError::Database(format!("decrypting {what}: {why}"));
+        if sealed.len() < 1 + NONCE_LEN + TAG_LEN || sealed[0] != FORMAT {
+            return Err(damaged("unknown format or length"));
+        }
+        let (nonce, rest) = sealed[1..].split_at(NONCE_LEN);
+        let (text, tag) = rest.split_at(rest.len() - TAG_LEN);
+        let mut plain = text.to_vec();
+        self.cipher
+            .decrypt_in_place_detached(
+                XNonce::from_slice(nonce),
+                &[],
+                &mut plain,
+                Tag::from_slice(tag),
+            )
+            .map_err(|_| damaged("wrong key or damaged data"))?;
+        Ok(plain)
+    }
+
     /// The blind index of an ID number: equal IDs give equal indexes, and without the
     /// key the index tells nothing about the ID.
     pub fn blind_index(&self, id: &ResidentId) -> BlindIndex {
@@ -270,6 +310,27 @@ mod tests {
         assert_ne!(cipher, vault.encrypt(&id()), "a fresh nonce each time");
         assert_eq!(vault.decrypt(&cipher).unwrap(), id());
         assert!(Vault::from_key([8; 32]).decrypt(&cipher).is_err());
+    }
+
+    #[test]
+    fn any_text_round_trips_and_a_wrong_key_is_refused() {
+        let vault = Vault::from_key([7; 32]);
+        let text = "第 3 行：身份证号 校验码错误".as_bytes();
+        let sealed = vault.encrypt_bytes(text);
+        assert!(!sealed.windows(text.len()).any(|w| w == text));
+        assert_ne!(sealed, vault.encrypt_bytes(text), "a fresh nonce each time");
+        assert_eq!(vault.decrypt_bytes(&sealed, "a report").unwrap(), text);
+        assert_eq!(
+            vault.decrypt_bytes(&vault.encrypt_bytes(b""), "x").unwrap(),
+            b""
+        );
+        let error = Vault::from_key([8; 32])
+            .decrypt_bytes(&sealed, "a report")
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "database: decrypting a report: wrong key or damaged data"
+        );
     }
 
     #[test]

@@ -245,6 +245,8 @@ pub fn router(app: App) -> Router {
         )
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))
+        .route("/imports/runs/{seq}", get(imports::run_report))
+        .route("/imports/runs/{seq}/errors", get(imports::run_errors))
         .route("/templates/{kind}", get(imports::template_file))
         .route("/exports/indicators", get(exports::indicators))
         .route("/exports/persons", get(exports::persons))

@@ -53,6 +53,8 @@ use crate::routes;
         routes::imports::list,
         routes::imports::status,
         routes::imports::errors,
+        routes::imports::run_report,
+        routes::imports::run_errors,
         routes::imports::template_file,
         routes::exports::indicators,
         routes::exports::persons,

@@ -176,6 +176,7 @@ fn print_report(report: &Report) {
         let rows: Vec<String> = report.skipped.iter().map(u64::to_string).collect();
         println!("已跳过的行 skipped rows: {}", rows.join(", "));
     }
+    println!("导入记录 the run's report: /imports/runs/{}", report.event);
 }
 
 /// The progress bar: rows per second and time left, per stage.

@@ -19,7 +19,8 @@ mod row;
 mod workbook;
 
 pub use column::Column;
-pub use row::{RowError, parse_rows};
+pub use row::parse_rows;
+pub(crate) use row::row_error;
 pub use workbook::template_workbook;
 
 use domain::access::{Department, User};

@@ -4,40 +4,24 @@
 //! person registered) are the planner's; this only reads cells.
 
 use csv::StringRecord;
-use domain::event::{Change, FactForm, ResidenceForm};
+use domain::event::{Change, FactForm, ResidenceForm, RowError};
 use domain::message::{FieldError, Message};
 use domain::registry::{FactKind, Housing, NewPerson, SchoolKind};
 use domain::reported_value::ReportedValue;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use serde::Serialize;
 use store::{ImportRow, RowChange};
 
 use super::{CategoryFact, Column, Shape, Template};
 use crate::read::Table;
 
-/// Why a row was not imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RowError {
-    /// The row's number as a spreadsheet shows it (the header is row 1).
-    pub row: u64,
-    /// The column's header, or empty when the reason is the row as a whole.
-    pub column: String,
-    /// 原因 — the reason in simplified Chinese.
-    pub zh: String,
-    /// The reason in English.
-    pub en: String,
-}
-
-impl RowError {
-    pub fn new(row: u64, column: Option<Column>, message: Message) -> Self {
-        RowError {
-            row,
-            column: column.map_or("", Column::header).to_owned(),
-            zh: message.zh,
-            en: message.en,
-        }
+/// Why a row was not imported: `message`, about `column` (or the row as a whole).
+pub(crate) fn row_error(row: u64, column: Option<Column>, message: Message) -> RowError {
+    RowError {
+        row,
+        column: column.map_or("", Column::header).to_owned(),
+        zh: message.zh,
+        en: message.en,
     }
 }
 
@@ -127,11 +111,8 @@ impl Cells<'_> {
     }
 
     fn fail(&mut self, column: Column, zh: String, en: String) {
-        self.errors.push(RowError::new(
-            self.number,
-            Some(column),
-            Message::new(zh, en),
-        ));
+        self.errors
+            .push(row_error(self.number, Some(column), Message::new(zh, en)));
     }
 
     /// The cell parsed by `parse`, or `None` (with the reason noted) when empty
@@ -160,7 +141,7 @@ impl Cells<'_> {
             Ok(value) => Some(value),
             Err(message) => {
                 self.errors
-                    .push(RowError::new(self.number, Some(column), message));
+                    .push(row_error(self.number, Some(column), message));
                 None
             }
         }

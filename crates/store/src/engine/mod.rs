@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use domain::access::{User, UserId};
 use domain::division::{DivisionCode, Hierarchy};
-use domain::event::{Change, Event, ImportSummary, Source};
+use domain::event::{Change, Event, ImportSummary, RowError, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
@@ -27,11 +27,11 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    CountedPerson, ImportRow, ImportRun, Imported, Loader, LogSince, NameCursor, NamePage, NewUser,
-    Page, PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError, ViewEntry,
-    mask_resident_id,
+    CountedPerson, ImportReport, ImportRow, ImportRun, Imported, Loader, LogSince, NameCursor,
+    NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError,
+    ViewEntry, mask_resident_id,
 };
-use crate::{journal, name_index, permits, queries};
+use crate::{import_report, journal, name_index, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -545,9 +545,19 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
-    fn record_import(&self, actor: &User, summary: ImportSummary) -> Result<i64, StoreError> {
+    fn record_import(
+        &self,
+        actor: &User,
+        summary: ImportSummary,
+        errors: &[RowError],
+    ) -> Result<i64, StoreError> {
         self.backend
-            .write(|tx| import::record(tx, &self.vault, actor, summary))
+            .write(|tx| import::record(tx, &self.vault, actor, summary, errors))
+    }
+
+    fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError> {
+        self.backend
+            .read(|tx| import_report::read(tx, &self.vault, viewer, seq))
     }
 
     fn import_runs(&self, actor: UserId, limit: usize) -> Result<Vec<Event>, StoreError> {

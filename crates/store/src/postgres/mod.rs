@@ -67,6 +67,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/postgres/0012_import_runs.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_import_reports.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

@@ -62,6 +62,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../migrations/sqlite/0010_import_runs.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_import_reports.sql"),
+    ),
 ];
 
 /// The page size of a new database file, in bytes (an existing file keeps

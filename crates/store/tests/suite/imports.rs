@@ -2,14 +2,14 @@
 //! with its file, hash and row (the file kept once); a row imported once is
 //! never applied again; all or nothing rolls back every row when one is
 //! refused; a dry run writes nothing; a person named by ID number is found, or
-//! the row is refused with the reason.
+//! the row is refused with the reason; a run's record keeps its bad rows.
 
 use domain::access::Department;
-use domain::event::{Change, ImportSummary, Source};
+use domain::event::{Change, ImportSummary, RowError, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
-use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store};
+use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store, StoreError};
 
 use super::fixtures::{BINHU, id, registration, setup};
 use super::harness::{TestDb, each_backend};
@@ -204,8 +204,12 @@ fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
             already: 0,
             refused: 0,
             committed: true,
+            dry_run: false,
+            valid_rows_only: false,
         };
-        let seq = db.record_import(&cast.station, summary.clone()).unwrap();
+        let seq = db
+            .record_import(&cast.station, summary.clone(), &[])
+            .unwrap();
         let events = db.events_after(seq - 1, 1).unwrap();
         assert_eq!(
             events[0].change,
@@ -233,14 +237,16 @@ fn a_users_runs_are_listed_newest_first_and_no_one_elses() {
             already: 3 - added,
             refused: 0,
             committed: true,
+            dry_run: false,
+            valid_rows_only: false,
         };
         // The station's rows, and a run of someone else's between its own.
         run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
-        db.record_import(&cast.station, summary("一.csv", 3))
+        db.record_import(&cast.station, summary("一.csv", 3), &[])
             .unwrap();
-        db.record_import(&cast.officer_binhu, summary("他人.csv", 3))
+        db.record_import(&cast.officer_binhu, summary("他人.csv", 3), &[])
             .unwrap();
-        db.record_import(&cast.station, summary("二.csv", 0))
+        db.record_import(&cast.station, summary("二.csv", 0), &[])
             .unwrap();
         let files = |runs: Vec<domain::event::Event>| -> Vec<String> {
             runs.into_iter()
@@ -262,6 +268,74 @@ fn a_users_runs_are_listed_newest_first_and_no_one_elses() {
             files(db.import_runs(cast.officer_binhu.id, 10).unwrap()),
             ["他人.csv"]
         );
+    });
+}
+
+#[test]
+fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
+    each_backend(|db| {
+        let cast = setup(db);
+        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
+        let row_event = db.events_after(0, 100).unwrap().last().unwrap().seq;
+        let summary = ImportSummary {
+            department: Department::PublicSecurity,
+            file: "公安.csv".into(),
+            sha256: "ab".repeat(32),
+            rows: 4,
+            added: 0,
+            already: 0,
+            refused: 2,
+            committed: false,
+            dry_run: true,
+            valid_rows_only: false,
+        };
+        let error = |row: u64, column: &str, why: &str| RowError {
+            row,
+            column: column.into(),
+            zh: format!("{why}（中文）"),
+            en: why.into(),
+        };
+        let errors = vec![
+            error(2, "身份证号", "expected check digit 7, but found 8"),
+            error(
+                2,
+                "登记日期",
+                "expected a valid date as YYYY-MM-DD, but found \"3月\"",
+            ),
+            error(5, "", "expected a registered person"),
+        ];
+        let seq = db
+            .record_import(&cast.station, summary.clone(), &errors)
+            .unwrap();
+        let report = db.import_report(&cast.station, seq).unwrap();
+        assert_eq!(
+            (report.seq, &report.summary, &report.errors),
+            (seq, &summary, &errors)
+        );
+        assert_eq!(report.at, db.events_after(seq - 1, 1).unwrap()[0].at);
+        assert_eq!(report.summary.rows_to_add(), 2);
+
+        // Someone else's run, an event that records no run, and no event at
+        // all are alike not found.
+        for (viewer, seq) in [
+            (&cast.officer_binhu, seq),
+            (&cast.station, row_event),
+            (&cast.station, seq + 1),
+        ] {
+            let error = db.import_report(viewer, seq).unwrap_err();
+            assert!(
+                matches!(error, StoreError::NotFound { what: "import", .. }),
+                "{error}"
+            );
+        }
+
+        // A run that refused no row has nothing beside it.
+        let clean = ImportSummary {
+            refused: 0,
+            ..summary
+        };
+        let seq = db.record_import(&cast.station, clean, &[]).unwrap();
+        assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
     });
 }
 

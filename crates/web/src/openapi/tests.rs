@@ -240,6 +240,8 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         ("/api/v1/imports", "post"),
         ("/api/v1/imports/{id}", "get"),
         ("/api/v1/imports/{id}/errors", "get"),
+        ("/api/v1/imports/runs/{seq}", "get"),
+        ("/api/v1/imports/runs/{seq}/errors", "get"),
         ("/api/v1/templates/{kind}", "get"),
         ("/api/v1/exports/indicators", "get"),
         ("/api/v1/exports/persons", "get"),

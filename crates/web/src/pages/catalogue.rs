@@ -252,6 +252,7 @@ catalogue! {
     Templates => "下载导入模板", "Import templates";
     YourImports => "本服务器启动以来您的导入", "Your imports since this server started";
     ImportHistory => "导入记录", "Import history";
+    ImportOutcome => "结果", "Outcome";
     NoImportsYet => "尚无导入", "None yet";
     ImportState => "状态", "State";
     NoImportRole => "您的角色不导入部门文件", "Your role imports no department files";

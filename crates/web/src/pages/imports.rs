@@ -4,14 +4,15 @@
 //! then has a page of its own, which follows its progress (rows done of all,
 //! rows a second, time left) by reloading itself every second, and at the end
 //! shows the report: what was written, and every bad row with its column and
-//! reason (also as XLSX). The import itself is the API's
+//! reason (also as XLSX). Every run in the history has a page of its own with
+//! the same report, read from the log. The import itself is the API's
 //! ([`crate::routes::imports`]).
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::User;
-use exchange::import::{Mode, Stage};
+use exchange::import::{Mode, Report, Stage};
 use exchange::template::{TEMPLATES, Template};
 use maud::{Markup, html};
 
@@ -130,7 +131,8 @@ fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
             table {
                 thead { tr {
                     th { (Msg::RecordedAt.in_(lang)) } th { (Msg::ImportFile.in_(lang)) }
-                    th { (Msg::ImportKind.in_(lang)) } th { (Msg::RowsInFile.in_(lang)) }
+                    th { (Msg::ImportKind.in_(lang)) } th { (Msg::ImportOutcome.in_(lang)) }
+                    th { (Msg::RowsInFile.in_(lang)) }
                     th { (Msg::RowsAdded.in_(lang)) } th { (Msg::RowsAlready.in_(lang)) }
                     th { (Msg::RowsWithErrors.in_(lang)) }
                 } }
@@ -138,9 +140,10 @@ fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
                     @for run in runs {
                         @let summary = &run.summary;
                         tr {
-                            td { (describe::moment(run.at)) }
+                            td { a href={ "/imports/runs/" (run.seq) } { (describe::moment(run.at)) } }
                             td { (summary.file) }
                             td { (department_name(summary.department).in_(lang)) }
+                            td { (outcome(summary.committed, summary.dry_run).in_(lang)) }
                             td { (summary.rows) }
                             td { @if summary.committed { (summary.added) } @else { "0" } }
                             td { (summary.already) }
@@ -328,23 +331,24 @@ fn progress(status: &ImportStatus, lang: Lang) -> Markup {
     }
 }
 
-/// What a finished import did, and every bad row.
-fn report(status: &ImportStatus, lang: Lang) -> Markup {
-    let Some(report) = &status.report else {
-        return html! {};
-    };
-    let outcome = match (report.committed, report.dry_run) {
+/// What came of a run: rows written, a dry run, or nothing written.
+fn outcome(committed: bool, dry_run: bool) -> Msg {
+    match (committed, dry_run) {
         (true, _) => Msg::ImportWritten,
         (false, true) => Msg::ImportDryRun,
         (false, false) => Msg::ImportNothingWritten,
-    };
+    }
+}
+
+/// What a finished import did, and every bad row (all of them as XLSX).
+fn report(report: &Report, lang: Lang) -> Markup {
     let added = if report.committed {
         Msg::RowsAdded
     } else {
         Msg::RowsWouldAdd
     };
     html! {
-        p.outcome { (outcome.in_(lang)) }
+        p.outcome { (outcome(report.committed, report.dry_run).in_(lang)) }
         table {
             tbody {
                 tr { th { (Msg::RowsInFile.in_(lang)) } td { (report.rows) } }
@@ -358,7 +362,7 @@ fn report(status: &ImportStatus, lang: Lang) -> Markup {
             }
         }
         @if !report.errors.is_empty() {
-            p { a href={ "/imports/" (status.id) "/errors" } { (Msg::ErrorsAsXlsx.in_(lang)) } }
+            p { a href={ "/imports/runs/" (report.event) "/errors" } { (Msg::ErrorsAsXlsx.in_(lang)) } }
             table.errors {
                 thead { tr {
                     th { (Msg::Row.in_(lang)) } th { (Msg::Column.in_(lang)) } th { (Msg::Reason.in_(lang)) }
@@ -404,7 +408,7 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
         p { (status.file) " · " (status.kind) " · " (state_name(&status).in_(lang)) }
         @match status.state {
             ImportState::Running => (progress(&status, lang)),
-            ImportState::Done => (report(&status, lang)),
+            ImportState::Done => @if let Some(done) = &status.report { (report(done, lang)) },
             ImportState::Failed => @if let Some(error) = &status.error {
                 p.error role="alert" { (lang.pick(&error.zh, &error.en)) }
             },
@@ -420,10 +424,31 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
     }
 }
 
-/// `GET /imports/{id}/errors`: the bad rows as XLSX.
-pub async fn errors(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>) -> Response {
-    api::errors_file(&app, &viewer.user, id)
-        .unwrap_or_else(|error| layout::error_page(viewer.lang, error))
+/// `GET /imports/runs/{seq}`: a run of the viewer's as the log keeps it,
+/// whichever server or command line ran it.
+pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
+    let lang = viewer.lang;
+    let recorded = match api::recorded(&app, &viewer.user, seq).await {
+        Ok(recorded) => recorded,
+        Err(error) => return layout::error_page(lang, error),
+    };
+    let body = html! {
+        p { (recorded.file) " · " (recorded.kind) }
+        (report(&recorded, lang))
+        p { a href="/imports" { (Msg::Imports.in_(lang)) } }
+    };
+    let title = format!("{} · {}", Msg::ImportHistory.in_(lang), recorded.file);
+    page(lang, Some(&viewer), &title, body).into_response()
+}
+
+/// `GET /imports/runs/{seq}/errors`: a run's bad rows as XLSX.
+pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
+    let errors = api::recorded(&app, &viewer.user, seq)
+        .await
+        .and_then(|recorded| {
+            api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded.errors)
+        });
+    errors.unwrap_or_else(|error| layout::error_page(viewer.lang, error))
 }
 
 /// `GET /templates/{kind}`: a department's template as XLSX.

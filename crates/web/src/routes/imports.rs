@@ -2,7 +2,9 @@
 //! followed: `POST /api/v1/imports?kind=…` answers at once with the import's number;
 //! `GET /api/v1/imports/{id}` gives its progress (rows done of all, stage) and, at
 //! the end, the report; `GET /api/v1/imports/{id}/errors` the bad rows as XLSX;
-//! `GET /api/v1/imports` the caller's last runs as the log keeps them;
+//! `GET /api/v1/imports` the caller's last runs as the log keeps them, and
+//! `GET /api/v1/imports/runs/{seq}` (and `…/errors`) the report of one, however
+//! long ago and wherever it ran;
 //! `GET /api/v1/templates/{kind}` the department's template. The rules are the
 //! exchange crate's and the planner's; only the caller who started an import sees it.
 //!
@@ -17,6 +19,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::access::{User, UserId};
+use domain::event::RowError;
 use exchange::import::{Mode, Observer, Options, Progress, Report};
 use exchange::limits::Limits;
 use exchange::read::encoding::Encoding;
@@ -316,10 +319,8 @@ fn run(
         let mut reach = app.reach();
         match (&outcome, &failed) {
             (Ok(report), None) => {
-                if let Some(last) = report.event {
-                    let rows = if report.committed { report.added } else { 0 };
-                    reach.own(rows as i64 + 1, last, Some(last_person));
-                }
+                let rows = if report.committed { report.added } else { 0 };
+                reach.own(rows as i64 + 1, report.event, Some(last_person));
             }
             _ => reach.lost(),
         }
@@ -413,8 +414,9 @@ pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>,
         .collect())
 }
 
-/// 导入记录 — your last 50 import runs, newest first, from the log: those of
-/// every server and of the command line, each with its file, SHA-256 and counts.
+/// 导入记录 — your last 50 import runs (dry runs too), newest first, from the
+/// log: those of every server and of the command line, each with its file,
+/// SHA-256 and counts; each run's report is at `/api/v1/imports/runs/{seq}`.
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
     responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
     security(("bearer" = [])))]
@@ -439,6 +441,44 @@ pub async fn status(
         .status(id, &user)
         .map(Json)
         .ok_or_else(|| not_found(id))
+}
+
+/// The report of the import run recorded by event `seq`, which `user` made.
+pub(crate) async fn recorded(app: &App, user: &User, seq: i64) -> Result<Report, ApiError> {
+    let user = user.clone();
+    let recorded = app
+        .run(move |store| store.import_report(&user, seq))
+        .await?;
+    Ok(Report::new(recorded.seq, recorded.summary, recorded.errors))
+}
+
+/// 导入报告 — an import run of yours as the log keeps it, whichever server or
+/// command line ran it and however long ago: its counts and every bad row.
+#[utoipa::path(get, path = "/api/v1/imports/runs/{seq}", tag = "imports",
+    params(("seq" = i64, Path, description = "The sequence number of the event that records the run")),
+    responses((status = 200, description = "The run's report", body = Report), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn run_report(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(seq): Path<i64>,
+) -> Result<Json<Report>, ApiError> {
+    recorded(&app, &user, seq).await.map(Json)
+}
+
+/// The bad rows of an import run of yours, as the log keeps it, as XLSX: row,
+/// column, and the reason in Chinese and English.
+#[utoipa::path(get, path = "/api/v1/imports/runs/{seq}/errors", tag = "imports",
+    params(("seq" = i64, Path, description = "The sequence number of the event that records the run")),
+    responses((status = 200, description = "The bad rows", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
+    security(("bearer" = [])))]
+pub async fn run_errors(
+    State(app): State<App>,
+    CurrentUser(user): CurrentUser,
+    Path(seq): Path<i64>,
+) -> Result<Response, ApiError> {
+    let report = recorded(&app, &user, seq).await?;
+    errors_workbook(&format!("import-run-{seq}-errors"), &report.errors)
 }
 
 /// The error of an import `id` the caller did not start, or that is gone.
@@ -487,9 +527,14 @@ pub(crate) fn errors_file(app: &App, user: &User, id: u64) -> Result<Response, A
         .report
         .map(|report| report.errors)
         .unwrap_or_default();
-    let bytes = exchange::report::errors_workbook(&rows)
+    errors_workbook(&format!("import-{id}-errors"), &rows)
+}
+
+/// `errors` as an XLSX download named `name`.
+pub(crate) fn errors_workbook(name: &str, errors: &[RowError]) -> Result<Response, ApiError> {
+    let bytes = exchange::report::errors_workbook(errors)
         .map_err(|e| ApiError::internal(&format!("writing the errors workbook: {e}")))?;
-    Ok(xlsx(&format!("import-{id}-errors"), bytes))
+    Ok(xlsx(name, bytes))
 }
 
 /// A department's import template as XLSX: the headers, and a sheet explaining

@@ -2,7 +2,7 @@
 //! its progress and report follow, bad rows come back as XLSX, what it wrote is
 //! counted at once, templates download, a caller sees only their own imports,
 //! a department's data manager sends their own department's files, and the
-//! caller's runs are listed from the log.
+//! caller's runs (dry runs too) are listed from the log, each with its report.
 
 use axum::http::{Method, StatusCode};
 use domain::access::{Department, Role};
@@ -70,6 +70,18 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
     let other = test.session("other", Role::Officer, "320211").await;
     let hidden = test.get(&format!("/api/v1/imports/{id}"), &other).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    // The log keeps the same report, bad rows and all, for its maker alone.
+    let run = format!("/api/v1/imports/runs/{}", report["event"]);
+    let recorded = test.get(&run, &token).await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
+    assert_eq!(&recorded.body, report);
+    let errors = test.get(&format!("{run}/errors"), &token).await;
+    assert_eq!(errors.status, StatusCode::OK);
+    assert_eq!(errors.headers["content-type"], XLSX);
+    for uri in [run.clone(), format!("{run}/errors")] {
+        assert_eq!(test.get(&uri, &other).await.status, StatusCode::NOT_FOUND);
+    }
 
     let done = import(&test, &token, "&valid_rows_only=true", arrivals()).await;
     assert_eq!(done["report"]["committed"], true, "{done}");
@@ -146,6 +158,9 @@ async fn a_department_sends_its_own_files_and_statistics_only() {
     let police = test
         .department_session("police", Department::PublicSecurity)
         .await;
+    let checked = import(&test, &police, "&dry_run=true", arrivals()).await;
+    assert_eq!(checked["report"]["added"], 2, "{checked}");
+    assert_eq!(checked["report"]["committed"], false, "{checked}");
     let done = import(&test, &police, "", arrivals()).await;
     assert_eq!(done["report"]["added"], 2, "{done}");
     let counts = "单位代码,指标名称,开始日期,结束日期,数值\n\
@@ -165,7 +180,7 @@ async fn a_department_sends_its_own_files_and_statistics_only() {
     assert_eq!(labour.status, StatusCode::FORBIDDEN);
     insta::assert_json_snapshot!("another_departments_file", labour.body);
 
-    // The police's runs, newest first, from the log.
+    // The police's runs, newest first, from the log: the dry run too.
     let runs = test.get("/api/v1/imports", &police).await;
     assert_eq!(runs.status, StatusCode::OK, "{}", runs.body);
     let kinds: Vec<&str> = runs
@@ -175,6 +190,14 @@ async fn a_department_sends_its_own_files_and_statistics_only() {
         .iter()
         .map(|run| run["summary"]["department"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["statistics", "public_security"], "{}", runs.body);
+    assert_eq!(
+        kinds,
+        ["statistics", "public_security", "public_security"],
+        "{}",
+        runs.body
+    );
     assert_eq!(runs.body[1]["summary"]["added"], 2);
+    assert_eq!(runs.body[1]["summary"]["dry_run"], false);
+    assert_eq!(runs.body[2]["summary"]["dry_run"], true);
+    assert_eq!(runs.body[2]["summary"]["added"], 0);
 }

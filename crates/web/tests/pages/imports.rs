@@ -1,7 +1,7 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
 //! row, column and reason, and as XLSX), the history of the viewer's runs is
-//! the log's, a form without its CSRF token starts nothing, and another
+//! the log's and each run's report has a page of its own, a form without its CSRF token starts nothing, and another
 //! department's file, a file too large or none at all is refused beside the
 //! form.
 
@@ -93,12 +93,13 @@ async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
     shows(&report, "有错误行，未写入任何行");
     shows(&report, "<td>3</td><td>村（社区）代码</td>");
     assert_eq!(test.events(), 1, "only the run's own record");
-    let errors = visitor.get(&format!("{location}/errors")).await;
+    let errors = visitor.get(&link(&report, "/errors")).await;
     assert_eq!(errors.status, StatusCode::OK);
     assert_eq!(
         errors.headers[header::CONTENT_TYPE],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+    assert!(!location.contains("/runs/"), "{location}");
 
     let fields = [("kind", "public_security"), ("mode", "valid_rows_only")];
     let (location, report) = import(&mut visitor, &form, &fields).await;
@@ -116,15 +117,44 @@ async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
         already: 0,
         refused: 0,
         committed: true,
+        dry_run: false,
+        valid_rows_only: false,
     };
-    test.store.record_import(&police, summary).unwrap();
+    test.store.record_import(&police, summary, &[]).unwrap();
     let list = visitor.get("/imports").await;
     let history = &list.html[list.html.find("导入记录").expect("a history")..];
     assert!(
-        history.contains("<td>命令行.csv</td><td>公安</td><td>5</td><td>5</td>"),
+        history.contains("<td>命令行.csv</td><td>公安</td><td>已写入</td><td>5</td><td>5</td>"),
         "{history}"
     );
     assert_eq!(history.matches("<td>公安.csv</td>").count(), 2, "{history}");
+
+    // Each run has a page of its own, read from the log: the first run's bad
+    // row is there however long ago it ran, for its maker alone.
+    let first = link(&list, "");
+    let run = visitor.get(&first).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.html);
+    shows(&run, "有错误行，未写入任何行");
+    shows(&run, "<td>3</td><td>村（社区）代码</td>");
+    let errors = visitor.get(&format!("{first}/errors")).await;
+    assert_eq!(errors.status, StatusCode::OK);
+    test.user("binhu", Role::Officer, "320211");
+    let mut other = Visitor::new(&test);
+    other.login("binhu").await;
+    assert_eq!(other.get(&first).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The last link on `page` to a run's page, followed by `rest`.
+fn link(page: &Page, rest: &str) -> String {
+    let start = page
+        .html
+        .rfind("href=\"/imports/runs/")
+        .expect("a link to a run")
+        + 6;
+    let end = start + page.html[start..].find('"').unwrap();
+    let href = &page.html[start..end];
+    assert!(href.ends_with(rest), "{href}");
+    href.to_owned()
 }
 
 #[tokio::test]

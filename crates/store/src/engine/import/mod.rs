@@ -15,13 +15,16 @@ mod replay;
 mod write;
 
 use domain::access::User;
-use domain::event::{Change, Event, ImportSummary, Source};
+use domain::event::{Change, Event, ImportSummary, RowError, Source};
 use domain::permit_rules::PermitRules;
 
 use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, journal};
+use crate::{
+    Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, import_report,
+    journal,
+};
 use replay::Planned;
 
 /// The city, the caller and the file, as every row of a run needs them.
@@ -91,12 +94,14 @@ pub(super) fn import(
     Ok(Imported { committed, changed })
 }
 
-/// Appends the event that records an import run.
+/// Appends the event that records an import run, and keeps the rows it
+/// refused beside it.
 pub(super) fn record(
     tx: &mut dyn Sql,
     vault: &Vault,
     actor: &User,
     summary: ImportSummary,
+    errors: &[RowError],
 ) -> Result<i64, StoreError> {
     tx.lock_log()?;
     let event = Event {
@@ -112,5 +117,7 @@ pub(super) fn record(
         },
         change: Change::Import { summary },
     };
-    journal::append_event(tx, vault, &event)
+    let seq = journal::append_event(tx, vault, &event)?;
+    import_report::write(tx, vault, seq, errors)?;
+    Ok(seq)
 }
