@@ -129,6 +129,16 @@ impl User {
             || self.department == Some(department)
     }
 
+    /// Whether the user watches what is imported in their area: officers,
+    /// leaders and administrators list every import run of a user there (its
+    /// counts, not its rows); anyone else lists their own.
+    pub fn may_watch_imports(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Administrator | Role::Officer | Role::Leader
+        )
+    }
+
     /// Whether `unit` lies in the user's subtree.
     pub fn covers(&self, unit: DivisionCode) -> bool {
         self.unit.contains(unit)

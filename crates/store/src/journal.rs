@@ -4,7 +4,7 @@
 
 use domain::access::{User, UserId};
 use domain::division::Unit;
-use domain::event::{Change, Event, Source};
+use domain::event::{Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::registry::PersonId;
@@ -118,11 +118,11 @@ pub(crate) fn append_event(
 
 /// An event's columns, with the name and SHA-256 of the file an imported row
 /// came from; `e` is the log.
-const EVENT: &str = "SELECT e.seq, e.at, e.actor, e.unit, e.person, e.channel, e.source_detail, \
+pub(crate) const EVENT: &str = "SELECT e.seq, e.at, e.actor, e.unit, e.person, e.channel, e.source_detail, \
                      e.change, f.file, f.sha256 \
                      FROM events e LEFT JOIN import_files f ON f.id = e.import_file";
 
-fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
+pub(crate) fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
     Ok(Event {
         seq: row.int(0)?,
         at: row.time(1)?,
@@ -177,25 +177,6 @@ pub(crate) fn event(
         &[seq.into()],
         |row| event_row(row, vault),
     )
-}
-
-/// 导入记录 — the records of the import runs `actor` made, newest first, at
-/// most `limit` (read through the partial index `events_import_runs`, which
-/// holds each run's record beside the values statistics files reported).
-pub(crate) fn import_runs(
-    tx: &mut dyn Sql,
-    vault: &Vault,
-    actor: UserId,
-    limit: usize,
-) -> Result<Vec<Event>, StoreError> {
-    let sql = format!(
-        "{EVENT} WHERE e.actor = ?1 AND e.person IS NULL AND e.channel = 'import' \
-         ORDER BY e.seq DESC"
-    );
-    let mut runs = rows(tx, &sql, &[actor.into()], |row| event_row(row, vault))?;
-    runs.retain(|event| matches!(event.change, Change::Import { .. }));
-    runs.truncate(limit);
-    Ok(runs)
 }
 
 /// What the events after `seq` did (see [`crate::Store::log_since`]).

@@ -11,7 +11,7 @@ mod engine;
 mod error;
 mod event_codec;
 mod fact_codec;
-mod import_report;
+mod import_runs;
 mod journal;
 mod name_index;
 mod pack;
@@ -245,9 +245,11 @@ pub trait Store: Send + Sync {
     /// refused, if `viewer` made it (else `NotFound`, as for no such run).
     fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError>;
 
-    /// 导入记录 — the records of the import runs `actor` made (events whose
-    /// change is [`Change::Import`]), newest first, at most `limit`.
-    fn import_runs(&self, actor: UserId, limit: usize) -> Result<Vec<Event>, StoreError>;
+    /// 导入记录 — the records of the import runs (events whose change is
+    /// [`Change::Import`]) `viewer` may list, newest first, at most `limit`:
+    /// their own, and, for those who watch what departments send
+    /// ([`User::may_watch_imports`]), every run made by a user of their area.
+    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<Event>, StoreError>;
 }
 
 /// A bulk load under way (from [`Store::loader`]).

@@ -31,7 +31,7 @@ use crate::{
     NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError,
     ViewEntry, mask_resident_id,
 };
-use crate::{import_report, journal, name_index, permits, queries};
+use crate::{import_runs, journal, name_index, permits, queries};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -557,11 +557,11 @@ impl<B: Backend> Store for Engine<B> {
 
     fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError> {
         self.backend
-            .read(|tx| import_report::read(tx, &self.vault, viewer, seq))
+            .read(|tx| import_runs::read(tx, &self.vault, viewer, seq))
     }
 
-    fn import_runs(&self, actor: UserId, limit: usize) -> Result<Vec<Event>, StoreError> {
+    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<Event>, StoreError> {
         self.backend
-            .read(|tx| journal::import_runs(tx, &self.vault, actor, limit))
+            .read(|tx| import_runs::list(tx, &self.vault, viewer, limit))
     }
 }

@@ -69,7 +69,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         13,
-        include_str!("../../migrations/postgres/0013_import_reports.sql"),
+        include_str!("../../migrations/postgres/0013_import_run_reports.sql"),
     ),
 ];
 

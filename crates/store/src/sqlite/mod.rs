@@ -64,7 +64,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         11,
-        include_str!("../../migrations/sqlite/0011_import_reports.sql"),
+        include_str!("../../migrations/sqlite/0011_import_run_reports.sql"),
     ),
 ];
 

@@ -225,7 +225,7 @@ fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
 }
 
 #[test]
-fn a_users_runs_are_listed_newest_first_and_no_one_elses() {
+fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
     each_backend(|db| {
         let cast = setup(db);
         let summary = |file: &str, added: u64| ImportSummary {
@@ -248,26 +248,31 @@ fn a_users_runs_are_listed_newest_first_and_no_one_elses() {
             .unwrap();
         db.record_import(&cast.station, summary("二.csv", 0), &[])
             .unwrap();
-        let files = |runs: Vec<domain::event::Event>| -> Vec<String> {
-            runs.into_iter()
+        db.record_import(&cast.station_liangxi, summary("梁溪.csv", 3), &[])
+            .unwrap();
+        let files = |viewer: &domain::access::User, limit: usize| -> Vec<String> {
+            db.import_runs(viewer, limit)
+                .unwrap()
+                .into_iter()
                 .map(|event| match event.change {
                     Change::Import { summary } => summary.file,
                     other => panic!("{other:?}"),
                 })
                 .collect()
         };
+        // Station staff see their own runs.
+        assert_eq!(files(&cast.station, 10), ["二.csv", "一.csv"]);
+        assert_eq!(files(&cast.station, 1), ["二.csv"]);
+        // Officers and leaders see every run of their area's users.
         assert_eq!(
-            files(db.import_runs(cast.station.id, 10).unwrap()),
-            ["二.csv", "一.csv"]
+            files(&cast.officer_binhu, 10),
+            ["二.csv", "他人.csv", "一.csv"]
         );
         assert_eq!(
-            files(db.import_runs(cast.station.id, 1).unwrap()),
-            ["二.csv"]
+            files(&cast.leader, 10),
+            ["梁溪.csv", "二.csv", "他人.csv", "一.csv"]
         );
-        assert_eq!(
-            files(db.import_runs(cast.officer_binhu.id, 10).unwrap()),
-            ["他人.csv"]
-        );
+        assert_eq!(files(&cast.officer_city, 2), ["梁溪.csv", "二.csv"]);
     });
 }
 
@@ -295,8 +300,14 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             zh: format!("{why}（中文）"),
             en: why.into(),
         };
+        // A reason may quote a cell that holds an ID number.
+        let quoted = id(5);
         let errors = vec![
-            error(2, "身份证号", "expected check digit 7, but found 8"),
+            error(
+                2,
+                "身份证号",
+                &format!("expected 18 characters, but found {quoted}"),
+            ),
             error(
                 2,
                 "登记日期",
@@ -314,6 +325,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
         );
         assert_eq!(report.at, db.events_after(seq - 1, 1).unwrap()[0].at);
         assert_eq!(report.summary.rows_to_add(), 2);
+        assert!(!db.raw_contains(quoted.as_str()), "kept in clear");
 
         // Someone else's run, an event that records no run, and no event at
         // all are alike not found.

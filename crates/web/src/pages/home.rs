@@ -66,7 +66,7 @@ fn actions(user: &User, lang: Lang) -> Markup {
                 li { a href="/persons" { (Msg::Search.in_(lang)) } }
                 li { a href="/records" { (Msg::Records.in_(lang)) } }
             }
-            @if !super::imports::importable(user).is_empty() {
+            @if super::imports::offered_to(user) {
                 li { a href="/imports" { (Msg::Imports.in_(lang)) } }
             }
             li { a href={ "/dashboard?unit=" (user.unit) } { (Msg::Dashboard.in_(lang)) } }

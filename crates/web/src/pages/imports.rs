@@ -34,6 +34,12 @@ pub fn importable(user: &User) -> Vec<&'static Template> {
         .collect()
 }
 
+/// Whether `user` has the import page: they may import a template, or watch
+/// the runs of their area ([`User::may_watch_imports`]).
+pub fn offered_to(user: &User) -> bool {
+    user.may_watch_imports() || !importable(user).is_empty()
+}
+
 /// A template's name for a choice: the department's, then the kind.
 fn template_name(template: &Template, lang: Lang) -> String {
     format!(
@@ -120,9 +126,9 @@ fn started(app: &App, viewer: &Viewer) -> Markup {
     }
 }
 
-/// The runs the viewer made, from the log (whichever server or command line
-/// ran them), newest first.
-fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
+/// The runs the viewer may list, from the log (whichever server or command
+/// line ran them), newest first; their own link to their reports.
+fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
     html! {
         h2 { (Msg::ImportHistory.in_(lang)) }
         @if runs.is_empty() {
@@ -140,7 +146,13 @@ fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
                     @for run in runs {
                         @let summary = &run.summary;
                         tr {
-                            td { a href={ "/imports/runs/" (run.seq) } { (describe::moment(run.at)) } }
+                            td {
+                                @if run.actor == viewer.id {
+                                    a href={ "/imports/runs/" (run.seq) } { (describe::moment(run.at)) }
+                                } @else {
+                                    (describe::moment(run.at))
+                                }
+                            }
                             td { (summary.file) }
                             td { (department_name(summary.department).in_(lang)) }
                             td { (outcome(summary.committed, summary.dry_run).in_(lang)) }
@@ -161,16 +173,18 @@ fn history(runs: &[ImportRecord], lang: Lang) -> Markup {
 async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response {
     let lang = viewer.lang;
     let templates = importable(&viewer.user);
-    if templates.is_empty() {
-        let body = html! { p { (Msg::NoImportRole.in_(lang)) } };
-        return page(lang, Some(viewer), Msg::Imports.in_(lang), body).into_response();
-    }
     let runs = match api::history(app, &viewer.user).await {
         Ok(runs) => runs,
         Err(error) => return layout::error_page(lang, error),
     };
-    let body =
-        html! { (form(viewer, &templates, filled)) (started(app, viewer)) (history(&runs, lang)) };
+    let body = html! {
+        @if templates.is_empty() {
+            p { (Msg::NoImportRole.in_(lang)) }
+        } @else {
+            (form(viewer, &templates, filled)) (started(app, viewer))
+        }
+        (history(&runs, &viewer.user, lang))
+    };
     let status = filled
         .error
         .map_or(axum::http::StatusCode::OK, |e| e.code.status());

@@ -99,7 +99,7 @@ fn navigation(viewer: &Viewer) -> Markup {
                 a href="/persons/new" { (Msg::Register.in_(lang)) }
             }
             @if user.may_read_persons() { a href="/records" { (Msg::Records.in_(lang)) } }
-            @if !super::imports::importable(user).is_empty() {
+            @if super::imports::offered_to(user) {
                 a href="/imports" { (Msg::Imports.in_(lang)) }
             }
         }

@@ -386,6 +386,9 @@ impl Observer for Follow<'_> {
 pub struct ImportRecord {
     /// The sequence number of the event that records the run.
     pub seq: i64,
+    /// Who ran it.
+    #[schema(value_type = i64)]
+    pub actor: UserId,
     /// When the run ended.
     #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
@@ -395,17 +398,19 @@ pub struct ImportRecord {
 /// Runs that history lists.
 pub(crate) const HISTORY: usize = 50;
 
-/// The last [`HISTORY`] import runs `user` made, newest first, from the log.
+/// The last [`HISTORY`] import runs `user` may list, newest first, from the
+/// log (see [`store::Store::import_runs`]).
 pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>, ApiError> {
-    let actor = user.id;
+    let user = user.clone();
     let runs = app
-        .run(move |store| store.import_runs(actor, HISTORY))
+        .run(move |store| store.import_runs(&user, HISTORY))
         .await?;
     Ok(runs
         .into_iter()
         .filter_map(|event| match event.change {
             domain::event::Change::Import { summary } => Some(ImportRecord {
                 seq: event.seq,
+                actor: event.actor,
                 at: event.at,
                 summary,
             }),
@@ -414,9 +419,11 @@ pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>,
         .collect())
 }
 
-/// 导入记录 — your last 50 import runs (dry runs too), newest first, from the
-/// log: those of every server and of the command line, each with its file,
-/// SHA-256 and counts; each run's report is at `/api/v1/imports/runs/{seq}`.
+/// 导入记录 — the last 50 import runs (dry runs too) you may list, newest
+/// first, from the log: those of every server and of the command line, each
+/// with its file, SHA-256 and counts. Yours, and, for officers, leaders and
+/// administrators, every run of a user in their area. The report of a run of
+/// yours, bad rows and all, is at `/api/v1/imports/runs/{seq}`.
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
     responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
     security(("bearer" = [])))]

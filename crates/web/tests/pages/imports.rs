@@ -1,7 +1,8 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
 //! row, column and reason, and as XLSX), the history of the viewer's runs is
-//! the log's and each run's report has a page of its own, a form without its CSRF token starts nothing, and another
+//! the log's and each run's report has a page of its own (a leader sees the
+//! city's runs, not their rows), a form without its CSRF token starts nothing, and another
 //! department's file, a file too large or none at all is refused beside the
 //! form.
 
@@ -158,6 +159,44 @@ fn link(page: &Page, rest: &str) -> String {
 }
 
 #[tokio::test]
+async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
+    let test = TestApp::new();
+    let police = police(&test);
+    let summary = ImportSummary {
+        department: Department::PublicSecurity,
+        file: "十月.csv".into(),
+        sha256: "ab".repeat(32),
+        rows: 5,
+        added: 4,
+        already: 0,
+        refused: 1,
+        committed: true,
+        dry_run: false,
+        valid_rows_only: true,
+    };
+    let bad = domain::event::RowError {
+        row: 3,
+        column: "姓名".into(),
+        zh: "姓名不能为空".into(),
+        en: "expected a name".into(),
+    };
+    let seq = test.store.record_import(&police, summary, &[bad]).unwrap();
+    test.user("leader", Role::Leader, "3202");
+    let mut leader = Visitor::new(&test);
+    shows(&leader.login("leader").await, "href=\"/imports\"");
+    let page = leader.get("/imports").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    shows(&page, "您的角色不导入部门文件");
+    shows(
+        &page,
+        "<td>十月.csv</td><td>公安</td><td>已写入</td><td>5</td><td>4</td><td>0</td><td>1</td>",
+    );
+    assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
+    let run = leader.get(&format!("/imports/runs/{seq}")).await;
+    assert_eq!(run.status, StatusCode::NOT_FOUND, "{}", run.html);
+}
+
+#[tokio::test]
 async fn an_upload_without_its_token_starts_nothing() {
     let test = TestApp::new();
     test.user("binhu", Role::Officer, "320211");
@@ -216,10 +255,4 @@ async fn another_departments_file_is_refused_beside_the_form() {
     .await;
     shows(&unchosen, "请选择要导入的文件");
     assert_eq!(test.events(), 0);
-
-    test.user("lead", Role::Leader, "3202");
-    let mut leader = Visitor::new(&test);
-    let home = leader.login("lead").await;
-    assert!(!home.html.contains("href=\"/imports\""));
-    shows(&leader.get("/imports").await, "您的角色不导入部门文件");
 }

@@ -22,8 +22,7 @@ use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, import_report,
-    journal,
+    Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, import_runs, journal,
 };
 use replay::Planned;
 
@@ -118,6 +117,6 @@ pub(super) fn record(
         change: Change::Import { summary },
     };
     let seq = journal::append_event(tx, vault, &event)?;
-    import_report::write(tx, vault, seq, errors)?;
+    import_runs::write(tx, vault, seq, &event, errors)?;
     Ok(seq)
 }
