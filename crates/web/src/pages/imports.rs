@@ -136,7 +136,8 @@ fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
         } @else {
             table {
                 thead { tr {
-                    th { (Msg::RecordedAt.in_(lang)) } th { (Msg::ImportFile.in_(lang)) }
+                    th { (Msg::RecordedAt.in_(lang)) } th { (Msg::RecordedBy.in_(lang)) }
+                    th { (Msg::ImportFile.in_(lang)) }
                     th { (Msg::ImportKind.in_(lang)) } th { (Msg::ImportOutcome.in_(lang)) }
                     th { (Msg::RowsInFile.in_(lang)) }
                     th { (Msg::RowsAdded.in_(lang)) } th { (Msg::RowsAlready.in_(lang)) }
@@ -153,6 +154,7 @@ fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
                                     (describe::moment(run.at))
                                 }
                             }
+                            td { (run.sender) }
                             td { (summary.file) }
                             td { (department_name(summary.department).in_(lang)) }
                             td { (outcome(summary.committed, summary.dry_run).in_(lang)) }

@@ -386,9 +386,10 @@ impl Observer for Follow<'_> {
 pub struct ImportRecord {
     /// The sequence number of the event that records the run.
     pub seq: i64,
-    /// Who ran it.
+    /// Who ran it: their number and name.
     #[schema(value_type = i64)]
     pub actor: UserId,
+    pub sender: String,
     /// When the run ended.
     #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
@@ -402,8 +403,18 @@ pub(crate) const HISTORY: usize = 50;
 /// log (see [`store::Store::import_runs`]).
 pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>, ApiError> {
     let user = user.clone();
-    let runs = app
-        .run(move |store| store.import_runs(&user, HISTORY))
+    let (runs, senders) = app
+        .run(move |store| {
+            let runs = store.import_runs(&user, HISTORY)?;
+            let mut senders = BTreeMap::new();
+            for run in &runs {
+                if let std::collections::btree_map::Entry::Vacant(entry) = senders.entry(run.actor)
+                {
+                    entry.insert(store.user(run.actor)?.map(|sender| sender.name));
+                }
+            }
+            Ok((runs, senders))
+        })
         .await?;
     Ok(runs
         .into_iter()
@@ -411,6 +422,7 @@ pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>,
             domain::event::Change::Import { summary } => Some(ImportRecord {
                 seq: event.seq,
                 actor: event.actor,
+                sender: senders[&event.actor].clone().unwrap_or_default(),
                 at: event.at,
                 summary,
             }),

@@ -189,7 +189,7 @@ async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
     shows(&page, "您的角色不导入部门文件");
     shows(
         &page,
-        "<td>十月.csv</td><td>公安</td><td>已写入</td><td>5</td><td>4</td><td>0</td><td>1</td>",
+        "<td>police 的名字</td><td>十月.csv</td><td>公安</td><td>已写入</td><td>5</td><td>4</td><td>0</td><td>1</td>",
     );
     assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
     let run = leader.get(&format!("/imports/runs/{seq}")).await;
