@@ -420,6 +420,10 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
     let Some(status) = app.imports().status(id, &viewer.user) else {
         return layout::error_page(lang, api::not_found(id));
     };
+    let status = match api::with_report(&app, &viewer.user, status).await {
+        Ok(status) => status,
+        Err(error) => return layout::error_page(lang, error),
+    };
     let body = html! {
         p { (status.file) " · " (status.kind) " · " (state_name(&status).in_(lang)) }
         @match status.state {
@@ -493,6 +497,7 @@ mod tests {
                 done: 5_000,
                 total: 20_000,
             }),
+            run: None,
             report: None,
             error: None,
         };

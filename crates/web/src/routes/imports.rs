@@ -4,7 +4,8 @@
 //! the end, the report; `GET /api/v1/imports/{id}/errors` the bad rows as XLSX;
 //! `GET /api/v1/imports` the caller's last runs as the log keeps them, and
 //! `GET /api/v1/imports/runs/{seq}` (and `…/errors`) the report of one, however
-//! long ago and wherever it ran;
+//! long ago and wherever it ran (a finished import's report is read from there
+//! too: the server keeps only the progress of its imports);
 //! `GET /api/v1/templates/{kind}` the department's template. The rules are the
 //! exchange crate's and the planner's; only the caller who started an import sees it.
 //!
@@ -84,7 +85,10 @@ pub struct ImportStatus {
     pub state: ImportState,
     /// Rows done so far (none before the first thousand).
     pub progress: Option<Progress>,
-    /// The report, when done.
+    /// When done, the number of the event that records the run: its report
+    /// stays at `/api/v1/imports/runs/{run}`.
+    pub run: Option<i64>,
+    /// The report, when done (read from the database, as for `run`).
     pub report: Option<Report>,
     /// Why it failed, when it did.
     pub error: Option<ErrorDetail>,
@@ -102,6 +106,7 @@ impl Imports {
             started: jiff::Timestamp::now(),
             state: ImportState::Running,
             progress: None,
+            run: None,
             report: None,
             error: None,
         };
@@ -118,7 +123,8 @@ impl Imports {
         }
     }
 
-    /// The import `id`, if `user` started it.
+    /// The import `id`, if `user` started it, without its report (see
+    /// [`with_report`]).
     pub(crate) fn status(&self, id: u64, user: &User) -> Option<ImportStatus> {
         self.lock()
             .jobs
@@ -327,8 +333,9 @@ fn run(
     }
     imports.update(id, |status| match (outcome, failed) {
         (Ok(report), None) => {
+            // The report is the database's: a server holds no bad rows.
             status.state = ImportState::Done;
-            status.report = Some(report);
+            status.run = Some(report.event);
         }
         (Ok(_), Some(error)) => fail(status, error),
         (Err(exchange::import::ImportError::File(error)), _) => {
@@ -446,6 +453,18 @@ pub async fn list(
     history(&app, &user).await.map(Json)
 }
 
+/// `status` with its report, read from the database, when it is done.
+pub(crate) async fn with_report(
+    app: &App,
+    user: &User,
+    mut status: ImportStatus,
+) -> Result<ImportStatus, ApiError> {
+    if let Some(run) = status.run {
+        status.report = Some(recorded(app, user, run).await?);
+    }
+    Ok(status)
+}
+
 /// An import you started: its progress and, when done, its report.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
     params(("id" = u64, Path, description = "The import's number")),
@@ -456,10 +475,11 @@ pub async fn status(
     CurrentUser(user): CurrentUser,
     Path(id): Path<u64>,
 ) -> Result<Json<ImportStatus>, ApiError> {
-    app.imports()
+    let status = app
+        .imports()
         .status(id, &user)
-        .map(Json)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| not_found(id))?;
+    with_report(&app, &user, status).await.map(Json)
 }
 
 /// The report of the import run recorded by event `seq`, which `user` made.
@@ -533,20 +553,15 @@ pub async fn errors(
     CurrentUser(user): CurrentUser,
     Path(id): Path<u64>,
 ) -> Result<Response, ApiError> {
-    errors_file(&app, &user, id)
-}
-
-/// The bad rows of import `id`, which `user` started, as an XLSX download.
-pub(crate) fn errors_file(app: &App, user: &User, id: u64) -> Result<Response, ApiError> {
     let status = app
         .imports()
-        .status(id, user)
+        .status(id, &user)
         .ok_or_else(|| not_found(id))?;
-    let rows = status
-        .report
-        .map(|report| report.errors)
-        .unwrap_or_default();
-    errors_workbook(&format!("import-{id}-errors"), &rows)
+    let errors = match status.run {
+        Some(run) => recorded(&app, &user, run).await?.errors,
+        None => Vec::new(),
+    };
+    errors_workbook(&format!("import-{id}-errors"), &errors)
 }
 
 /// `errors` as an XLSX download named `name`.

@@ -72,6 +72,7 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 
     // The log keeps the same report, bad rows and all, for its maker alone.
+    assert_eq!(done["run"], report["event"]);
     let run = format!("/api/v1/imports/runs/{}", report["event"]);
     let recorded = test.get(&run, &token).await;
     assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
