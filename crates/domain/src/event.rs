@@ -144,7 +144,8 @@ pub struct ImportSummary {
     pub rows: u64,
     /// Rows this run added.
     pub added: u64,
-    /// Rows an earlier run of the same file had added already.
+    /// Rows already in the registry: an earlier run of the same file had added
+    /// them, or the person's record already said what they say.
     pub already: u64,
     /// Rows refused (a bad cell, or the planner said no); none of them was written.
     pub refused: u64,

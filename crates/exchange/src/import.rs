@@ -86,7 +86,8 @@ pub struct Report {
     pub rows: u64,
     /// Rows added (in a dry run, or a run that did not commit: rows that would be).
     pub added: u64,
-    /// Rows an earlier import of the same file added already.
+    /// Rows already in the registry: an earlier import of the same file added
+    /// them, or the person's record already says what they say.
     pub already: u64,
     /// Whether the rows were written.
     pub committed: bool,
@@ -252,7 +253,7 @@ impl Tally<'_> {
     fn hear(&mut self, row: u64, outcome: &RowOutcome) {
         match outcome {
             RowOutcome::Added(_) => self.added += 1,
-            RowOutcome::AlreadyImported => self.already += 1,
+            RowOutcome::AlreadyImported | RowOutcome::AlreadyHeld => self.already += 1,
             RowOutcome::Refused(Refusal::Invalid(error) | Refusal::Forbidden(error)) => {
                 let column = self.template.column_for(&error.field);
                 self.errors

@@ -164,7 +164,7 @@ fn print_report(report: &Report) {
         (false, false) => "未导入 not written, would add",
     };
     println!(
-        "{}: {} 行 rows, {verb} {}, 此前已导入 already imported {}, 错误 errors {} (sha256 {})",
+        "{}: {} 行 rows, {verb} {}, 库中已有 already in the registry {}, 错误 errors {} (sha256 {})",
         report.file,
         report.rows,
         report.added,

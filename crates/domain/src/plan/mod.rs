@@ -132,6 +132,49 @@ impl Change {
     }
 }
 
+impl Change {
+    /// 已有 — whether `person`'s record (`facts`) already says everything this
+    /// change would add: a registration of that person, on that day, to that
+    /// residence, with those facts; or a fact of that kind with those dates.
+    /// A department's file sent again with other bytes (a corrected file, next
+    /// month's full extract) asks for such changes; an import leaves them be
+    /// rather than refuse them as conflicts. Any other change is never held.
+    pub fn is_held_by(&self, person: &Person, facts: &[Fact]) -> bool {
+        let has = |kind: &FactKind, from: Date, to: Option<Date>| {
+            facts
+                .iter()
+                .any(|fact| fact.kind == *kind && fact.from == from && fact.to == to)
+        };
+        match self {
+            Change::Register {
+                person: new,
+                on,
+                residence,
+                facts: forms,
+            } => {
+                let residence = FactKind::Residence {
+                    housing: residence.housing,
+                    unit: residence.unit,
+                    place: residence.place,
+                };
+                new.resident_id == person.resident_id
+                    && new.name.trim() == person.name
+                    && facts
+                        .iter()
+                        .any(|fact| fact.kind == residence && fact.from == *on)
+                    && forms.iter().all(|form| has(&form.fact, form.from, form.to))
+            }
+            Change::AddFact {
+                person: id,
+                fact,
+                from,
+                to,
+            } => *id == person.id && has(fact, *from, *to),
+            _ => false,
+        }
+    }
+}
+
 impl FactKind {
     /// The record a fact refers to, if any.
     pub fn record(&self) -> Option<RecordId> {

@@ -40,17 +40,28 @@ fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
         .collect()
 }
 
-/// Runs an import; what became of each row, and whether it committed.
+/// Runs an import of [`file`]; what became of each row, and whether it committed.
 fn run(
     store: &dyn Store,
     actor: &domain::access::User,
     rows: &[ImportRow],
     commit: Commit,
 ) -> (Vec<RowOutcome>, bool) {
+    run_of(store, actor, &file(), rows, commit)
+}
+
+/// Runs an import of `file`; what became of each row, and whether it committed.
+fn run_of(
+    store: &dyn Store,
+    actor: &domain::access::User,
+    file: &ImportFile,
+    rows: &[ImportRow],
+    commit: Commit,
+) -> (Vec<RowOutcome>, bool) {
     let mut outcomes = Vec::new();
     let run = ImportRun {
         actor,
-        file: &file(),
+        file,
         commit,
         changes: false,
     };
@@ -136,10 +147,11 @@ fn all_or_nothing_writes_nothing_when_a_row_is_refused_and_a_dry_run_never_write
     each_backend(|db| {
         let cast = setup(db);
         let mut rows = arrivals(0..3);
-        // The same person twice: the planner refuses the second registration.
+        // The same person again, another day: the planner refuses the second
+        // registration.
         rows.push(ImportRow {
             row: 9,
-            change: rows[0].change.clone(),
+            change: RowChange::Change(registration(id(0), "张三", BINHU, date(2024, 4, 1), vec![])),
         });
         let (outcomes, committed) = run(&**db, &cast.station, &rows, Commit::IfAllValid);
         assert!(!committed);
@@ -348,6 +360,69 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
         };
         let seq = db.record_import(&cast.station, clean, &[]).unwrap();
         assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
+    });
+}
+
+#[test]
+fn what_the_registry_holds_sent_again_in_another_file_is_neither_added_nor_refused() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let union = |row: u64, n: u32, from| ImportRow {
+            row,
+            change: RowChange::PersonFact {
+                resident_id: id(n),
+                fact: FactKind::UnionMembership,
+                from,
+                to: None,
+            },
+        };
+        let mut first = arrivals(0..2);
+        first.push(union(4, 0, date(2024, 5, 1)));
+        let (_, committed) = run(&**db, &cast.station, &first, Commit::IfAllValid);
+        assert!(committed);
+        let events = db.events_after(0, 100).unwrap().len();
+
+        // The next extract, other bytes: the same rows, then a new person.
+        let next = ImportFile {
+            name: "公安-十二月.csv".into(),
+            sha256: "ef".repeat(32),
+        };
+        let mut again = first.clone();
+        again.extend(
+            arrivals(2..3)
+                .into_iter()
+                .map(|row| ImportRow { row: 5, ..row }),
+        );
+        let (outcomes, committed) = run_of(&**db, &cast.station, &next, &again, Commit::IfAllValid);
+        assert!(committed, "{outcomes:?}");
+        assert_eq!(outcomes[..3], [const { RowOutcome::AlreadyHeld }; 3]);
+        assert_eq!(added(&outcomes), 1);
+        assert_eq!(db.events_after(0, 100).unwrap().len(), events + 1);
+
+        // What disagrees with the record is still refused: the same person
+        // registered another day, the union membership from another day.
+        let mut moved = arrivals(1..2);
+        let RowChange::Change(Change::Register { on, .. }) = &mut moved[0].change else {
+            unreachable!()
+        };
+        *on = date(2024, 4, 1);
+        let disagreeing = [moved.remove(0), union(4, 0, date(2024, 6, 1))];
+        let other = ImportFile {
+            name: "公安-更正.csv".into(),
+            sha256: "12".repeat(32),
+        };
+        let (outcomes, committed) = run_of(
+            &**db,
+            &cast.station,
+            &other,
+            &disagreeing,
+            Commit::IfAllValid,
+        );
+        assert!(!committed);
+        assert!(
+            outcomes.iter().all(|o| matches!(o, RowOutcome::Refused(_))),
+            "{outcomes:?}"
+        );
     });
 }
 

@@ -271,7 +271,7 @@ catalogue! {
     RowsInFile => "文件行数", "Rows in the file";
     RowsAdded => "已写入", "Added";
     RowsWouldAdd => "可写入", "Would add";
-    RowsAlready => "此前已导入", "Imported before";
+    RowsAlready => "库中已有", "Already in the registry";
     RowsWithErrors => "错误", "Errors";
     RowsSkipped => "已跳过的行", "Rows skipped";
     ErrorsAsXlsx => "下载错误行（XLSX）", "The bad rows as XLSX";

@@ -57,6 +57,7 @@ pub(super) fn import(
     for (planned, row) in replayed.rows.iter().zip(run.rows) {
         let outcome = match planned {
             Planned::Already => RowOutcome::AlreadyImported,
+            Planned::Held => RowOutcome::AlreadyHeld,
             Planned::Refused(refusal) => RowOutcome::Refused(refusal.clone()),
             Planned::Added(step) => RowOutcome::Added(Box::new(Receipt {
                 seq: step.seq,
@@ -73,7 +74,7 @@ pub(super) fn import(
                 refused = true;
                 runs.broken();
             }
-            RowOutcome::AlreadyImported => runs.broken(),
+            RowOutcome::AlreadyImported | RowOutcome::AlreadyHeld => runs.broken(),
         }
         each(row.row, &outcome);
     }

@@ -52,7 +52,10 @@ pub(super) struct Step {
 
 /// What became of a row.
 pub(super) enum Planned {
+    /// An earlier import of the file added it.
     Already,
+    /// The person's record already says what it says (see [`Change::is_held_by`]).
+    Held,
     Refused(Refusal),
     Added(Step),
 }
@@ -194,6 +197,9 @@ impl Planner<'_> {
                 None => return Ok(Planned::Refused(not_registered(resident_id))),
             },
         };
+        if now.is_some_and(|state| change.is_held_by(&state.person, &state.facts)) {
+            return Ok(Planned::Held);
+        }
         let named: Vec<Record> = records_of(row)
             .iter()
             .filter_map(|id| self.records.get(id).cloned())
