@@ -364,20 +364,20 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
 }
 
 #[test]
-fn what_the_registry_holds_sent_again_in_another_file_is_neither_added_nor_refused() {
+fn a_file_sent_again_adds_what_is_new_and_a_last_day_ends_the_open_fact() {
     each_backend(|db| {
         let cast = setup(db);
-        let union = |row: u64, n: u32, from| ImportRow {
+        let union = |row: u64, n: u32, from, to| ImportRow {
             row,
             change: RowChange::PersonFact {
                 resident_id: id(n),
                 fact: FactKind::UnionMembership,
                 from,
-                to: None,
+                to,
             },
         };
         let mut first = arrivals(0..2);
-        first.push(union(4, 0, date(2024, 5, 1)));
+        first.push(union(4, 0, date(2024, 5, 1), None));
         let (_, committed) = run(&**db, &cast.station, &first, Commit::IfAllValid);
         assert!(committed);
         let events = db.events_after(0, 100).unwrap().len();
@@ -399,6 +399,69 @@ fn what_the_registry_holds_sent_again_in_another_file_is_neither_added_nor_refus
         assert_eq!(added(&outcomes), 1);
         assert_eq!(db.events_after(0, 100).unwrap().len(), events + 1);
 
+        // A row that gives the last day of an open fact from that day ends it
+        // (the contract the last extract listed as running has ended); sent
+        // again, it is held.
+        let ended = union(4, 0, date(2024, 5, 1), Some(date(2025, 1, 31)));
+        let january = ImportFile {
+            name: "工会-一月.csv".into(),
+            sha256: "34".repeat(32),
+        };
+        let (outcomes, committed) = run_of(
+            &**db,
+            &cast.station,
+            &january,
+            std::slice::from_ref(&ended),
+            Commit::IfAllValid,
+        );
+        assert!(committed, "{outcomes:?}");
+        let RowOutcome::Added(receipt) = &outcomes[0] else {
+            panic!("{outcomes:?}")
+        };
+        let membership = db
+            .facts_on(&cast.station, receipt.person.unwrap(), date(2025, 1, 31))
+            .unwrap()
+            .into_iter()
+            .find(|fact| fact.kind == FactKind::UnionMembership)
+            .expect("a member on the last day");
+        assert_eq!(membership.to, Some(date(2025, 1, 31)));
+        assert!(matches!(
+            db.events_after(0, 100).unwrap().last().unwrap().change,
+            Change::EndFact { fact, .. } if fact == membership.id
+        ));
+        let (outcomes, _) = run_of(&**db, &cast.station, &next, &[ended], Commit::IfAllValid);
+        assert_eq!(outcomes, [RowOutcome::AlreadyHeld]);
+
+        // In one file too: a person registered, a fact opened, then ended.
+        let mut one_file = arrivals(7..8);
+        one_file.extend([
+            union(3, 7, date(2024, 5, 1), None),
+            union(4, 7, date(2024, 5, 1), Some(date(2024, 9, 30))),
+        ]);
+        let whole = ImportFile {
+            name: "公安和工会.csv".into(),
+            sha256: "56".repeat(32),
+        };
+        let (outcomes, committed) =
+            run_of(&**db, &cast.station, &whole, &one_file, Commit::IfAllValid);
+        assert!(committed, "{outcomes:?}");
+        let RowOutcome::Added(receipt) = &outcomes[0] else {
+            panic!("{outcomes:?}")
+        };
+        let facts = db
+            .facts_on(&cast.station, receipt.person.unwrap(), date(2024, 9, 30))
+            .unwrap();
+        let membership = facts
+            .iter()
+            .find(|fact| fact.kind == FactKind::UnionMembership)
+            .expect("a member on the last day");
+        assert_eq!(membership.to, Some(date(2024, 9, 30)));
+        assert!(matches!(
+            db.events_after(0, 1000).unwrap().last().unwrap().change,
+            Change::EndFact { person, fact, .. }
+                if fact == membership.id && Some(person) == receipt.person
+        ));
+
         // What disagrees with the record is still refused: the same person
         // registered another day, the union membership from another day.
         let mut moved = arrivals(1..2);
@@ -406,7 +469,7 @@ fn what_the_registry_holds_sent_again_in_another_file_is_neither_added_nor_refus
             unreachable!()
         };
         *on = date(2024, 4, 1);
-        let disagreeing = [moved.remove(0), union(4, 0, date(2024, 6, 1))];
+        let disagreeing = [moved.remove(0), union(4, 0, date(2024, 12, 1), None)];
         let other = ImportFile {
             name: "公安-更正.csv".into(),
             sha256: "12".repeat(32),

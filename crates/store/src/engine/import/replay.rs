@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use domain::Date;
 use domain::division::DivisionCode;
 use domain::event::Change;
 use domain::message::FieldError;
@@ -188,12 +189,7 @@ impl Planner<'_> {
                 from,
                 to,
             } => match now {
-                Some(state) => Change::AddFact {
-                    person: state.person.id,
-                    fact: fact.clone(),
-                    from: *from,
-                    to: *to,
-                },
+                Some(state) => reported_fact(state, fact, *from, *to),
                 None => return Ok(Planned::Refused(not_registered(resident_id))),
             },
         };
@@ -241,6 +237,30 @@ impl Planner<'_> {
             track.settle();
         }
         Ok(Planned::Added(step))
+    }
+}
+
+/// What a department's row about a person's fact asks of their record: the end
+/// of the open fact of that kind from that day, when the row gives its last
+/// day (a contract the last extract listed as running has ended); else a new
+/// fact.
+fn reported_fact(state: &PersonState, kind: &FactKind, from: Date, to: Option<Date>) -> Change {
+    let open = state
+        .facts
+        .iter()
+        .find(|fact| fact.kind == *kind && fact.from == from && fact.to.is_none());
+    match (open, to) {
+        (Some(open), Some(last_day)) => Change::EndFact {
+            person: state.person.id,
+            fact: open.id,
+            last_day,
+        },
+        _ => Change::AddFact {
+            person: state.person.id,
+            fact: kind.clone(),
+            from,
+            to,
+        },
     }
 }
 

@@ -6,7 +6,7 @@
 //! persons' indexes again after its rows, where the backend's readers are not
 //! held up by that (SQLite).
 
-use domain::event::{Event, Source};
+use domain::event::{Change, Event, Source};
 use domain::registry::{Fact, FactId, Person};
 use domain::reported_value::ReportedValue;
 use jiff::Timestamp;
@@ -55,8 +55,16 @@ pub(super) fn number(tx: &mut dyn Sql, replayed: &mut Replayed) -> Result<FactId
             person += 1;
         }
         step.person = Some(state.person.id);
-        if let domain::event::Change::AddFact { person, .. } = &mut step.change {
-            *person = state.person.id;
+        // A fact a row before inserted is numbered by now.
+        match &mut step.change {
+            Change::AddFact { person, .. } => *person = state.person.id,
+            Change::EndFact { person, fact, .. } => {
+                *person = state.person.id;
+                if *fact >= PROVISIONAL {
+                    *fact = numbers[index][(*fact - PROVISIONAL) as usize];
+                }
+            }
+            _ => {}
         }
         for id in &mut step.facts {
             numbers[index].push(fact);
