@@ -109,7 +109,7 @@ async fn what_an_upload_writes_is_counted_at_once() {
     assert_eq!(done["report"]["committed"], true, "{done}");
     // A known person's new fact.
     let labour = labour_contract(&resident_id(7), employer);
-    let done = import(&test, &token, "&kind=labour", labour.into_bytes()).await;
+    let done = import(&test, &token, "&kind=labour", labour.clone().into_bytes()).await;
     assert_eq!(done["report"]["committed"], true, "{done}");
 
     // Counted by the engine the uploads went through, not by catching up.
@@ -122,6 +122,18 @@ async fn what_an_upload_writes_is_counted_at_once() {
     assert_eq!(
         figure(&counted.body, "E1", BINHU_VILLAGE, "numerator"),
         json!("1")
+    );
+
+    // The next extract gives the contract's last day: it ends, and is no
+    // longer counted after it.
+    let ended = labour.replace("2025-01-01,\n", "2025-01-01,2025-03-31\n");
+    let done = import(&test, &token, "&kind=labour", ended.into_bytes()).await;
+    assert_eq!(done["report"]["added"], 1, "{done}");
+    assert!(!test.app.catch_up().unwrap());
+    let counted = test.get(R1, &token).await;
+    assert_eq!(
+        figure(&counted.body, "E1", BINHU_VILLAGE, "numerator"),
+        json!("0")
     );
 }
 
