@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::access::User;
 use crate::division::{DivisionCode, Hierarchy};
-use crate::event::{Change, Correction, ResidenceForm};
+use crate::event::{Change, Correction, FactForm, ResidenceForm};
 use crate::message::FieldError;
 use crate::migrant::MigrantRule;
 use crate::permit::Permit;
@@ -140,38 +140,85 @@ impl Change {
     /// month's full extract) asks for such changes; an import leaves them be
     /// rather than refuse them as conflicts. Any other change is never held.
     pub fn is_held_by(&self, person: &Person, facts: &[Fact]) -> bool {
-        let has = |kind: &FactKind, from: Date, to: Option<Date>| {
-            facts
-                .iter()
-                .any(|fact| fact.kind == *kind && fact.from == from && fact.to == to)
-        };
         match self {
             Change::Register {
-                person: new,
                 on,
                 residence,
                 facts: forms,
+                ..
             } => {
-                let residence = FactKind::Residence {
-                    housing: residence.housing,
-                    unit: residence.unit,
-                    place: residence.place,
-                };
-                new.resident_id == person.resident_id
-                    && new.name.trim() == person.name
+                let residence = residence_kind(residence);
+                // Since ended or not: the registration is the record's.
+                self.registers_again(person, facts, forms)
                     && facts
                         .iter()
                         .any(|fact| fact.kind == residence && fact.from == *on)
-                    && forms.iter().all(|form| has(&form.fact, form.from, form.to))
             }
             Change::AddFact {
                 person: id,
                 fact,
                 from,
                 to,
-            } => *id == person.id && has(fact, *from, *to),
+            } => *id == person.id && holds(facts, fact, *from, *to).is_some(),
             _ => false,
         }
+    }
+
+    /// 迁移 — the move a registration means for `person`, registered and present
+    /// at another residence since an earlier day: the police register a migrant
+    /// again at their new address. Only under the same name, and when the
+    /// record holds every other fact the registration gives; `None` for any
+    /// other change (which is planned as it is).
+    pub fn as_move_of(&self, person: &Person, facts: &[Fact]) -> Option<Change> {
+        let Change::Register {
+            on,
+            residence,
+            facts: forms,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let current = facts
+            .iter()
+            .find(|fact| matches!(fact.kind, FactKind::Residence { .. }) && fact.to.is_none())?;
+        (self.registers_again(person, facts, forms)
+            && current.from < *on
+            && current.kind != residence_kind(residence))
+        .then(|| Change::Move {
+            person: person.id,
+            on: *on,
+            residence: residence.clone(),
+        })
+    }
+
+    /// Whether this registration names `person` as the record does, with only
+    /// facts the record (`facts`) holds.
+    fn registers_again(&self, person: &Person, facts: &[Fact], forms: &[FactForm]) -> bool {
+        let Change::Register { person: new, .. } = self else {
+            return false;
+        };
+        new.resident_id == person.resident_id
+            && new.name.trim() == person.name
+            && forms
+                .iter()
+                .all(|form| holds(facts, &form.fact, form.from, form.to).is_some())
+    }
+}
+
+/// The fact in `facts` of `kind` from `from` to `to`, if there is one.
+fn holds<'f>(facts: &'f [Fact], kind: &FactKind, from: Date, to: Option<Date>) -> Option<&'f Fact> {
+    facts
+        .iter()
+        .find(|fact| fact.kind == *kind && fact.from == from && fact.to == to)
+}
+
+/// The residence fact a residence form gives.
+fn residence_kind(form: &ResidenceForm) -> FactKind {
+    FactKind::Residence {
+        housing: form.housing,
+        unit: form.unit,
+        place: form.place,
     }
 }
 

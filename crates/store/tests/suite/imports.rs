@@ -11,7 +11,7 @@ use domain::registry::FactKind;
 use jiff::civil::date;
 use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store, StoreError};
 
-use super::fixtures::{BINHU, id, registration, setup};
+use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
 use super::harness::{TestDb, each_backend};
 
 fn file() -> ImportFile {
@@ -364,7 +364,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
 }
 
 #[test]
-fn a_file_sent_again_adds_what_is_new_and_a_last_day_ends_the_open_fact() {
+fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_is_a_move() {
     each_backend(|db| {
         let cast = setup(db);
         let union = |row: u64, n: u32, from, to| ImportRow {
@@ -461,6 +461,46 @@ fn a_file_sent_again_adds_what_is_new_and_a_last_day_ends_the_open_fact() {
             Change::EndFact { person, fact, .. }
                 if fact == membership.id && Some(person) == receipt.person
         ));
+
+        // A registration at another address, later than the current one began,
+        // is the police registering a move; sent again, it is held.
+        let moved_on = ImportRow {
+            row: 2,
+            change: RowChange::Change(registration(
+                id(1),
+                "张三",
+                BINHU_2,
+                date(2024, 8, 1),
+                vec![],
+            )),
+        };
+        let august = ImportFile {
+            name: "公安-八月.csv".into(),
+            sha256: "78".repeat(32),
+        };
+        let officer = &cast.officer_binhu;
+        let (outcomes, committed) = run_of(
+            &**db,
+            officer,
+            &august,
+            std::slice::from_ref(&moved_on),
+            Commit::IfAllValid,
+        );
+        assert!(committed, "{outcomes:?}");
+        let RowOutcome::Added(receipt) = &outcomes[0] else {
+            panic!("{outcomes:?}")
+        };
+        let person = receipt.person.unwrap();
+        assert_eq!(
+            db.person(officer, person).unwrap().person.unit,
+            code(BINHU_2)
+        );
+        assert!(matches!(
+            db.events_after(0, 1000).unwrap().last().unwrap().change,
+            Change::Move { on, .. } if on == date(2024, 8, 1)
+        ));
+        let (outcomes, _) = run_of(&**db, officer, &next, &[moved_on], Commit::IfAllValid);
+        assert_eq!(outcomes, [RowOutcome::AlreadyHeld]);
 
         // What disagrees with the record is still refused: the same person
         // registered another day, the union membership from another day.

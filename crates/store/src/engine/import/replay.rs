@@ -182,7 +182,9 @@ impl Planner<'_> {
         }
         let now = track.as_ref().and_then(|(_, track)| track.now.as_ref());
         let change = match &row.change {
-            RowChange::Change(change) => change.clone(),
+            RowChange::Change(change) => now
+                .and_then(|state| change.as_move_of(&state.person, &state.facts))
+                .unwrap_or_else(|| change.clone()),
             RowChange::PersonFact {
                 resident_id,
                 fact,

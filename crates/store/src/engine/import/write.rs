@@ -57,7 +57,9 @@ pub(super) fn number(tx: &mut dyn Sql, replayed: &mut Replayed) -> Result<FactId
         step.person = Some(state.person.id);
         // A fact a row before inserted is numbered by now.
         match &mut step.change {
-            Change::AddFact { person, .. } => *person = state.person.id,
+            Change::AddFact { person, .. } | Change::Move { person, .. } => {
+                *person = state.person.id
+            }
             Change::EndFact { person, fact, .. } => {
                 *person = state.person.id;
                 if *fact >= PROVISIONAL {
