@@ -147,21 +147,10 @@ impl Vault {
     /// The ID number in `cipher`; fails on a wrong key or damaged data.
     pub fn decrypt(&self, cipher: &[u8]) -> Result<ResidentId, StoreError> {
         let damaged = |why: &str| StoreError::Database(format!("decrypting an ID number: {why}"));
-        if cipher.len() != CIPHER_LEN || cipher[0] != FORMAT {
+        if cipher.len() != CIPHER_LEN {
             return Err(damaged("unknown format or length"));
         }
-        let (nonce, rest) = cipher[1..].split_at(NONCE_LEN);
-        let (text, tag) = rest.split_at(ID_LEN);
-        let mut plain = [0u8; ID_LEN];
-        plain.copy_from_slice(text);
-        self.cipher
-            .decrypt_in_place_detached(
-                XNonce::from_slice(nonce),
-                &[],
-                &mut plain,
-                Tag::from_slice(tag),
-            )
-            .map_err(|_| damaged("wrong key or damaged data"))?;
+        let plain = self.open(cipher).map_err(damaged)?;
         let text = std::str::from_utf8(&plain).map_err(|_| damaged("not text"))?;
         ResidentId::parse(text).map_err(|_| damaged("not a valid ID number"))
     }
@@ -187,9 +176,15 @@ impl Vault {
     /// The text in `sealed` (from [`Vault::encrypt_bytes`]); fails on a wrong
     /// key or damaged data, naming `what` it was.
     pub(crate) fn decrypt_bytes(&self, sealed: &[u8], what: &str) -> Result<Vec<u8>, StoreError> {
-        let damaged = |why: &str| StoreError::Database(format!("decrypting {what}: {why}"));
+        self.open(sealed)
+            .map_err(|why| StoreError::Database(format!("decrypting {what}: {why}")))
+    }
+
+    /// The plain text of `sealed` (format byte, nonce, ciphertext, tag), or
+    /// why it cannot be had.
+    fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, &'static str> {
         if sealed.len() < 1 + NONCE_LEN + TAG_LEN || sealed[0] != FORMAT {
-            return Err(damaged("unknown format or length"));
+            return Err("unknown format or length");
         }
         let (nonce, rest) = sealed[1..].split_at(NONCE_LEN);
         let (text, tag) = rest.split_at(rest.len() - TAG_LEN);
@@ -201,7 +196,7 @@ impl Vault {
                 &mut plain,
                 Tag::from_slice(tag),
             )
-            .map_err(|_| damaged("wrong key or damaged data"))?;
+            .map_err(|_| "wrong key or damaged data")?;
         Ok(plain)
     }
 

@@ -14,11 +14,25 @@ use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Sto
 use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
 use super::harness::{TestDb, each_backend};
 
-fn file() -> ImportFile {
+/// A file named `name` whose SHA-256 is `byte` (two hex digits) 32 times.
+fn another(name: &str, byte: &str) -> ImportFile {
     ImportFile {
-        name: "公安.csv".into(),
-        sha256: "ab".repeat(32),
+        name: name.into(),
+        sha256: byte.repeat(32),
     }
+}
+
+/// The person the first row of a run that committed was added for.
+fn added_for(outcomes: &[RowOutcome], committed: bool) -> domain::registry::PersonId {
+    assert!(committed, "{outcomes:?}");
+    match outcomes {
+        [RowOutcome::Added(receipt), ..] => receipt.person.expect("a row about a person"),
+        _ => panic!("{outcomes:?}"),
+    }
+}
+
+fn file() -> ImportFile {
+    another("公安.csv", "ab")
 }
 
 /// The source of row `row` of [`file`].
@@ -383,10 +397,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         let events = db.events_after(0, 100).unwrap().len();
 
         // The next extract, other bytes: the same rows, then a new person.
-        let next = ImportFile {
-            name: "公安-十二月.csv".into(),
-            sha256: "ef".repeat(32),
-        };
+        let next = another("公安-十二月.csv", "ef");
         let mut again = first.clone();
         again.extend(
             arrivals(2..3)
@@ -403,10 +414,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         // (the contract the last extract listed as running has ended); sent
         // again, it is held.
         let ended = union(4, 0, date(2024, 5, 1), Some(date(2025, 1, 31)));
-        let january = ImportFile {
-            name: "工会-一月.csv".into(),
-            sha256: "34".repeat(32),
-        };
+        let january = another("工会-一月.csv", "34");
         let (outcomes, committed) = run_of(
             &**db,
             &cast.station,
@@ -414,12 +422,9 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             std::slice::from_ref(&ended),
             Commit::IfAllValid,
         );
-        assert!(committed, "{outcomes:?}");
-        let RowOutcome::Added(receipt) = &outcomes[0] else {
-            panic!("{outcomes:?}")
-        };
+        let person = added_for(&outcomes, committed);
         let membership = db
-            .facts_on(&cast.station, receipt.person.unwrap(), date(2025, 1, 31))
+            .facts_on(&cast.station, person, date(2025, 1, 31))
             .unwrap()
             .into_iter()
             .find(|fact| fact.kind == FactKind::UnionMembership)
@@ -438,18 +443,12 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             union(3, 7, date(2024, 5, 1), None),
             union(4, 7, date(2024, 5, 1), Some(date(2024, 9, 30))),
         ]);
-        let whole = ImportFile {
-            name: "公安和工会.csv".into(),
-            sha256: "56".repeat(32),
-        };
+        let whole = another("公安和工会.csv", "56");
         let (outcomes, committed) =
             run_of(&**db, &cast.station, &whole, &one_file, Commit::IfAllValid);
-        assert!(committed, "{outcomes:?}");
-        let RowOutcome::Added(receipt) = &outcomes[0] else {
-            panic!("{outcomes:?}")
-        };
+        let person = added_for(&outcomes, committed);
         let facts = db
-            .facts_on(&cast.station, receipt.person.unwrap(), date(2024, 9, 30))
+            .facts_on(&cast.station, person, date(2024, 9, 30))
             .unwrap();
         let membership = facts
             .iter()
@@ -458,8 +457,8 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         assert_eq!(membership.to, Some(date(2024, 9, 30)));
         assert!(matches!(
             db.events_after(0, 1000).unwrap().last().unwrap().change,
-            Change::EndFact { person, fact, .. }
-                if fact == membership.id && Some(person) == receipt.person
+            Change::EndFact { person: ended, fact, .. }
+                if fact == membership.id && ended == person
         ));
 
         // A registration at another address, later than the current one began,
@@ -474,10 +473,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
                 vec![],
             )),
         };
-        let august = ImportFile {
-            name: "公安-八月.csv".into(),
-            sha256: "78".repeat(32),
-        };
+        let august = another("公安-八月.csv", "78");
         let officer = &cast.officer_binhu;
         let (outcomes, committed) = run_of(
             &**db,
@@ -486,11 +482,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             std::slice::from_ref(&moved_on),
             Commit::IfAllValid,
         );
-        assert!(committed, "{outcomes:?}");
-        let RowOutcome::Added(receipt) = &outcomes[0] else {
-            panic!("{outcomes:?}")
-        };
-        let person = receipt.person.unwrap();
+        let person = added_for(&outcomes, committed);
         assert_eq!(
             db.person(officer, person).unwrap().person.unit,
             code(BINHU_2)
@@ -510,10 +502,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         };
         *on = date(2024, 4, 1);
         let disagreeing = [moved.remove(0), union(4, 0, date(2024, 12, 1), None)];
-        let other = ImportFile {
-            name: "公安-更正.csv".into(),
-            sha256: "12".repeat(32),
-        };
+        let other = another("公安-更正.csv", "12");
         let (outcomes, committed) = run_of(
             &**db,
             &cast.station,
