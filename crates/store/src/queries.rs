@@ -710,6 +710,14 @@ pub(crate) fn save_value(tx: &mut dyn Sql, value: &ReportedValue) -> Result<(), 
     Ok(())
 }
 
+/// Whether the registry holds `value` as it is: the same number reported for
+/// that unit, name and period.
+pub(crate) fn holds_value(tx: &mut dyn Sql, value: &ReportedValue) -> Result<bool, StoreError> {
+    let sql = "SELECT 1 FROM reported_values \
+               WHERE unit = ?1 AND name = ?2 AND from_day = ?3 AND to_day = ?4 AND value = ?5";
+    Ok(first(tx, sql, &value_values(value), |_| Ok(()))?.is_some())
+}
+
 /// Every reported value, by unit, name and period.
 pub(crate) fn all_values(
     tx: &mut dyn Sql,

@@ -291,9 +291,11 @@ pub enum RowOutcome {
     Added(Box<Receipt>),
     /// An earlier import of the same file (same SHA-256) added this row already.
     AlreadyImported,
-    /// The person's record already says what the row says (another file
-    /// brought it: a corrected file, a later extract of the same data), so
-    /// there is nothing to add (see [`domain::event::Change::is_held_by`]).
+    /// The registry already says what the row says (another file brought it:
+    /// a corrected file, a later extract of the same data), so there is
+    /// nothing to add: the person's record (see
+    /// [`domain::event::Change::is_held_by`]), or the value reported for that
+    /// unit, name and period.
     AlreadyHeld,
     /// The planner refused it; nothing of it was written.
     Refused(Refusal),

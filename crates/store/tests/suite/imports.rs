@@ -519,6 +519,59 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
 }
 
 #[test]
+fn a_value_reported_again_as_it_stands_is_held_unless_the_file_reports_it_twice() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let value = |row: u64, unit: &str, value: i64| ImportRow {
+            row,
+            change: RowChange::Change(Change::ReportValue {
+                value: domain::reported_value::ReportedValue {
+                    unit: code(unit),
+                    name: "hotel_guests".into(),
+                    from: date(2025, 1, 1),
+                    to: date(2025, 3, 31),
+                    value,
+                },
+            }),
+        };
+        let officer = &cast.officer_binhu;
+        let first = [value(2, BINHU, 40), value(3, BINHU_2, 7)];
+        let (outcomes, committed) = run(&**db, officer, &first, Commit::IfAllValid);
+        assert!(committed);
+        assert_eq!(added(&outcomes), 2);
+
+        // The next file: one value as it stands, one changed.
+        let again = [value(2, BINHU, 40), value(3, BINHU_2, 8)];
+        let (outcomes, committed) = run_of(
+            &**db,
+            officer,
+            &another("统计-二.csv", "9a"),
+            &again,
+            Commit::IfAllValid,
+        );
+        assert!(committed);
+        assert_eq!(outcomes[0], RowOutcome::AlreadyHeld);
+        assert!(matches!(outcomes[1], RowOutcome::Added(_)), "{outcomes:?}");
+
+        // Twice in one file, the last row decides: neither is held.
+        let twice = [value(2, BINHU, 41), value(3, BINHU, 40)];
+        let (outcomes, _) = run_of(
+            &**db,
+            officer,
+            &another("统计-三.csv", "9b"),
+            &twice,
+            Commit::IfAllValid,
+        );
+        assert_eq!(added(&outcomes), 2);
+        let mut values = Vec::new();
+        db.scan(&mut |_| {}, &mut |_| {}, &mut |value| values.push(value))
+            .unwrap();
+        let binhu = values.iter().find(|v| v.unit == code(BINHU)).unwrap();
+        assert_eq!(binhu.value, 40);
+    });
+}
+
+#[test]
 fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_left() {
     each_backend(|db| {
         let cast = setup(db);

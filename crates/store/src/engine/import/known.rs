@@ -1,12 +1,15 @@
 //! 已知状态 — the state the rows of a file touch, read once for the whole file
-//! under the write lock: the persons its ID numbers name (with every fact) and
-//! the records its rows name. Each row is then planned against this state in
+//! under the write lock: the persons its ID numbers name (with every fact), the
+//! records its rows name, and which of the values it reports the registry holds. Each row is then planned against this state in
 //! memory ([`super::replay`]) rather than read back row by row.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use domain::Date;
+use domain::division::DivisionCode;
 use domain::event::Change;
 use domain::registry::{Record, RecordId};
+use domain::reported_value::ReportedValue;
 use rayon::prelude::*;
 
 use crate::sql::Sql;
@@ -24,6 +27,9 @@ pub(super) struct Known {
     pub persons: HashMap<Key, PersonState>,
     /// The records the rows name that exist.
     pub records: HashMap<RecordId, Record>,
+    /// The rows (by number) reporting a value the registry holds as it is,
+    /// whose unit, name and period no other row of the file reports.
+    pub values_held: HashSet<u64>,
 }
 
 /// Refuses a row the bulk path does not plan: the importer only makes
@@ -88,6 +94,34 @@ impl Known {
             keys,
             persons,
             records,
+            values_held: values_held(tx, rows)?,
         })
     }
+}
+
+/// The rows of `rows` whose value the registry holds (see
+/// [`Known::values_held`]). A value reported twice in one file is never held:
+/// the rows are written in file order, and the last decides.
+fn values_held(tx: &mut dyn Sql, rows: &[ImportRow]) -> Result<HashSet<u64>, StoreError> {
+    let reported: Vec<(u64, &ReportedValue)> = rows
+        .iter()
+        .filter_map(|row| match &row.change {
+            RowChange::Change(Change::ReportValue { value }) => Some((row.row, value)),
+            _ => None,
+        })
+        .collect();
+    let mut times: HashMap<(DivisionCode, &str, Date, Date), usize> = HashMap::new();
+    for (_, value) in &reported {
+        *times
+            .entry((value.unit, value.name.as_str(), value.from, value.to))
+            .or_default() += 1;
+    }
+    let mut held = HashSet::new();
+    for (row, value) in reported {
+        let once = times[&(value.unit, value.name.as_str(), value.from, value.to)] == 1;
+        if once && queries::holds_value(tx, value)? {
+            held.insert(row);
+        }
+    }
+    Ok(held)
 }

@@ -4,7 +4,7 @@
 //! core at once. Nothing is written here; new persons and facts carry
 //! provisional numbers until [`super::write::number`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use domain::Date;
 use domain::division::DivisionCode;
@@ -55,7 +55,8 @@ pub(super) struct Step {
 pub(super) enum Planned {
     /// An earlier import of the file added it.
     Already,
-    /// The person's record already says what it says (see [`Change::is_held_by`]).
+    /// The registry already says what it says: the person's record (see
+    /// [`Change::is_held_by`]), or the value reported.
     Held,
     Refused(Refusal),
     Added(Step),
@@ -90,6 +91,7 @@ pub(super) fn replay(
         keys,
         mut persons,
         records,
+        values_held,
     } = known;
     // The rows of each person together, in file order: a run of `keyed` each.
     let mut keyed: Vec<(Key, usize)> = keys
@@ -118,6 +120,7 @@ pub(super) fn replay(
     let planner = Planner {
         run,
         records: &records,
+        values_held: &values_held,
         done,
     };
     // The plans in `keyed` order, each group's written into the run of slots
@@ -167,6 +170,7 @@ pub(super) fn replay(
 struct Planner<'a> {
     run: &'a Run<'a>,
     records: &'a HashMap<RecordId, Record>,
+    values_held: &'a HashSet<u64>,
     done: &'a Done,
 }
 
@@ -179,6 +183,9 @@ impl Planner<'_> {
     ) -> Result<Planned, StoreError> {
         if self.done.contains(row.row) {
             return Ok(Planned::Already);
+        }
+        if self.values_held.contains(&row.row) {
+            return Ok(Planned::Held);
         }
         let now = track.as_ref().and_then(|(_, track)| track.now.as_ref());
         let change = match &row.change {
