@@ -145,7 +145,7 @@ pub struct ImportSummary {
     /// Rows this run added.
     pub added: u64,
     /// Rows already in the registry: an earlier run of the same file had added
-    /// them, or the person's record already said what they say.
+    /// them, or the registry already said what they say.
     pub already: u64,
     /// Rows refused (a bad cell, or the planner said no); none of them was written.
     pub refused: u64,

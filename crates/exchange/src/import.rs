@@ -87,7 +87,7 @@ pub struct Report {
     /// Rows added (in a dry run, or a run that did not commit: rows that would be).
     pub added: u64,
     /// Rows already in the registry: an earlier import of the same file added
-    /// them, or the person's record already says what they say.
+    /// them, or the registry already says what they say.
     pub already: u64,
     /// Whether the rows were written.
     pub committed: bool,

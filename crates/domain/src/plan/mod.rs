@@ -130,9 +130,7 @@ impl Change {
             _ => Vec::new(),
         }
     }
-}
 
-impl Change {
     /// 已有 — whether `person`'s record (`facts`) already says everything this
     /// change would add: a registration of that person, on that day, to that
     /// residence, with those facts; or a fact of that kind with those dates.
