@@ -266,6 +266,7 @@ catalogue! {
     RowsPerSecond => "行/秒", "rows a second";
     TimeLeft => "预计还需", "time left";
     ImportWritten => "已写入", "Written";
+    ImportNothingNew => "无新内容，库中已有", "Nothing new: the registry holds it all";
     ImportDryRun => "仅检查，未写入", "Checked only: nothing written";
     ImportNothingWritten => "有错误行，未写入任何行", "Rows are bad: nothing written";
     RowsInFile => "文件行数", "Rows in the file";

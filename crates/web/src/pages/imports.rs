@@ -157,7 +157,7 @@ fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
                             td { (run.sender) }
                             td { (summary.file) }
                             td { (department_name(summary.department).in_(lang)) }
-                            td { (outcome(summary.committed, summary.dry_run).in_(lang)) }
+                            td { (outcome(summary.committed, summary.dry_run, summary.added + summary.refused).in_(lang)) }
                             td { (summary.rows) }
                             td { @if summary.committed { (summary.added) } @else { "0" } }
                             td { (summary.already) }
@@ -347,9 +347,11 @@ fn progress(status: &ImportStatus, lang: Lang) -> Markup {
     }
 }
 
-/// What came of a run: rows written, a dry run, or nothing written.
-fn outcome(committed: bool, dry_run: bool) -> Msg {
+/// What came of a run: rows written, nothing new (no row `new`: added or
+/// refused), a dry run, or nothing written.
+fn outcome(committed: bool, dry_run: bool, new: u64) -> Msg {
     match (committed, dry_run) {
+        (true, _) if new == 0 => Msg::ImportNothingNew,
         (true, _) => Msg::ImportWritten,
         (false, true) => Msg::ImportDryRun,
         (false, false) => Msg::ImportNothingWritten,
@@ -364,7 +366,7 @@ fn report(report: &Report, lang: Lang) -> Markup {
         Msg::RowsWouldAdd
     };
     html! {
-        p.outcome { (outcome(report.committed, report.dry_run).in_(lang)) }
+        p.outcome { (outcome(report.committed, report.dry_run, report.added + report.errors.len() as u64).in_(lang)) }
         table {
             tbody {
                 tr { th { (Msg::RowsInFile.in_(lang)) } td { (report.rows) } }

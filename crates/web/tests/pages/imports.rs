@@ -180,7 +180,15 @@ async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
         zh: "姓名不能为空".into(),
         en: "expected a name".into(),
     };
+    let again = ImportSummary {
+        file: "十月-再次.csv".into(),
+        added: 0,
+        already: 5,
+        refused: 0,
+        ..summary.clone()
+    };
     let seq = test.store.record_import(&police, summary, &[bad]).unwrap();
+    test.store.record_import(&police, again, &[]).unwrap();
     test.user("leader", Role::Leader, "3202");
     let mut leader = Visitor::new(&test);
     shows(&leader.login("leader").await, "href=\"/imports\"");
@@ -190,6 +198,10 @@ async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
     shows(
         &page,
         "<td>police 的名字</td><td>十月.csv</td><td>公安</td><td>已写入</td><td>5</td><td>4</td><td>0</td><td>1</td>",
+    );
+    shows(
+        &page,
+        "<td>十月-再次.csv</td><td>公安</td><td>无新内容，库中已有</td><td>5</td><td>0</td><td>5</td>",
     );
     assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
     let run = leader.get(&format!("/imports/runs/{seq}")).await;
