@@ -21,7 +21,7 @@ use domain::message::FieldError;
 use domain::plan::Refusal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use store::{Changed, Commit, ImportFile, ImportRun, RowOutcome, Store, StoreError};
+use store::{Changed, Commit, ImportFile, ImportReport, ImportRun, RowOutcome, Store, StoreError};
 
 use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
@@ -127,6 +127,13 @@ impl Report {
             skipped,
             event,
         }
+    }
+}
+
+/// The report of a run the log keeps.
+impl From<ImportReport> for Report {
+    fn from(recorded: ImportReport) -> Report {
+        Report::new(recorded.seq, recorded.summary, recorded.errors)
     }
 }
 

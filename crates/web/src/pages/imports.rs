@@ -450,12 +450,12 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
 /// whichever server or command line ran it.
 pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
     let lang = viewer.lang;
-    let recorded = match api::recorded(&app, &viewer.user, seq).await {
-        Ok(recorded) => recorded,
+    let (at, recorded) = match api::recorded(&app, &viewer.user, seq).await {
+        Ok(recorded) => (recorded.at, Report::from(recorded)),
         Err(error) => return layout::error_page(lang, error),
     };
     let body = html! {
-        p { (recorded.file) " · " (recorded.kind) }
+        p { (describe::moment(at)) " · " (recorded.file) " · " (recorded.kind) }
         (report(&recorded, lang))
         p { a href="/imports" { (Msg::Imports.in_(lang)) } }
     };

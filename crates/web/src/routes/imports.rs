@@ -460,7 +460,7 @@ pub(crate) async fn with_report(
     mut status: ImportStatus,
 ) -> Result<ImportStatus, ApiError> {
     if let Some(run) = status.run {
-        status.report = Some(recorded(app, user, run).await?);
+        status.report = Some(recorded(app, user, run).await?.into());
     }
     Ok(status)
 }
@@ -482,13 +482,14 @@ pub async fn status(
     with_report(&app, &user, status).await.map(Json)
 }
 
-/// The report of the import run recorded by event `seq`, which `user` made.
-pub(crate) async fn recorded(app: &App, user: &User, seq: i64) -> Result<Report, ApiError> {
+/// The import run recorded by event `seq`, which `user` made, with its bad rows.
+pub(crate) async fn recorded(
+    app: &App,
+    user: &User,
+    seq: i64,
+) -> Result<store::ImportReport, ApiError> {
     let user = user.clone();
-    let recorded = app
-        .run(move |store| store.import_report(&user, seq))
-        .await?;
-    Ok(Report::new(recorded.seq, recorded.summary, recorded.errors))
+    app.run(move |store| store.import_report(&user, seq)).await
 }
 
 /// 导入报告 — an import run of yours as the log keeps it, whichever server or
@@ -502,7 +503,8 @@ pub async fn run_report(
     CurrentUser(user): CurrentUser,
     Path(seq): Path<i64>,
 ) -> Result<Json<Report>, ApiError> {
-    recorded(&app, &user, seq).await.map(Json)
+    let report = recorded(&app, &user, seq).await?;
+    Ok(Json(report.into()))
 }
 
 /// The bad rows of an import run of yours, as the log keeps it, as XLSX: row,
