@@ -30,7 +30,8 @@ use store::{Store, StoreError};
 
 use crate::error::ApiError;
 use crate::routes::{
-    exports, imports, permit_card, permit_steps, permits, persons, records, session, units, values,
+    exports, import_runs, imports, permit_card, permit_steps, permits, persons, records, session,
+    units, values,
 };
 
 /// The largest request body accepted, in bytes (1 MiB); larger bodies get 413.
@@ -240,13 +241,13 @@ pub fn router(app: App) -> Router {
         .route("/values", post(values::report))
         .route(
             "/imports",
-            get(imports::list)
+            get(import_runs::list)
                 .merge(post(imports::start).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT))),
         )
         .route("/imports/{id}", get(imports::status))
         .route("/imports/{id}/errors", get(imports::errors))
-        .route("/imports/runs/{seq}", get(imports::run_report))
-        .route("/imports/runs/{seq}/errors", get(imports::run_errors))
+        .route("/imports/runs/{seq}", get(import_runs::run_report))
+        .route("/imports/runs/{seq}/errors", get(import_runs::run_errors))
         .route("/templates/{kind}", get(imports::template_file))
         .route("/exports/indicators", get(exports::indicators))
         .route("/exports/persons", get(exports::persons))

@@ -24,7 +24,8 @@ use super::layout::{self, csrf_field, page};
 use super::session::{CSRF_FIELD, Fields, Viewer, csrf_matches};
 use crate::App;
 use crate::error::{ApiError, Code};
-use crate::routes::imports::{self as api, ImportRecord, ImportState, ImportStatus, Upload};
+use crate::routes::import_runs::{self, ImportRecord};
+use crate::routes::imports::{self as api, ImportState, ImportStatus, Upload};
 
 /// The templates `user` may import.
 pub fn importable(user: &User) -> Vec<&'static Template> {
@@ -175,7 +176,7 @@ fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
 async fn form_page(app: &App, viewer: &Viewer, filled: &Filled<'_>) -> Response {
     let lang = viewer.lang;
     let templates = importable(&viewer.user);
-    let runs = match api::history(app, &viewer.user).await {
+    let runs = match import_runs::history(app, &viewer.user).await {
         Ok(runs) => runs,
         Err(error) => return layout::error_page(lang, error),
     };
@@ -450,7 +451,7 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
 /// whichever server or command line ran it.
 pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
     let lang = viewer.lang;
-    let (at, recorded) = match api::recorded(&app, &viewer.user, seq).await {
+    let (at, recorded) = match import_runs::recorded(&app, &viewer.user, seq).await {
         Ok(recorded) => (recorded.at, Report::from(recorded)),
         Err(error) => return layout::error_page(lang, error),
     };
@@ -465,7 +466,7 @@ pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -
 
 /// `GET /imports/runs/{seq}/errors`: a run's bad rows as XLSX.
 pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
-    let errors = api::recorded(&app, &viewer.user, seq)
+    let errors = import_runs::recorded(&app, &viewer.user, seq)
         .await
         .and_then(|recorded| {
             api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded.errors)

@@ -2,11 +2,9 @@
 //! followed: `POST /api/v1/imports?kind=…` answers at once with the import's number;
 //! `GET /api/v1/imports/{id}` gives its progress (rows done of all, stage) and, at
 //! the end, the report; `GET /api/v1/imports/{id}/errors` the bad rows as XLSX;
-//! `GET /api/v1/imports` the caller's last runs as the log keeps them, and
-//! `GET /api/v1/imports/runs/{seq}` (and `…/errors`) the report of one, however
-//! long ago and wherever it ran (a finished import's report is read from there
-//! too: the server keeps only the progress of its imports);
-//! `GET /api/v1/templates/{kind}` the department's template. The rules are the
+//! `GET /api/v1/templates/{kind}` the department's template. A finished
+//! import's report is read from the log ([`super::import_runs`]): the server
+//! keeps only the progress of its imports. The rules are the
 //! exchange crate's and the planner's; only the caller who started an import sees it.
 //!
 //! A writing import holds the indicator engine's lock from start to end and hands
@@ -29,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use store::Changed;
 use utoipa::{IntoParams, ToSchema};
 
+use super::import_runs;
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Code, ErrorDetail};
@@ -388,71 +387,6 @@ impl Observer for Follow<'_> {
     }
 }
 
-/// 导入记录 — one import run, as the log keeps it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportRecord {
-    /// The sequence number of the event that records the run.
-    pub seq: i64,
-    /// Who ran it: their number and name.
-    #[schema(value_type = i64)]
-    pub actor: UserId,
-    pub sender: String,
-    /// When the run ended.
-    #[schema(value_type = String, format = DateTime)]
-    pub at: jiff::Timestamp,
-    pub summary: domain::event::ImportSummary,
-}
-
-/// Runs that history lists.
-pub(crate) const HISTORY: usize = 50;
-
-/// The last [`HISTORY`] import runs `user` may list, newest first, from the
-/// log (see [`store::Store::import_runs`]).
-pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>, ApiError> {
-    let user = user.clone();
-    let (runs, senders) = app
-        .run(move |store| {
-            let runs = store.import_runs(&user, HISTORY)?;
-            let mut senders = BTreeMap::new();
-            for run in &runs {
-                if let std::collections::btree_map::Entry::Vacant(entry) = senders.entry(run.actor)
-                {
-                    entry.insert(store.user(run.actor)?.map(|sender| sender.name));
-                }
-            }
-            Ok((runs, senders))
-        })
-        .await?;
-    Ok(runs
-        .into_iter()
-        .filter_map(|event| match event.change {
-            domain::event::Change::Import { summary } => Some(ImportRecord {
-                seq: event.seq,
-                actor: event.actor,
-                sender: senders[&event.actor].clone().unwrap_or_default(),
-                at: event.at,
-                summary,
-            }),
-            _ => None,
-        })
-        .collect())
-}
-
-/// 导入记录 — the last 50 import runs (dry runs too) you may list, newest
-/// first, from the log: those of every server and of the command line, each
-/// with its file, SHA-256 and counts. Yours, and, for officers, leaders and
-/// administrators, every run of a user in their area. The report of a run of
-/// yours, bad rows and all, is at `/api/v1/imports/runs/{seq}`.
-#[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
-    responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
-    security(("bearer" = [])))]
-pub async fn list(
-    State(app): State<App>,
-    CurrentUser(user): CurrentUser,
-) -> Result<Json<Vec<ImportRecord>>, ApiError> {
-    history(&app, &user).await.map(Json)
-}
-
 /// `status` with its report, read from the database, when it is done.
 pub(crate) async fn with_report(
     app: &App,
@@ -460,7 +394,7 @@ pub(crate) async fn with_report(
     mut status: ImportStatus,
 ) -> Result<ImportStatus, ApiError> {
     if let Some(run) = status.run {
-        status.report = Some(recorded(app, user, run).await?.into());
+        status.report = Some(import_runs::recorded(app, user, run).await?.into());
     }
     Ok(status)
 }
@@ -480,46 +414,6 @@ pub async fn status(
         .status(id, &user)
         .ok_or_else(|| not_found(id))?;
     with_report(&app, &user, status).await.map(Json)
-}
-
-/// The import run recorded by event `seq`, which `user` made, with its bad rows.
-pub(crate) async fn recorded(
-    app: &App,
-    user: &User,
-    seq: i64,
-) -> Result<store::ImportReport, ApiError> {
-    let user = user.clone();
-    app.run(move |store| store.import_report(&user, seq)).await
-}
-
-/// 导入报告 — an import run of yours as the log keeps it, whichever server or
-/// command line ran it and however long ago: its counts and every bad row.
-#[utoipa::path(get, path = "/api/v1/imports/runs/{seq}", tag = "imports",
-    params(("seq" = i64, Path, description = "The sequence number of the event that records the run")),
-    responses((status = 200, description = "The run's report", body = Report), ReadErrors),
-    security(("bearer" = [])))]
-pub async fn run_report(
-    State(app): State<App>,
-    CurrentUser(user): CurrentUser,
-    Path(seq): Path<i64>,
-) -> Result<Json<Report>, ApiError> {
-    let report = recorded(&app, &user, seq).await?;
-    Ok(Json(report.into()))
-}
-
-/// The bad rows of an import run of yours, as the log keeps it, as XLSX: row,
-/// column, and the reason in Chinese and English.
-#[utoipa::path(get, path = "/api/v1/imports/runs/{seq}/errors", tag = "imports",
-    params(("seq" = i64, Path, description = "The sequence number of the event that records the run")),
-    responses((status = 200, description = "The bad rows", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
-    security(("bearer" = [])))]
-pub async fn run_errors(
-    State(app): State<App>,
-    CurrentUser(user): CurrentUser,
-    Path(seq): Path<i64>,
-) -> Result<Response, ApiError> {
-    let report = recorded(&app, &user, seq).await?;
-    errors_workbook(&format!("import-run-{seq}-errors"), &report.errors)
 }
 
 /// The error of an import `id` the caller did not start, or that is gone.
@@ -560,7 +454,7 @@ pub async fn errors(
         .status(id, &user)
         .ok_or_else(|| not_found(id))?;
     let errors = match status.run {
-        Some(run) => recorded(&app, &user, run).await?.errors,
+        Some(run) => import_runs::recorded(&app, &user, run).await?.errors,
         None => Vec::new(),
     };
     errors_workbook(&format!("import-{id}-errors"), &errors)

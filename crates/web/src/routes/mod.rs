@@ -5,6 +5,7 @@
 //! caller's role allows the kind of call, and hands the rest to the store.
 
 pub mod exports;
+pub mod import_runs;
 pub mod imports;
 pub mod permit_card;
 pub mod permit_steps;
