@@ -1,8 +1,8 @@
 //! 数据交换 — department files in, the city's figures out.
 //!
 //! In: a department's CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX file is
-//! [read](read) within [limits](limits), each row checked against its department's
-//! [template](template) and turned into a change for the planner, then
+//! [read] within [limits], each row checked against its department's
+//! [template] and turned into a change for the planner, then
 //! [imported](import) through the store: all or nothing by default, idempotent
 //! per (file hash, row). Out: indicator tables and person lists as CSV or XLSX,
 //! ADX XML and DHIS2 JSON.

@@ -222,8 +222,11 @@ pub trait Store: Send + Sync {
     /// SHA-256, row number) an earlier import added is not applied again: the
     /// ranges of rows added are written in the same transaction as their events,
     /// so a file imported twice, or again after the process died, ends with every
-    /// row once. `each` hears every row's outcome in order; `run.commit` says
-    /// whether the transaction commits.
+    /// row once. Nor is a row that says only what the registry holds (another
+    /// file's bytes, the same content: [`RowOutcome::AlreadyHeld`]); a row that
+    /// gives the last day of an open fact ends it, and a registration at a new
+    /// address is a move (see [`Change::as_move_of`]). `each` hears every row's
+    /// outcome in order; `run.commit` says whether the transaction commits.
     fn import(
         &self,
         run: &ImportRun<'_>,

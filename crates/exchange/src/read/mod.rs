@@ -1,5 +1,5 @@
 //! 读取 — a department file as a table of text cells: CSV (see [`encoding`]) or
-//! XLSX (see [`xlsx`]), told apart by their first bytes, after the size check.
+//! XLSX (see `xlsx`), told apart by their first bytes, after the size check.
 
 mod csv_text;
 pub mod encoding;

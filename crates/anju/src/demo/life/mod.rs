@@ -4,9 +4,9 @@
 //! care, family planning, legal education, TB, departure and now and then a return.
 //!
 //! Each life is a list of dated steps; they are put in order and passed to the
-//! [`Ledger`] as [`Change`]s, which derives every row through the planner. Dates
-//! where something is "got" come from the [`Curve`]s of [`super::calibration`], so
-//! the shares follow the plan years' targets.
+//! [`Ledger`] as changes ([`domain::event::Change`]), which derives every row
+//! through the planner. Dates where something is "got" come from the [`Curve`]s
+//! of [`super::calibration`], so the shares follow the plan years' targets.
 
 mod homes;
 mod household;
