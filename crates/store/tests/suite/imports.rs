@@ -519,6 +519,60 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
 }
 
 #[test]
+fn a_registration_that_differs_from_the_record_otherwise_is_neither_held_nor_a_move() {
+    each_backend(|db| {
+        let cast = setup(db);
+        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
+        let officer = &cast.officer_binhu;
+        let permit = domain::event::FactForm {
+            fact: FactKind::TemporaryResidencePermit {
+                number: "苏锡暂字2024000123".into(),
+            },
+            from: date(2024, 8, 1),
+            to: None,
+        };
+        let row = |change| ImportRow {
+            row: 2,
+            change: RowChange::Change(change),
+        };
+        let rows = [
+            // Another name for the same ID number, at the same address and day.
+            row(registration(id(0), "李四", BINHU, date(2024, 3, 1), vec![])),
+            // Another address, but before the current one began.
+            row(registration(
+                id(0),
+                "张三",
+                BINHU_2,
+                date(2024, 2, 1),
+                vec![],
+            )),
+            // Another address later, with a permit the record does not hold.
+            row(registration(
+                id(0),
+                "张三",
+                BINHU_2,
+                date(2024, 8, 1),
+                vec![permit],
+            )),
+        ];
+        for (n, one) in rows.into_iter().enumerate() {
+            let (outcomes, committed) = run_of(
+                &**db,
+                officer,
+                &another(&format!("公安-{n}.csv"), "cc"),
+                &[one],
+                Commit::IfAllValid,
+            );
+            assert!(!committed, "{n}: {outcomes:?}");
+            assert!(
+                matches!(outcomes[..], [RowOutcome::Refused(_)]),
+                "{n}: {outcomes:?}"
+            );
+        }
+    });
+}
+
+#[test]
 fn a_value_reported_again_as_it_stands_is_held_unless_the_file_reports_it_twice() {
     each_backend(|db| {
         let cast = setup(db);
