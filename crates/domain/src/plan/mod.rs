@@ -14,7 +14,9 @@ use crate::message::FieldError;
 use crate::migrant::MigrantRule;
 use crate::permit::Permit;
 use crate::permit_rules::PermitRules;
-use crate::registry::{Fact, FactId, FactKind, FamilyLink, Person, Record, RecordDetail, RecordId};
+use crate::registry::{
+    Fact, FactId, FactKind, FamilyLink, NewPerson, Person, Record, RecordDetail, RecordId,
+};
 use crate::reported_value::ReportedValue;
 use crate::resident_id::ResidentId;
 
@@ -140,14 +142,14 @@ impl Change {
     pub fn is_held_by(&self, person: &Person, facts: &[Fact]) -> bool {
         match self {
             Change::Register {
+                person: new,
                 on,
                 residence,
                 facts: forms,
-                ..
             } => {
                 let residence = residence_kind(residence);
                 // Since ended or not: the registration is the record's.
-                self.registers_again(person, facts, forms)
+                registers_again(new, forms, person, facts)
                     && facts
                         .iter()
                         .any(|fact| fact.kind == residence && fact.from == *on)
@@ -169,10 +171,10 @@ impl Change {
     /// other change (which is planned as it is).
     pub fn as_move_of(&self, person: &Person, facts: &[Fact]) -> Option<Change> {
         let Change::Register {
+            person: new,
             on,
             residence,
             facts: forms,
-            ..
         } = self
         else {
             return None;
@@ -180,7 +182,7 @@ impl Change {
         let current = facts
             .iter()
             .find(|fact| matches!(fact.kind, FactKind::Residence { .. }) && fact.to.is_none())?;
-        (self.registers_again(person, facts, forms)
+        (registers_again(new, forms, person, facts)
             && current.from < *on
             && current.kind != residence_kind(residence))
         .then(|| Change::Move {
@@ -189,19 +191,16 @@ impl Change {
             residence: residence.clone(),
         })
     }
+}
 
-    /// Whether this registration names `person` as the record does, with only
-    /// facts the record (`facts`) holds.
-    fn registers_again(&self, person: &Person, facts: &[Fact], forms: &[FactForm]) -> bool {
-        let Change::Register { person: new, .. } = self else {
-            return false;
-        };
-        new.resident_id == person.resident_id
-            && new.name.trim() == person.name
-            && forms
-                .iter()
-                .all(|form| holds(facts, &form.fact, form.from, form.to).is_some())
-    }
+/// Whether a registration of `new` with `forms` names `person` as the record
+/// does, with only facts the record (`facts`) holds.
+fn registers_again(new: &NewPerson, forms: &[FactForm], person: &Person, facts: &[Fact]) -> bool {
+    new.resident_id == person.resident_id
+        && new.name.trim() == person.name
+        && forms
+            .iter()
+            .all(|form| holds(facts, &form.fact, form.from, form.to).is_some())
 }
 
 /// The fact in `facts` of `kind` from `from` to `to`, if there is one.
