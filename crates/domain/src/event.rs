@@ -125,7 +125,8 @@ pub enum Change {
     /// the reason it is taken.
     Permit { step: PermitStep, reason: String },
     /// 数据导入 — a department's file was imported: what it was and what came of it.
-    /// Written by the importer after its rows, never planned (see [`ImportSummary`]).
+    /// Written by the importer after its rows, in the transaction of the last of
+    /// them, never planned (see [`ImportSummary`]).
     Import { summary: ImportSummary },
 }
 

@@ -13,7 +13,11 @@
 //! second run of the same file, or a run after a crash at any point, adds each
 //! row at most once. The file is read from memory: nothing is written to disk
 //! but the rows. Every run, a dry run too, ends with an event that records it,
-//! and the store keeps its bad rows beside it ([`Report::new`]).
+//! and the store keeps its bad rows beside it ([`Report::new`]): appended in
+//! the transaction of the run's last rows, so that no row is ever committed
+//! without the record of the run that brought it (in valid-rows-only mode,
+//! the batches before the last are committed before the record is: a run
+//! killed in between is recorded when it is run again).
 
 use domain::access::User;
 use domain::event::{ImportSummary, RowError};
@@ -21,7 +25,10 @@ use domain::message::FieldError;
 use domain::plan::Refusal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use store::{Changed, Commit, ImportFile, ImportReport, ImportRun, RowOutcome, Store, StoreError};
+use store::{
+    Changed, Commit, ImportFile, ImportListener, ImportReport, ImportRow, ImportRun, RowOutcome,
+    RunRecord, Store, StoreError,
+};
 
 use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
@@ -186,7 +193,7 @@ pub fn import(
         sha256,
     };
     let table = table?;
-    let (rows, mut errors) = parse_rows(template, &table)?;
+    let (rows, errors) = parse_rows(template, &table)?;
     let total = table.rows.len() as u64;
     // The cells are parsed: their memory is the store's while it plans.
     drop(table);
@@ -200,64 +207,67 @@ pub fn import(
         Commit::ValidRows => BATCH,
         Commit::Never | Commit::IfAllValid => rows.len().max(1),
     };
+    let mut chunks: Vec<&[ImportRow]> = rows.chunks(batch).collect();
+    if chunks.is_empty() {
+        // A file whose every row is bad still makes the call that records it.
+        chunks.push(&[]);
+    }
     let mut tally = Tally {
         template,
+        file: &file,
+        options,
         observer,
         stage,
         total,
         done: total - rows.len() as u64,
         added: 0,
         already: 0,
-        errors: &mut errors,
+        errors,
+        calls_left: chunks.len(),
+        summary: None,
     };
-    let mut committed = false;
-    for chunk in rows.chunks(batch) {
+    let mut event = None;
+    for chunk in chunks {
         let run = ImportRun {
             actor,
             file: &file,
             commit,
             changes: tally.observer.wants_changes(),
         };
-        let imported = store.import(&run, chunk, &mut |row, outcome| tally.hear(row, outcome))?;
-        committed = imported.committed;
-        if committed && run.changes {
+        tally.calls_left -= 1;
+        let imported = store.import(&run, chunk, &mut tally)?;
+        if imported.committed && run.changes {
             tally.observer.committed(imported.changed);
         }
+        event = imported.event;
     }
-    let (added, already) = (tally.added, tally.already);
-    errors.sort_by_key(|e| e.row);
-    let refused = refused_rows(&errors).len() as u64;
-    debug_assert!(committed || added == total - already - refused);
-    let summary = ImportSummary {
-        department: template.department,
-        file: file.name,
-        sha256: file.sha256,
-        rows: total,
-        added: if committed { added } else { 0 },
-        already,
-        refused,
-        committed,
-        dry_run: options.dry_run,
-        valid_rows_only: options.mode == Mode::ValidRowsOnly,
-    };
-    let event = store.record_import(actor, summary.clone(), &errors)?;
-    Ok(Report::new(event, summary, errors))
+    let event = event.expect("the last call records the run");
+    let summary = tally.summary.expect("the last call records the run");
+    Ok(Report::new(event, summary, tally.errors))
 }
 
-/// Counts outcomes as the store reports them.
+/// Counts outcomes as the store reports them, and gives the run's record at
+/// its last call.
 struct Tally<'a> {
     template: &'a Template,
+    file: &'a ImportFile,
+    options: &'a Options,
     observer: &'a mut dyn Observer,
     stage: Stage,
     total: u64,
     done: u64,
     added: u64,
     already: u64,
-    errors: &'a mut Vec<RowError>,
+    /// The bad cells, then the refused rows as the store reports them.
+    errors: Vec<RowError>,
+    /// The calls of the store still to come after the current one.
+    calls_left: usize,
+    /// The run's summary, once recorded.
+    summary: Option<ImportSummary>,
 }
 
-impl Tally<'_> {
-    fn hear(&mut self, row: u64, outcome: &RowOutcome) {
+impl ImportListener for Tally<'_> {
+    fn row(&mut self, row: u64, outcome: &RowOutcome) {
         match outcome {
             RowOutcome::Added(_) => self.added += 1,
             RowOutcome::AlreadyImported | RowOutcome::AlreadyHeld => self.already += 1,
@@ -275,6 +285,32 @@ impl Tally<'_> {
                 total: self.total,
             });
         }
+    }
+
+    fn ends_run(&mut self, committed: bool) -> Option<RunRecord<'_>> {
+        if self.calls_left > 0 {
+            return None;
+        }
+        self.errors.sort_by_key(|e| e.row);
+        let refused = refused_rows(&self.errors).len() as u64;
+        debug_assert!(committed || self.added == self.total - self.already - refused);
+        let summary = ImportSummary {
+            department: self.template.department,
+            file: self.file.name.clone(),
+            sha256: self.file.sha256.clone(),
+            rows: self.total,
+            added: if committed { self.added } else { 0 },
+            already: self.already,
+            refused,
+            committed,
+            dry_run: self.options.dry_run,
+            valid_rows_only: self.options.mode == Mode::ValidRowsOnly,
+        };
+        self.summary = Some(summary.clone());
+        Some(RunRecord {
+            summary,
+            errors: &self.errors,
+        })
     }
 }
 

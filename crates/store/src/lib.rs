@@ -29,7 +29,7 @@ pub use types::*;
 use domain::Date;
 use domain::access::{User, UserId};
 use domain::division::Hierarchy;
-use domain::event::{Change, Event, ImportSummary, RowError, Source};
+use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
 use domain::registry::{Fact, PersonId, Record, RecordId};
@@ -225,24 +225,16 @@ pub trait Store: Send + Sync {
     /// row once. Nor is a row that says only what the registry holds (another
     /// file's bytes, the same content: [`RowOutcome::AlreadyHeld`]); a row that
     /// gives the last day of an open fact ends it, and a registration at a new
-    /// address is a move (see [`Change::as_move_of`]). `each` hears every row's
-    /// outcome in order; `run.commit` says whether the transaction commits.
+    /// address is a move (see [`Change::as_move_of`]). `listener` hears every row's
+    /// outcome in order and, at the run's last call, gives the record of the
+    /// run, appended in the same transaction ([`ImportListener::ends_run`]);
+    /// `run.commit` says whether the transaction commits the rows.
     fn import(
         &self,
         run: &ImportRun<'_>,
         rows: &[ImportRow],
-        each: &mut dyn FnMut(u64, &RowOutcome),
+        listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError>;
-
-    /// Appends the record of an import run (a dry run too), after its rows, and
-    /// keeps `errors`, the rows it refused, beside it (encrypted); the event's
-    /// sequence number.
-    fn record_import(
-        &self,
-        actor: &User,
-        summary: ImportSummary,
-        errors: &[RowError],
-    ) -> Result<i64, StoreError>;
 
     /// 导入报告 — the import run recorded by event `seq`, with every row it
     /// refused, if `viewer` made it (else `NotFound`, as for no such run).

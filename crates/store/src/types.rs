@@ -281,6 +281,53 @@ pub struct Imported {
     /// When asked for and committed: each person the rows changed, once (before
     /// the rows and after them), then each reported value in file order.
     pub changed: Vec<Changed>,
+    /// When the call ended the run: the sequence number of the event that
+    /// records it (see [`ImportListener::ends_run`]).
+    pub event: Option<i64>,
+}
+
+/// Hears, inside the transaction of one [`crate::Store::import`] call, what
+/// becomes of its rows; at the run's last call it gives the run's record, which
+/// the store appends in the same transaction, so that rows are never committed
+/// without the record of the run that brought them.
+pub trait ImportListener {
+    /// What became of one row, in file order.
+    fn row(&mut self, row: u64, outcome: &RowOutcome);
+    /// Called once every row of the call is heard, with whether the call
+    /// commits them: the record of the run when this call is its last (a dry
+    /// run's and a refused run's too), else `None`.
+    fn ends_run(&mut self, committed: bool) -> Option<RunRecord<'_>>;
+}
+
+/// A listener that hears each row and ends no run (a call whose run is
+/// recorded by a later call, or not at all).
+impl<F: FnMut(u64, &RowOutcome)> ImportListener for F {
+    fn row(&mut self, row: u64, outcome: &RowOutcome) {
+        self(row, outcome)
+    }
+
+    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
+        None
+    }
+}
+
+/// 导入记录 — what an import run did, kept as an event with the rows it
+/// refused beside it (encrypted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord<'a> {
+    pub summary: domain::event::ImportSummary,
+    /// Every row refused, by row number.
+    pub errors: &'a [domain::event::RowError],
+}
+
+/// A record given whole ends the run of a call that brings no rows of its own
+/// (a run whose rows were counted elsewhere).
+impl ImportListener for RunRecord<'_> {
+    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
+
+    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
+        Some(self.clone())
+    }
 }
 
 /// What became of one row.

@@ -125,6 +125,18 @@ impl City {
         (all, rows.len())
     }
 
+    /// The recorded runs, oldest first: rows each added, and found already in.
+    fn runs(&self) -> Vec<(u64, u64)> {
+        let events = self.store().events_after(0, usize::MAX).unwrap();
+        events
+            .iter()
+            .filter_map(|e| match &e.change {
+                Change::Import { summary } => Some((summary.added, summary.already)),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
             .unwrap()
@@ -142,15 +154,7 @@ fn a_file_imported_twice_adds_its_rows_once() {
     city.import(&file, &[]);
     city.import(&file, &[]);
     assert_eq!(city.registrations(), (50, 50));
-    let runs = city.store().events_after(0, usize::MAX).unwrap();
-    let summaries: Vec<_> = runs
-        .iter()
-        .filter_map(|e| match &e.change {
-            Change::Import { summary } => Some((summary.added, summary.already)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(summaries, [(50, 0), (0, 50)]);
+    assert_eq!(city.runs(), [(50, 0), (0, 50)]);
 }
 
 /// Kills an import once its first rows are in, runs it again, and checks.
@@ -190,6 +194,11 @@ fn killed_and_rerun(extra: &[&str]) {
 
     city.import(&file, extra);
     assert_eq!(city.registrations(), (rows as usize, rows as usize));
+    // The run that ended is recorded in the transaction of its last rows; the
+    // killed one ended nothing and left no record (its rows, in batches, are
+    // events naming the file).
+    let before = before as u64;
+    assert_eq!(city.runs(), [(u64::from(rows) - before, before)]);
     assert_eq!(
         city.files(),
         ["city.db", "city.db-shm", "city.db-wal", "公安.csv"]

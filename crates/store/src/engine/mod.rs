@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use domain::access::{User, UserId};
 use domain::division::{DivisionCode, Hierarchy};
-use domain::event::{Change, Event, ImportSummary, RowError, Source};
+use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
@@ -27,8 +27,8 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    CountedPerson, ImportReport, ImportRow, ImportRun, Imported, Loader, LogSince, NameCursor,
-    NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt, RowOutcome, Store, StoreError,
+    CountedPerson, ImportListener, ImportReport, ImportRow, ImportRun, Imported, Loader, LogSince,
+    NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt, Store, StoreError,
     ViewEntry, mask_resident_id,
 };
 use crate::{import_runs, journal, name_index, permits, queries};
@@ -528,7 +528,7 @@ impl<B: Backend> Store for Engine<B> {
         &self,
         run: &ImportRun<'_>,
         rows: &[ImportRow],
-        each: &mut dyn FnMut(u64, &RowOutcome),
+        listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError> {
         let rules = self.permit_rules();
         self.backend.write(|tx| {
@@ -541,18 +541,8 @@ impl<B: Backend> Store for Engine<B> {
                 file: run.file,
                 rows,
             };
-            import::import(tx, &call, run.commit, run.changes, each)
+            import::import(tx, &call, run.commit, run.changes, listener)
         })
-    }
-
-    fn record_import(
-        &self,
-        actor: &User,
-        summary: ImportSummary,
-        errors: &[RowError],
-    ) -> Result<i64, StoreError> {
-        self.backend
-            .write(|tx| import::record(tx, &self.vault, actor, summary, errors))
     }
 
     fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError> {

@@ -9,7 +9,9 @@ use domain::event::{Change, ImportSummary, RowError, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
-use store::{Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store, StoreError};
+use store::{
+    Commit, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, RunRecord, Store, StoreError,
+};
 
 use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
 use super::harness::{TestDb, each_backend};
@@ -80,9 +82,29 @@ fn run_of(
         changes: false,
     };
     let imported = store
-        .import(&run, rows, &mut |_, outcome| outcomes.push(outcome.clone()))
+        .import(&run, rows, &mut |_, outcome: &RowOutcome| {
+            outcomes.push(outcome.clone())
+        })
         .unwrap();
     (outcomes, imported.committed)
+}
+
+/// Records, as `actor`, a run whose rows were counted elsewhere; its event.
+fn record(
+    store: &dyn Store,
+    actor: &domain::access::User,
+    summary: ImportSummary,
+    errors: &[RowError],
+) -> i64 {
+    let file = another(&summary.file, &summary.sha256[..2]);
+    let run = ImportRun {
+        actor,
+        file: &file,
+        commit: Commit::Never,
+        changes: false,
+    };
+    let mut record = RunRecord { summary, errors };
+    store.import(&run, &[], &mut record).unwrap().event.unwrap()
 }
 
 fn added(outcomes: &[RowOutcome]) -> usize {
@@ -218,7 +240,7 @@ fn a_fact_names_its_person_by_id_number_and_an_unknown_one_is_refused() {
 }
 
 #[test]
-fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
+fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
     each_backend(|db| {
         let cast = setup(db);
         let summary = ImportSummary {
@@ -233,16 +255,34 @@ fn a_run_is_recorded_as_an_event_that_cannot_be_submitted() {
             dry_run: false,
             valid_rows_only: false,
         };
-        let seq = db
-            .record_import(&cast.station, summary.clone(), &[])
-            .unwrap();
-        let events = db.events_after(seq - 1, 1).unwrap();
+        // The record is appended in the transaction of the rows it counts.
+        let run = ImportRun {
+            actor: &cast.station,
+            file: &file(),
+            commit: Commit::IfAllValid,
+            changes: false,
+        };
+        let mut record = RunRecord {
+            summary: summary.clone(),
+            errors: &[],
+        };
+        let imported = db.import(&run, &arrivals(0..3), &mut record).unwrap();
+        assert!(imported.committed);
+        let events = db.events_after(0, 10).unwrap();
+        let seqs: Vec<i64> = events.iter().map(|event| event.seq).collect();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+        assert_eq!(imported.event, Some(4));
         assert_eq!(
-            events[0].change,
+            events[3].change,
             Change::Import {
                 summary: summary.clone()
             }
         );
+        // A call that ends no run records none.
+        let more = arrivals(3..4);
+        let imported = db.import(&run, &more, &mut |_, _: &RowOutcome| {}).unwrap();
+        assert_eq!((imported.committed, imported.event), (true, None));
+        assert_eq!(db.events_after(4, 10).unwrap().len(), 1);
         assert!(
             db.submit(&cast.station, Source::Station, Change::Import { summary })
                 .is_err()
@@ -268,14 +308,10 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
         };
         // The station's rows, and a run of someone else's between its own.
         run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
-        db.record_import(&cast.station, summary("一.csv", 3), &[])
-            .unwrap();
-        db.record_import(&cast.officer_binhu, summary("他人.csv", 3), &[])
-            .unwrap();
-        db.record_import(&cast.station, summary("二.csv", 0), &[])
-            .unwrap();
-        db.record_import(&cast.station_liangxi, summary("梁溪.csv", 3), &[])
-            .unwrap();
+        record(&**db, &cast.station, summary("一.csv", 3), &[]);
+        record(&**db, &cast.officer_binhu, summary("他人.csv", 3), &[]);
+        record(&**db, &cast.station, summary("二.csv", 0), &[]);
+        record(&**db, &cast.station_liangxi, summary("梁溪.csv", 3), &[]);
         let files = |viewer: &domain::access::User, limit: usize| -> Vec<String> {
             db.import_runs(viewer, limit)
                 .unwrap()
@@ -341,9 +377,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             ),
             error(5, "", "expected a registered person"),
         ];
-        let seq = db
-            .record_import(&cast.station, summary.clone(), &errors)
-            .unwrap();
+        let seq = record(&**db, &cast.station, summary.clone(), &errors);
         let report = db.import_report(&cast.station, seq).unwrap();
         assert_eq!(
             (report.seq, &report.summary, &report.errors),
@@ -372,7 +406,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             refused: 0,
             ..summary
         };
-        let seq = db.record_import(&cast.station, clean, &[]).unwrap();
+        let seq = record(&**db, &cast.station, clean, &[]);
         assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
     });
 }

@@ -88,7 +88,9 @@ fn an_import_cannot_carry_a_permit_step_past_the_rules() {
             commit: Commit::ValidRows,
             changes: false,
         };
-        let error = db.import(&run, &rows, &mut |_, _| {}).unwrap_err();
+        let error = db
+            .import(&run, &rows, &mut |_, _: &store::RowOutcome| {})
+            .unwrap_err();
         assert!(error.to_string().contains("permit"), "{error}");
         assert!(db.permits(&cast.officer_binhu, person).unwrap().is_empty());
     });

@@ -15,14 +15,15 @@ mod replay;
 mod write;
 
 use domain::access::User;
-use domain::event::{Change, Event, ImportSummary, RowError, Source};
+use domain::event::{Change, Event, Source};
 use domain::permit_rules::PermitRules;
 
 use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, ImportFile, ImportRow, Imported, Receipt, RowOutcome, StoreError, import_runs, journal,
+    Commit, ImportFile, ImportListener, ImportRow, Imported, Receipt, RowOutcome, RunRecord,
+    StoreError, import_runs, journal,
 };
 use replay::Planned;
 
@@ -38,14 +39,15 @@ pub(super) struct Run<'a> {
     pub rows: &'a [ImportRow],
 }
 
-/// Plans `run.rows` inside `tx`, tells `each` what became of each row, and
-/// writes them when `commit` says so; with `changes`, what they changed.
+/// Plans `run.rows` inside `tx`, tells `listener` what became of each row,
+/// and writes them when `commit` says so, and the run's record when the
+/// listener ends the run; with `changes`, what the rows changed.
 pub(super) fn import(
     tx: &mut dyn Sql,
     run: &Run,
     commit: Commit,
     changes: bool,
-    each: &mut dyn FnMut(u64, &RowOutcome),
+    listener: &mut dyn ImportListener,
 ) -> Result<Imported, StoreError> {
     tx.lock_log()?;
     let done = keys::Done::read(tx, &run.file.sha256)?;
@@ -76,34 +78,40 @@ pub(super) fn import(
             }
             RowOutcome::AlreadyImported | RowOutcome::AlreadyHeld => runs.broken(),
         }
-        each(row.row, &outcome);
+        listener.row(row.row, &outcome);
     }
     let committed = match commit {
         Commit::Never => false,
         Commit::IfAllValid => !refused,
         Commit::ValidRows => true,
     };
-    if !committed {
-        return Ok(Imported {
-            committed,
-            changed: Vec::new(),
-        });
-    }
-    let changed = write::write(tx, run, replayed, first_fact, now(), changes)?;
-    runs.write(tx, &run.file.sha256)?;
-    Ok(Imported { committed, changed })
+    let changed = if committed {
+        let changed = write::write(tx, run, replayed, first_fact, now(), changes)?;
+        runs.write(tx, &run.file.sha256)?;
+        changed
+    } else {
+        Vec::new()
+    };
+    let event = match listener.ends_run(committed) {
+        Some(record) => Some(self::record(tx, run.vault, run.actor, record)?),
+        None => None,
+    };
+    Ok(Imported {
+        committed,
+        changed,
+        event,
+    })
 }
 
 /// Appends the event that records an import run, and keeps the rows it
 /// refused beside it.
-pub(super) fn record(
+fn record(
     tx: &mut dyn Sql,
     vault: &Vault,
     actor: &User,
-    summary: ImportSummary,
-    errors: &[RowError],
+    record: RunRecord,
 ) -> Result<i64, StoreError> {
-    tx.lock_log()?;
+    let RunRecord { summary, errors } = record;
     let event = Event {
         seq: 0,
         at: now(),
