@@ -224,7 +224,8 @@ pub trait Store: Send + Sync {
     /// so a file imported twice, or again after the process died, ends with every
     /// row once. Nor is a row that says only what the registry holds (another
     /// file's bytes, the same content: [`RowOutcome::AlreadyHeld`]); a row that
-    /// gives the last day of an open fact ends it, and a registration at a new
+    /// gives the last day of an open fact ends it, another last day than an
+    /// ended fact's corrects it, and a registration at a new
     /// address is a move (see [`Change::as_move_of`]). `listener` hears every row's
     /// outcome in order and, at the run's last call, gives the record of the
     /// run, appended in the same transaction ([`ImportListener::ends_run`]);

@@ -5,7 +5,7 @@
 //! the row is refused with the reason; a run's record keeps its bad rows.
 
 use domain::access::Department;
-use domain::event::{Change, ImportSummary, RowError, Source};
+use domain::event::{Change, Correction, ImportSummary, RowError, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
@@ -105,6 +105,32 @@ fn record(
     };
     let mut record = RunRecord { summary, errors };
     store.import(&run, &[], &mut record).unwrap().event.unwrap()
+}
+
+/// Row `row`: person `n` a union member from `from` (to `to`).
+fn union(row: u64, n: u32, from: jiff::civil::Date, to: Option<jiff::civil::Date>) -> ImportRow {
+    ImportRow {
+        row,
+        change: RowChange::PersonFact {
+            resident_id: id(n),
+            fact: FactKind::UnionMembership,
+            from,
+            to,
+        },
+    }
+}
+
+/// The union membership `viewer` sees of `person` on `day`.
+fn membership_on(
+    db: &TestDb,
+    viewer: &domain::access::User,
+    person: domain::registry::PersonId,
+    day: jiff::civil::Date,
+) -> Option<domain::registry::Fact> {
+    db.facts_on(viewer, person, day)
+        .unwrap()
+        .into_iter()
+        .find(|fact| fact.kind == FactKind::UnionMembership)
 }
 
 fn added(outcomes: &[RowOutcome]) -> usize {
@@ -415,15 +441,6 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
 fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_is_a_move() {
     each_backend(|db| {
         let cast = setup(db);
-        let union = |row: u64, n: u32, from, to| ImportRow {
-            row,
-            change: RowChange::PersonFact {
-                resident_id: id(n),
-                fact: FactKind::UnionMembership,
-                from,
-                to,
-            },
-        };
         let mut first = arrivals(0..2);
         first.push(union(4, 0, date(2024, 5, 1), None));
         let (_, committed) = run(&**db, &cast.station, &first, Commit::IfAllValid);
@@ -457,11 +474,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             Commit::IfAllValid,
         );
         let person = added_for(&outcomes, committed);
-        let membership = db
-            .facts_on(&cast.station, person, date(2025, 1, 31))
-            .unwrap()
-            .into_iter()
-            .find(|fact| fact.kind == FactKind::UnionMembership)
+        let membership = membership_on(db, &cast.station, person, date(2025, 1, 31))
             .expect("a member on the last day");
         assert_eq!(membership.to, Some(date(2025, 1, 31)));
         assert!(matches!(
@@ -481,12 +494,7 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         let (outcomes, committed) =
             run_of(&**db, &cast.station, &whole, &one_file, Commit::IfAllValid);
         let person = added_for(&outcomes, committed);
-        let facts = db
-            .facts_on(&cast.station, person, date(2024, 9, 30))
-            .unwrap();
-        let membership = facts
-            .iter()
-            .find(|fact| fact.kind == FactKind::UnionMembership)
+        let membership = membership_on(db, &cast.station, person, date(2024, 9, 30))
             .expect("a member on the last day");
         assert_eq!(membership.to, Some(date(2024, 9, 30)));
         assert!(matches!(
@@ -547,6 +555,79 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
         assert!(!committed);
         assert!(
             outcomes.iter().all(|o| matches!(o, RowOutcome::Refused(_))),
+            "{outcomes:?}"
+        );
+    });
+}
+
+#[test]
+fn a_last_day_other_than_the_records_corrects_it_and_a_running_fact_ended_is_refused() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let (from, june, december) = (date(2024, 5, 1), date(2025, 6, 30), date(2025, 12, 31));
+        let mut first = arrivals(0..1);
+        first.push(union(3, 0, from, Some(june)));
+        let (outcomes, committed) = run(&**db, &cast.station, &first, Commit::IfAllValid);
+        let person = added_for(&outcomes, committed);
+
+        // The next extract: the membership runs to December. The department's
+        // file has the last word on its dates: the record is corrected, and
+        // the same row sent again is held.
+        let extended = union(2, 0, from, Some(december));
+        let later = another("工会-十二月.csv", "cd");
+        let (outcomes, committed) = run_of(
+            &**db,
+            &cast.station,
+            &later,
+            std::slice::from_ref(&extended),
+            Commit::IfAllValid,
+        );
+        assert_eq!(added_for(&outcomes, committed), person);
+        let membership = membership_on(db, &cast.station, person, december).expect("a member");
+        assert_eq!((membership.from, membership.to), (from, Some(december)));
+        assert!(matches!(
+            &db.events_after(0, 100).unwrap().last().unwrap().change,
+            Change::Correct { correction: Correction::Fact { fact, to, .. }, .. }
+                if *fact == membership.id && *to == Some(december)
+        ));
+        let again = another("工会-十二月-再次.csv", "ce");
+        let (outcomes, _) = run_of(
+            &**db,
+            &cast.station,
+            &again,
+            &[extended],
+            Commit::IfAllValid,
+        );
+        assert_eq!(outcomes, [RowOutcome::AlreadyHeld]);
+
+        // In one file: a fact added, then given another last day.
+        let mut one_file = arrivals(5..6);
+        one_file.extend([
+            union(3, 5, from, Some(december)),
+            union(4, 5, from, Some(june)),
+        ]);
+        let whole = another("公安和工会.csv", "56");
+        let (outcomes, committed) =
+            run_of(&**db, &cast.station, &whole, &one_file, Commit::IfAllValid);
+        let person = added_for(&outcomes, committed);
+        let membership = membership_on(db, &cast.station, person, june).expect("a member");
+        assert_eq!(membership.to, Some(june));
+        assert!(membership_on(db, &cast.station, person, december).is_none());
+        assert!(matches!(
+            &db.events_after(0, 100).unwrap().last().unwrap().change,
+            Change::Correct { correction: Correction::Fact { person: of, fact, .. }, .. }
+                if *fact == membership.id && *of == person
+        ));
+
+        // A fact the record holds as ended, listed as running, is a new fact
+        // that overlaps it: for a person to look at, not to reopen it.
+        let running = union(2, 5, from, None);
+        let stale = another("工会-旧.csv", "de");
+        let (outcomes, committed) =
+            run_of(&**db, &cast.station, &stale, &[running], Commit::IfAllValid);
+        assert!(!committed);
+        assert!(
+            matches!(outcomes[..], [RowOutcome::Refused(_)]),
             "{outcomes:?}"
         );
     });

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use domain::Date;
 use domain::division::DivisionCode;
-use domain::event::Change;
+use domain::event::{Change, Correction};
 use domain::message::FieldError;
 use domain::plan::{Context, Mutation, Refusal, plan};
 use domain::registry::{FactId, FactKind, PersonId, Record, RecordId};
@@ -249,23 +249,41 @@ impl Planner<'_> {
     }
 }
 
-/// What a department's row about a person's fact asks of their record: the end
-/// of the open fact of that kind from that day, when the row gives its last
-/// day (a contract the last extract listed as running has ended); else a new
-/// fact.
+/// The reason of a correction a department's file makes (see [`reported_fact`]).
+const CORRECTED_END: &str = "依部门文件更正结束日期";
+
+/// What a department's row about a person's fact asks of their record, when
+/// the record holds a fact of that kind from that day: its end, when that fact
+/// is open and the row gives its last day (a contract the last extract listed
+/// as running has ended); a correction, when that fact has ended on another
+/// day than the row's last one (a contract extended, or ended earlier than
+/// first reported: the department keeps the contract, and its file has the
+/// last word on its dates). Else a new fact (a fact the record holds as ended
+/// that the row lists as running is one, and conflicts with it).
 fn reported_fact(state: &PersonState, kind: &FactKind, from: Date, to: Option<Date>) -> Change {
-    let open = state
+    let person = state.person.id;
+    let same = state
         .facts
         .iter()
-        .find(|fact| fact.kind == *kind && fact.from == from && fact.to.is_none());
-    match (open, to) {
-        (Some(open), Some(last_day)) => Change::EndFact {
-            person: state.person.id,
-            fact: open.id,
+        .find(|fact| fact.kind == *kind && fact.from == from);
+    match (same, to) {
+        (Some(fact), Some(last_day)) if fact.to.is_none() => Change::EndFact {
+            person,
+            fact: fact.id,
             last_day,
         },
+        (Some(fact), Some(_)) if fact.to != to => Change::Correct {
+            reason: CORRECTED_END.into(),
+            correction: Correction::Fact {
+                person,
+                fact: fact.id,
+                kind: kind.clone(),
+                from,
+                to,
+            },
+        },
         _ => Change::AddFact {
-            person: state.person.id,
+            person,
             fact: kind.clone(),
             from,
             to,

@@ -6,7 +6,7 @@
 //! persons' indexes again after its rows, where the backend's readers are not
 //! held up by that (SQLite).
 
-use domain::event::{Change, Event, Source};
+use domain::event::{Change, Correction, Event, Source};
 use domain::registry::{Fact, FactId, Person};
 use domain::reported_value::ReportedValue;
 use jiff::Timestamp;
@@ -60,7 +60,11 @@ pub(super) fn number(tx: &mut dyn Sql, replayed: &mut Replayed) -> Result<FactId
             Change::AddFact { person, .. } | Change::Move { person, .. } => {
                 *person = state.person.id
             }
-            Change::EndFact { person, fact, .. } => {
+            Change::EndFact { person, fact, .. }
+            | Change::Correct {
+                correction: Correction::Fact { person, fact, .. },
+                ..
+            } => {
                 *person = state.person.id;
                 if *fact >= PROVISIONAL {
                     *fact = numbers[index][(*fact - PROVISIONAL) as usize];
