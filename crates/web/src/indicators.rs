@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use analytics::{Engine, EngineError, IndicatorResult, Step};
 use axum::extract::State;
+use domain::access::User;
 use domain::division::{DivisionCode, Hierarchy};
 use domain::message::Message;
 use domain::policy::Policy;
@@ -183,10 +184,10 @@ pub struct IndicatorQuery {
     security(("bearer" = [])))]
 pub async fn get(
     State(app): State<App>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Query(query): Query<IndicatorQuery>,
 ) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
-    let unit = unit_param(&query.unit)?;
+    let unit = unit_param(&user, &query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let engine = app.read_engine();
     engine
@@ -219,10 +220,10 @@ pub struct SeriesQuery {
     security(("bearer" = [])))]
 pub async fn series(
     State(app): State<App>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Query(query): Query<SeriesQuery>,
 ) -> Result<Json<Vec<IndicatorResult>>, ApiError> {
-    let unit = unit_param(&query.unit)?;
+    let unit = unit_param(&user, &query.unit)?;
     let step = step_param(&query.step)?;
     let from = date_param("from", Some(&query.from))?.expect("a given parameter");
     let to = date_param("to", query.to.as_deref())?.unwrap_or_else(crate::today);
@@ -233,8 +234,25 @@ pub async fn series(
         .map_err(|error| refused(error, "from"))
 }
 
-/// A unit query parameter: a division code.
-pub(crate) fn unit_param(text: &str) -> Result<DivisionCode, ApiError> {
+/// A unit query parameter: a division code within `user`'s area (their
+/// subtree). Indicator tables are aggregates, but a village's counts of a few
+/// persons tell of those persons, and the dashboard holds to the same area.
+pub(crate) fn unit_param(user: &User, text: &str) -> Result<DivisionCode, ApiError> {
+    let unit = unit_code(text)?;
+    if user.covers(unit) {
+        Ok(unit)
+    } else {
+        Err(ApiError::new(
+            Code::Forbidden,
+            Some("unit"),
+            format!("{unit} 不在您的管辖范围内"),
+            format!("expected a unit within your area, but {unit} is outside it"),
+        ))
+    }
+}
+
+/// A unit query parameter: a division code, wherever it lies.
+pub(crate) fn unit_code(text: &str) -> Result<DivisionCode, ApiError> {
     text.parse()
         .map_err(|error: domain::message::FieldError| ApiError {
             code: Code::InvalidParameter,

@@ -48,27 +48,11 @@ pub async fn show(
     }
 }
 
-/// The unit asked for, which must lie in the user's subtree.
+/// The unit asked for, which must lie in the user's subtree; theirs when none is.
 fn unit_param(viewer: &Viewer, text: Option<&str>) -> Result<DivisionCode, ApiError> {
-    let Some(text) = text.filter(|t| !t.is_empty()) else {
-        return Ok(viewer.user.unit);
-    };
-    let unit: DivisionCode =
-        text.parse()
-            .map_err(|error: domain::message::FieldError| ApiError {
-                code: Code::InvalidParameter,
-                field: Some("unit".into()),
-                message: error.message,
-            })?;
-    if viewer.user.covers(unit) {
-        Ok(unit)
-    } else {
-        Err(ApiError::new(
-            Code::Forbidden,
-            Some("unit"),
-            format!("{unit} 不在您的管辖范围内"),
-            format!("expected a unit within your area, but {unit} is outside it"),
-        ))
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(viewer.user.unit),
+        Some(text) => crate::indicators::unit_param(&viewer.user, text),
     }
 }
 

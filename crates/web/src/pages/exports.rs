@@ -24,7 +24,7 @@ pub async fn indicators(
     query: Result<Query<ExportQuery>, ApiError>,
 ) -> Response {
     query
-        .and_then(|Query(query)| api::indicator_file(&app, &query))
+        .and_then(|Query(query)| api::indicator_file(&app, &viewer.user, &query))
         .unwrap_or_else(|error| layout::error_page(viewer.lang, error))
 }
 

@@ -45,23 +45,21 @@ pub struct ExportQuery {
     security(("bearer" = [])))]
 pub async fn indicators(
     State(app): State<App>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    indicator_file(&app, &query)
+    indicator_file(&app, &user, &query)
 }
 
 /// The indicator table `query` asks for, as a file to download.
-pub(crate) fn indicator_file(app: &App, query: &ExportQuery) -> Result<Response, ApiError> {
+pub(crate) fn indicator_file(
+    app: &App,
+    user: &User,
+    query: &ExportQuery,
+) -> Result<Response, ApiError> {
     let invalid =
         |error: domain::message::FieldError| ApiError::from_field(Code::InvalidParameter, error);
-    let unit = query
-        .unit
-        .parse()
-        .map_err(|mut error: domain::message::FieldError| {
-            error.field = "unit".into();
-            invalid(error)
-        })?;
+    let unit = crate::indicators::unit_param(user, &query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let format: Format = query.format.parse().map_err(invalid)?;
     let publish = match query.publication.as_deref() {
@@ -152,7 +150,8 @@ pub(crate) async fn person_list_file(
     user: User,
     query: &PersonsQuery,
 ) -> Result<Response, ApiError> {
-    let unit = crate::indicators::unit_param(&query.unit)?;
+    // The store holds the list to the user's area, and records who saw it.
+    let unit = crate::indicators::unit_code(&query.unit)?;
     let format: ListFormat = query
         .format
         .parse()

@@ -96,10 +96,10 @@ async fn about_person<T>(
     security(("bearer" = [])))]
 pub async fn new_citizens(
     State(app): State<App>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Query(query): Query<UnitAsOfQuery>,
 ) -> Result<Json<Vec<NewCitizenCount>>, ApiError> {
-    let unit = unit_param(&query.unit)?;
+    let unit = unit_param(&user, &query.unit)?;
     let as_of = date_param("as_of", query.as_of.as_deref())?.unwrap_or_else(crate::today);
     let engine = app.read_engine();
     engine

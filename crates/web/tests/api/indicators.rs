@@ -1,5 +1,5 @@
 //! Indicators through the API: fresh after every committed write, for a unit and its
-//! children, with bad parameters named.
+//! children within the caller's area, with bad parameters named.
 
 use axum::http::StatusCode;
 use domain::access::Role;
@@ -58,6 +58,34 @@ async fn bad_parameters_are_named() {
         .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.error().0, "as_of");
+}
+
+#[tokio::test]
+async fn a_unit_outside_the_callers_area_is_refused_by_every_table() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    // 梁溪区: another district of the city.
+    for uri in [
+        "/api/v1/indicators?unit=320213",
+        "/api/v1/indicators/series?unit=320213&indicator=E1&step=year&from=2025-01-01",
+        "/api/v1/exports/indicators?unit=320213&format=csv",
+        "/api/v1/exports/indicators?unit=320213&format=csv&publication=true",
+        "/api/v1/new-citizens?unit=320213",
+        "/api/v1/indicators?unit=3202",
+    ] {
+        let answer = test.get(uri, &token).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{uri}: {}",
+            answer.body
+        );
+        assert_eq!(answer.error().0, "unit", "{uri}");
+    }
+    let answer = test.get("/api/v1/indicators?unit=320213", &token).await;
+    insta::assert_json_snapshot!("unit_outside_the_area", answer.body);
+    let own = test.get("/api/v1/indicators?unit=320211001", &token).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
 }
 
 /// The row of `indicator` for `unit` in an indicators answer.
