@@ -15,7 +15,7 @@ use flate2::write::DeflateEncoder;
 use crate::journal;
 use crate::sql::{Sql, Val, first};
 use crate::vault::Vault;
-use crate::{ImportReport, StoreError};
+use crate::{ImportRecord, ImportReport, StoreError};
 
 const WHAT: &str = "an import's report";
 
@@ -56,7 +56,7 @@ pub(crate) fn list(
     vault: &Vault,
     viewer: &User,
     limit: usize,
-) -> Result<Vec<Event>, StoreError> {
+) -> Result<Vec<ImportRecord>, StoreError> {
     // An empty range for a viewer who lists their own runs only.
     let (low, high) = if viewer.may_watch_imports() {
         viewer.unit.subtree_range()
@@ -64,8 +64,9 @@ pub(crate) fn list(
         (1, 0)
     };
     let sql = format!(
-        "{} JOIN import_runs r ON r.seq = e.seq \
-         WHERE r.actor = ?1 OR r.unit BETWEEN ?2 AND ?3 ORDER BY r.seq DESC LIMIT ?4",
+        "SELECT run.*, u.name FROM ({} JOIN import_runs r ON r.seq = e.seq \
+         WHERE r.actor = ?1 OR r.unit BETWEEN ?2 AND ?3 ORDER BY r.seq DESC LIMIT ?4) run \
+         LEFT JOIN users u ON u.id = run.actor ORDER BY run.seq DESC",
         journal::EVENT
     );
     let params = [
@@ -74,7 +75,22 @@ pub(crate) fn list(
         (high as i64).into(),
         (limit as i64).into(),
     ];
-    crate::sql::rows(tx, &sql, &params, |row| journal::event_row(row, vault))
+    crate::sql::rows(tx, &sql, &params, |row| {
+        let event = journal::event_row(row, vault)?;
+        let Change::Import { summary } = event.change else {
+            return Err(StoreError::Database(format!(
+                "import run {} is recorded by an event of another kind",
+                event.seq
+            )));
+        };
+        Ok(ImportRecord {
+            seq: event.seq,
+            actor: event.actor,
+            sender: row.opt_text(journal::EVENT_ROW_WIDTH)?.unwrap_or_default(),
+            at: event.at,
+            summary,
+        })
+    })
 }
 
 /// The run recorded by event `seq`, with its refused rows, if `viewer` made it.

@@ -117,10 +117,13 @@ pub(crate) fn append_event(
 }
 
 /// An event's columns, with the name and SHA-256 of the file an imported row
-/// came from; `e` is the log.
+/// came from; `e` is the log. [`EVENT_ROW_WIDTH`] of them.
 pub(crate) const EVENT: &str = "SELECT e.seq, e.at, e.actor, e.unit, e.person, e.channel, e.source_detail, \
                      e.change, f.file, f.sha256 \
                      FROM events e LEFT JOIN import_files f ON f.id = e.import_file";
+
+/// How many columns [`EVENT`] selects.
+pub(crate) const EVENT_ROW_WIDTH: usize = 10;
 
 pub(crate) fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
     Ok(Event {

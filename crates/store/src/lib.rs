@@ -242,10 +242,11 @@ pub trait Store: Send + Sync {
     fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError>;
 
     /// 导入记录 — the records of the import runs (events whose change is
-    /// [`Change::Import`]) `viewer` may list, newest first, at most `limit`:
-    /// their own, and, for those who watch what departments send
-    /// ([`User::may_watch_imports`]), every run made by a user of their area.
-    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<Event>, StoreError>;
+    /// [`Change::Import`]) `viewer` may list, newest first, at most `limit`,
+    /// each with its sender's name: their own, and, for those who watch what
+    /// departments send ([`User::may_watch_imports`]), every run made by a
+    /// user of their area.
+    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<ImportRecord>, StoreError>;
 }
 
 /// A bulk load under way (from [`Store::loader`]).

@@ -363,6 +363,23 @@ pub struct LogSince {
     pub other: Vec<Event>,
 }
 
+/// 导入记录 — one import run as a history lists it (see
+/// [`crate::Store::import_runs`]): its record, and who ran it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRecord {
+    /// The sequence number of the event that records the run.
+    pub seq: i64,
+    /// Who ran it: their number and name.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub actor: domain::access::UserId,
+    pub sender: String,
+    /// When the run ended.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: jiff::Timestamp,
+    pub summary: domain::event::ImportSummary,
+}
+
 /// 导入报告 — an import run as the log keeps it: its record, and every row it
 /// refused (see [`crate::Store::import_report`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

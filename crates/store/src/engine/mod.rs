@@ -27,9 +27,9 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    CountedPerson, ImportListener, ImportReport, ImportRow, ImportRun, Imported, Loader, LogSince,
-    NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt, Store, StoreError,
-    ViewEntry, mask_resident_id,
+    CountedPerson, ImportListener, ImportRecord, ImportReport, ImportRow, ImportRun, Imported,
+    Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt,
+    Store, StoreError, ViewEntry, mask_resident_id,
 };
 use crate::{import_runs, journal, name_index, permits, queries};
 
@@ -550,7 +550,7 @@ impl<B: Backend> Store for Engine<B> {
             .read(|tx| import_runs::read(tx, &self.vault, viewer, seq))
     }
 
-    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<Event>, StoreError> {
+    fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<ImportRecord>, StoreError> {
         self.backend
             .read(|tx| import_runs::list(tx, &self.vault, viewer, limit))
     }

@@ -342,10 +342,7 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
             db.import_runs(viewer, limit)
                 .unwrap()
                 .into_iter()
-                .map(|event| match event.change {
-                    Change::Import { summary } => summary.file,
-                    other => panic!("{other:?}"),
-                })
+                .map(|run| run.summary.file)
                 .collect()
         };
         // Station staff see their own runs.
@@ -361,6 +358,24 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
             ["梁溪.csv", "二.csv", "他人.csv", "一.csv"]
         );
         assert_eq!(files(&cast.officer_city, 2), ["梁溪.csv", "二.csv"]);
+        // Each with who sent it, by number and name.
+        let senders: Vec<_> = db
+            .import_runs(&cast.leader, 10)
+            .unwrap()
+            .into_iter()
+            .map(|run| (run.actor, run.sender))
+            .collect();
+        let named = |user: &domain::access::User| (user.id, user.name.clone());
+        assert_eq!(
+            senders,
+            [
+                named(&cast.station_liangxi),
+                named(&cast.station),
+                named(&cast.officer_binhu),
+                named(&cast.station),
+            ]
+        );
+        assert_eq!(senders[1].1, "测试用户 station");
     });
 }
 

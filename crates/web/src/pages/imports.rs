@@ -24,7 +24,7 @@ use super::layout::{self, csrf_field, page};
 use super::session::{CSRF_FIELD, Fields, Viewer, csrf_matches};
 use crate::App;
 use crate::error::{ApiError, Code};
-use crate::routes::import_runs::{self, ImportRecord};
+use crate::routes::import_runs;
 use crate::routes::imports::{self as api, ImportState, ImportStatus, Upload};
 
 /// The templates `user` may import.
@@ -129,7 +129,7 @@ fn started(app: &App, viewer: &Viewer) -> Markup {
 
 /// The runs the viewer may list, from the log (whichever server or command
 /// line ran them), newest first; their own link to their reports.
-fn history(runs: &[ImportRecord], viewer: &User, lang: Lang) -> Markup {
+fn history(runs: &[store::ImportRecord], viewer: &User, lang: Lang) -> Markup {
     html! {
         h2 { (Msg::ImportHistory.in_(lang)) }
         @if runs.is_empty() {

@@ -5,14 +5,11 @@
 //! one of the caller's runs, bad rows and all, and `…/errors` the bad rows as
 //! XLSX. The imports running on this server are [`super::imports`]'.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::response::Response;
-use domain::access::{User, UserId};
+use domain::access::User;
 use exchange::import::Report;
-use serde::Serialize;
-use utoipa::ToSchema;
+use store::ImportRecord;
 
 use super::imports::errors_workbook;
 use crate::App;
@@ -21,21 +18,6 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::openapi::ReadErrors;
 
-/// 导入记录 — one import run, as the log keeps it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportRecord {
-    /// The sequence number of the event that records the run.
-    pub seq: i64,
-    /// Who ran it: their number and name.
-    #[schema(value_type = i64)]
-    pub actor: UserId,
-    pub sender: String,
-    /// When the run ended.
-    #[schema(value_type = String, format = DateTime)]
-    pub at: jiff::Timestamp,
-    pub summary: domain::event::ImportSummary,
-}
-
 /// Runs that history lists.
 pub(crate) const HISTORY: usize = 50;
 
@@ -43,32 +25,8 @@ pub(crate) const HISTORY: usize = 50;
 /// log (see [`store::Store::import_runs`]).
 pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>, ApiError> {
     let user = user.clone();
-    let (runs, senders) = app
-        .run(move |store| {
-            let runs = store.import_runs(&user, HISTORY)?;
-            let mut senders = BTreeMap::new();
-            for run in &runs {
-                if let std::collections::btree_map::Entry::Vacant(entry) = senders.entry(run.actor)
-                {
-                    entry.insert(store.user(run.actor)?.map(|sender| sender.name));
-                }
-            }
-            Ok((runs, senders))
-        })
-        .await?;
-    Ok(runs
-        .into_iter()
-        .filter_map(|event| match event.change {
-            domain::event::Change::Import { summary } => Some(ImportRecord {
-                seq: event.seq,
-                actor: event.actor,
-                sender: senders[&event.actor].clone().unwrap_or_default(),
-                at: event.at,
-                summary,
-            }),
-            _ => None,
-        })
-        .collect())
+    app.run(move |store| store.import_runs(&user, HISTORY))
+        .await
 }
 
 /// 导入记录 — the last 50 import runs (dry runs too) you may list, newest
