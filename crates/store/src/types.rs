@@ -320,16 +320,6 @@ pub struct RunRecord<'a> {
     pub errors: &'a [domain::event::RowError],
 }
 
-/// A record given whole ends the run of a call that brings no rows of its own
-/// (a run whose rows were counted elsewhere).
-impl ImportListener for RunRecord<'_> {
-    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
-
-    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
-        Some(self.clone())
-    }
-}
-
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowOutcome {

@@ -8,8 +8,8 @@
 
 use axum::http::{StatusCode, header};
 use domain::access::{Department, Role, User};
-use domain::event::{ImportSummary, RowError};
-use store::{Commit, ImportFile, ImportRun, RunRecord};
+use exchange::import::{self, Mode, Options, Report};
+use exchange::template::Template;
 
 use crate::support::*;
 use crate::visitor::{Page, Visitor};
@@ -110,34 +110,14 @@ async fn a_department_uploads_a_file_and_follows_it_to_its_report() {
     shows(&visitor.get("/imports").await, &location);
 
     // The history is the log's: a run from the command line is in it too.
-    // Sequences two apart: a man's sequence is odd, so each is an ID of its own.
-    let rows: String = (10..15)
-        .map(|n| {
-            format!(
-                "{},张伟,2024-03-01,{BINHU_VILLAGE},自购房,,\n",
-                resident_id(2 * n).as_str()
-            )
-        })
-        .collect();
-    let file =
-        format!("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n{rows}");
-    let options = exchange::import::Options {
-        mode: exchange::import::Mode::AllOrNothing,
-        dry_run: false,
-        encoding: None,
-        limits: Default::default(),
-    };
-    let template = exchange::template::Template::of(Department::PublicSecurity);
-    exchange::import::import(
-        test.store.as_ref(),
-        &police,
-        template,
-        "命令行.csv",
-        file.as_bytes(),
-        &options,
-        &mut (),
-    )
-    .unwrap();
+    let file = police_file(&[
+        (0, "张伟"),
+        (1, "张伟"),
+        (2, "张伟"),
+        (3, "张伟"),
+        (4, "张伟"),
+    ]);
+    from_command_line(&test, &police, "命令行.csv", &file, Mode::AllOrNothing);
     let list = visitor.get("/imports").await;
     let history = &list.html[list.html.find("导入记录").expect("a history")..];
     assert!(
@@ -174,57 +154,59 @@ fn link(page: &Page, rest: &str) -> String {
     href.to_owned()
 }
 
-/// Records, as `actor`, a run whose rows were counted elsewhere; its event.
-fn record(test: &TestApp, actor: &User, summary: ImportSummary, errors: &[RowError]) -> i64 {
-    let file = ImportFile {
-        name: summary.file.clone(),
-        sha256: summary.sha256.clone(),
+/// A police file registering in Binhu person `n` under `name`, for each of
+/// `rows` (an empty name makes a bad row). Person `n` has an ID number of
+/// their own, none of [`arrivals`]'.
+fn police_file(rows: &[(u16, &str)]) -> String {
+    let mut file =
+        String::from("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n");
+    for (n, name) in rows {
+        // A man's sequence is odd.
+        let id = resident_id(21 + 2 * n);
+        file.push_str(&format!(
+            "{},{name},2024-03-01,{BINHU_VILLAGE},自购房,,\n",
+            id.as_str()
+        ));
+    }
+    file
+}
+
+/// Imports `file`, named `name`, as `actor` the way `anju import` does.
+fn from_command_line(test: &TestApp, actor: &User, name: &str, file: &str, mode: Mode) -> Report {
+    let options = Options {
+        mode,
+        dry_run: false,
+        encoding: None,
+        limits: Default::default(),
     };
-    let run = ImportRun {
+    let template = Template::of(Department::PublicSecurity);
+    import::import(
+        test.store.as_ref(),
         actor,
-        file: &file,
-        commit: Commit::Never,
-        changes: false,
-    };
-    let mut record = RunRecord { summary, errors };
-    test.store
-        .import(&run, &[], &mut record)
-        .unwrap()
-        .event
-        .unwrap()
+        template,
+        name,
+        file.as_bytes(),
+        &options,
+        &mut (),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
     let test = TestApp::new();
     let police = police(&test);
-    let summary = ImportSummary {
-        department: Department::PublicSecurity,
-        file: "十月.csv".into(),
-        sha256: "ab".repeat(32),
-        rows: 5,
-        added: 4,
-        already: 0,
-        refused: 1,
-        committed: true,
-        dry_run: false,
-        valid_rows_only: true,
-    };
-    let bad = RowError {
-        row: 3,
-        column: "姓名".into(),
-        zh: "姓名不能为空".into(),
-        en: "expected a name".into(),
-    };
-    let again = ImportSummary {
-        file: "十月-再次.csv".into(),
-        added: 0,
-        already: 5,
-        refused: 0,
-        ..summary.clone()
-    };
-    let seq = record(&test, &police, summary, &[bad]);
-    record(&test, &police, again, &[]);
+    // Five rows, the second without a name: four written, one refused; then
+    // the four good ones sent again.
+    let october = [(0, "张伟"), (1, ""), (2, "王芳"), (3, "李娜"), (4, "刘洋")];
+    let first = police_file(&october);
+    let seq = from_command_line(&test, &police, "十月.csv", &first, Mode::ValidRowsOnly).event;
+    let good: Vec<_> = october
+        .into_iter()
+        .filter(|(_, name)| !name.is_empty())
+        .collect();
+    let again = police_file(&good);
+    from_command_line(&test, &police, "十月-再次.csv", &again, Mode::AllOrNothing);
     test.user("leader", Role::Leader, "3202");
     let mut leader = Visitor::new(&test);
     shows(&leader.login("leader").await, "href=\"/imports\"");
@@ -237,7 +219,7 @@ async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
     );
     shows(
         &page,
-        "<td>十月-再次.csv</td><td>公安</td><td>无新内容，库中已有</td><td>5</td><td>0</td><td>5</td>",
+        "<td>十月-再次.csv</td><td>公安</td><td>无新内容，库中已有</td><td>4</td><td>0</td><td>4</td>",
     );
     assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
     let run = leader.get(&format!("/imports/runs/{seq}")).await;
