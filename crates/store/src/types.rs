@@ -241,9 +241,12 @@ pub enum RowChange {
     /// A change that names no registered person (a registration, a value).
     Change(Change),
     /// A dated fact about the registered person with this ID number (departments
-    /// know people by ID number, not by the registry's number).
+    /// know people by ID number, not by the registry's number), whom `name`
+    /// must name as the registry does: a row whose name is another's (a row
+    /// shifted against its ID numbers in a spreadsheet) is refused.
     PersonFact {
         resident_id: ResidentId,
+        name: String,
         fact: FactKind,
         from: Date,
         to: Option<Date>,

@@ -313,16 +313,21 @@ fn authorize(
         );
     }
     match units.into_iter().find(|unit| !actor.covers(*unit)) {
-        Some(unit) => Err(refuse(
-            "unit",
-            format!("单位 {unit} 不在您的管辖范围（{}）内", actor.unit),
-            format!(
-                "expected a unit inside your scope {}, but found {unit}",
-                actor.unit
-            ),
-        )),
+        Some(unit) => Err(outside_scope(actor, unit)),
         None => Ok(()),
     }
+}
+
+/// Why `actor` may change nothing in `unit`, which lies outside their subtree.
+pub fn outside_scope(actor: &User, unit: DivisionCode) -> FieldError {
+    refuse(
+        "unit",
+        format!("单位 {unit} 不在您的管辖范围（{}）内", actor.unit),
+        format!(
+            "expected a unit inside your scope {}, but found {unit}",
+            actor.unit
+        ),
+    )
 }
 
 fn change_record_id(change: &Change) -> Option<RecordId> {

@@ -192,10 +192,12 @@ impl Cells<'_> {
 
     fn person_fact(&mut self, fact: Option<FactKind>) -> Option<RowChange> {
         let resident_id = self.read(Column::ResidentId, true, resident_id);
+        let name = self.read(Column::Name, true, |text| Ok(text.to_owned()));
         let from = self.read(Column::From, true, date);
         let to = self.read(Column::To, false, date);
         Some(RowChange::PersonFact {
             resident_id: resident_id?,
+            name: name?,
             fact: fact?,
             from: from?,
             to,

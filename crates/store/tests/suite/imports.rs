@@ -125,6 +125,7 @@ fn union(row: u64, n: u32, from: jiff::civil::Date, to: Option<jiff::civil::Date
         row,
         change: RowChange::PersonFact {
             resident_id: id(n),
+            name: "张三".into(),
             fact: FactKind::UnionMembership,
             from,
             to,
@@ -249,31 +250,63 @@ fn all_or_nothing_writes_nothing_when_a_row_is_refused_and_a_dry_run_never_write
 }
 
 #[test]
-fn a_fact_names_its_person_by_id_number_and_an_unknown_one_is_refused() {
+fn a_fact_names_its_person_by_id_number_and_name_or_is_refused() {
     each_backend(|db| {
         let cast = setup(db);
-        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
-        let fact = |n| ImportRow {
+        run(&**db, &cast.station, &arrivals(0..2), Commit::IfAllValid);
+        let fact = |n, name: &str| ImportRow {
             row: 20 + u64::from(n),
             change: RowChange::PersonFact {
                 resident_id: id(n),
+                name: name.into(),
                 fact: FactKind::UnionMembership,
                 from: date(2024, 5, 1),
                 to: None,
             },
         };
-        let (outcomes, _) = run(&**db, &cast.station, &[fact(0), fact(7)], Commit::ValidRows);
+        // The name as a spreadsheet may hold it (spaces in it) is the name.
+        let rows = [fact(0, " 张 三"), fact(7, "张三"), fact(1, "李四")];
+        let (outcomes, _) = run(&**db, &cast.station, &rows, Commit::ValidRows);
         let RowOutcome::Added(receipt) = &outcomes[0] else {
             panic!("{outcomes:?}")
         };
         assert_eq!(receipt.facts.len(), 1);
-        let RowOutcome::Refused(Refusal::Invalid(error)) = &outcomes[1] else {
+        let refusal = |outcome: &RowOutcome| match outcome {
+            RowOutcome::Refused(Refusal::Invalid(error)) => {
+                (error.field.clone(), error.message.to_string())
+            }
+            other => panic!("{other:?}"),
+        };
+        insta::allow_duplicates! {
+            // No one has that ID number.
+            insta::assert_debug_snapshot!(refusal(&outcomes[1]), @r#"
+            (
+                "resident_id",
+                "找不到身份证号为 42010219600101007X 的登记人员 / expected a registered person, but found none with ID number 42010219600101007X",
+            )
+            "#);
+            // Someone else has: a row shifted against its ID numbers.
+            insta::assert_debug_snapshot!(refusal(&outcomes[2]), @r#"
+            (
+                "name",
+                "姓名“李四”与身份证号 420102196001010010 登记的姓名不符 / expected the name registered with ID number 420102196001010010, but found \"李四\"",
+            )
+            "#);
+        }
+
+        // Someone registered outside the importer's area is refused as such,
+        // before anything is said of their record (here: that it holds the fact).
+        let (outcomes, _) = run_of(
+            &**db,
+            &cast.station_liangxi,
+            &another("梁溪.csv", "9a"),
+            &[fact(0, "张三")],
+            Commit::ValidRows,
+        );
+        let [RowOutcome::Refused(Refusal::Forbidden(error))] = &outcomes[..] else {
             panic!("{outcomes:?}")
         };
-        assert_eq!(error.field, "resident_id");
-        insta::allow_duplicates! {
-            insta::assert_snapshot!(error.message.to_string(), @"找不到身份证号为 42010219600101007X 的登记人员 / expected a registered person, but found none with ID number 42010219600101007X");
-        }
+        assert_eq!(error.field, "unit");
     });
 }
 
@@ -775,6 +808,7 @@ fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_
             row,
             change: RowChange::PersonFact {
                 resident_id: id(3),
+                name: "张三".into(),
                 fact: kind,
                 from: date(2024, 5, 1),
                 to: None,
@@ -856,6 +890,7 @@ fn a_file_adding_many_persons_leaves_every_index_whole() {
                 row: 100,
                 change: RowChange::PersonFact {
                     resident_id: id(59),
+                    name: "张三".into(),
                     fact: FactKind::UnionMembership,
                     from: date(2024, 4, 1),
                     to: None,

@@ -10,7 +10,7 @@ use domain::Date;
 use domain::division::DivisionCode;
 use domain::event::{Change, Correction};
 use domain::message::FieldError;
-use domain::plan::{Context, Mutation, Refusal, plan};
+use domain::plan::{Context, Mutation, Refusal, outside_scope, plan};
 use domain::registry::{FactId, FactKind, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::Run;
 use super::keys::Done;
 use super::known::{Key, Known, records_of};
-use crate::{ImportRow, PersonState, RowChange, StoreError, queries};
+use crate::{ImportRow, PersonState, RowChange, StoreError, name_index, queries};
 
 /// Provisional numbers of facts the rows insert start here (above any real one,
 /// so that a person's facts sort as they will once numbered).
@@ -75,6 +75,26 @@ fn not_registered(id: &ResidentId) -> Refusal {
         format!("找不到身份证号为 {} 的登记人员", id.as_str()),
         format!(
             "expected a registered person, but found none with ID number {}",
+            id.as_str()
+        ),
+    ))
+}
+
+/// Whether a department's row names the registered person: the same name as
+/// the name index compares them (the middle dot written any usual way,
+/// spaces and full-width letters as a spreadsheet may hold them).
+fn same_name(given: &str, registered: &str) -> bool {
+    name_index::normalise(given) == name_index::normalise(registered)
+}
+
+/// The refusal of a row whose name is not the one registered with its ID
+/// number (which it does not reveal).
+fn another_name(id: &ResidentId, name: &str) -> Refusal {
+    Refusal::Invalid(FieldError::new(
+        "name",
+        format!("姓名“{name}”与身份证号 {} 登记的姓名不符", id.as_str()),
+        format!(
+            "expected the name registered with ID number {}, but found {name:?}",
             id.as_str()
         ),
     ))
@@ -188,16 +208,27 @@ impl Planner<'_> {
             return Ok(Planned::Held);
         }
         let now = track.as_ref().and_then(|(_, track)| track.now.as_ref());
+        // A registered person outside the importer's area is refused before
+        // anything is said of their record (held, or under another name).
+        let actor = self.run.actor;
+        if let Some(state) = now.filter(|state| !actor.covers(state.person.unit)) {
+            let refusal = outside_scope(actor, state.person.unit);
+            return Ok(Planned::Refused(Refusal::Forbidden(refusal)));
+        }
         let change = match &row.change {
             RowChange::Change(change) => now
                 .and_then(|state| change.as_move_of(&state.person, &state.facts))
                 .unwrap_or_else(|| change.clone()),
             RowChange::PersonFact {
                 resident_id,
+                name,
                 fact,
                 from,
                 to,
             } => match now {
+                Some(state) if !same_name(name, &state.person.name) => {
+                    return Ok(Planned::Refused(another_name(resident_id, name)));
+                }
                 Some(state) => reported_fact(state, fact, *from, *to),
                 None => return Ok(Planned::Refused(not_registered(resident_id))),
             },
