@@ -56,7 +56,10 @@ impl Column {
                 "18 位公民身份号码，末位可为 X；请设为文本格式，以免 Excel 截断",
                 "the 18-character resident ID number, the last may be X; format the column as text so Excel keeps every digit",
             ),
-            Column::Name => ("姓名，1 至 50 个字符", "the name, 1 to 50 characters"),
+            Column::Name => (
+                "姓名，1 至 50 个字符；关于已登记人员的表中须与该身份证号登记的姓名一致",
+                "the name, 1 to 50 characters; in a file about registered persons, the name registered with the ID number",
+            ),
             Column::Registered => (
                 "来到本地登记的日期，格式 YYYY-MM-DD（也可写 YYYY/M/D）",
                 "the day of arrival and registration, YYYY-MM-DD (or YYYY/M/D)",
@@ -94,8 +97,8 @@ impl Column {
                 "the first day, YYYY-MM-DD",
             ),
             Column::To => (
-                "结束日期（末日，含当天），仍在持续则不填",
-                "the last day (inclusive), empty while it still holds",
+                "结束日期（末日，含当天），仍在持续则不填；库中同一信息（同类别、同开始日期）已结束于另一日期的，以本表为准更正",
+                "the last day (inclusive), empty while it still holds; where the registry holds the same fact (kind and first day) as ended on another day, this one corrects it",
             ),
             Column::Unit => (
                 "上报单位的区划代码，任一级（市、区、镇、村）",
