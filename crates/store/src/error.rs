@@ -19,6 +19,13 @@ pub enum StoreError {
         /// The key asked for, e.g. the person's number.
         key: String,
     },
+    /// Another process held the database's writer for longer than a write
+    /// waits (on SQLite: a large import from the command line): nothing was
+    /// written, and the same call may succeed a little later.
+    #[error(
+        "数据库正忙：另一进程正在写入，未写入任何内容，请稍后重试 / the database is busy: another process is writing; nothing was written, try again shortly ({0})"
+    )]
+    Busy(String),
     /// The database itself failed (connection, disk, corrupt data).
     #[error("database: {0}")]
     Database(String),

@@ -183,6 +183,15 @@ impl From<StoreError> for ApiError {
                     }
                 ),
             ),
+            StoreError::Busy(detail) => {
+                eprintln!("anju web: {detail}");
+                ApiError::new(
+                    Code::Unavailable,
+                    None,
+                    "数据库正忙：另一进程（如命令行导入）正在写入，本次未写入任何内容，请稍后重试",
+                    "the database is busy: another process (such as an import from the command line) is writing; nothing was written, please try again shortly",
+                )
+            }
             StoreError::Database(detail) => ApiError::internal(&format!("database: {detail}")),
         }
     }
@@ -242,6 +251,15 @@ mod tests {
             error.message.en,
             "expected an import 7 within your scope, but found none"
         );
+    }
+
+    #[test]
+    fn a_busy_database_is_unavailable_for_now_and_says_nothing_was_written() {
+        let error = ApiError::from(StoreError::Busy(
+            "sqlite: beginning a transaction: database is locked".into(),
+        ));
+        assert_eq!(error.code.status(), StatusCode::SERVICE_UNAVAILABLE);
+        insta::assert_snapshot!(error.message.to_string(), @"数据库正忙：另一进程（如命令行导入）正在写入，本次未写入任何内容，请稍后重试 / the database is busy: another process (such as an import from the command line) is writing; nothing was written, please try again shortly");
     }
 
     #[test]

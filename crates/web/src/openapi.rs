@@ -155,6 +155,10 @@ const INVALID: (&str, &str) = (
     "422",
     "A field is missing, unknown, malformed or refused (invalid_field)",
 );
+const BUSY: (&str, &str) = (
+    "503",
+    "Another process held the database's writer longer than a change waits, e.g. an import from the command line (unavailable): nothing was written; try again shortly",
+);
 
 /// The errors of a call that needs only a session.
 pub struct AuthErrors;
@@ -196,6 +200,7 @@ impl IntoResponses for WriteErrors {
             TOO_LARGE,
             NOT_JSON,
             INVALID,
+            BUSY,
         ])
     }
 }

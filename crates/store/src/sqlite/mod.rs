@@ -77,6 +77,12 @@ const NEW_FILE: &str = "PRAGMA page_size = 16384;";
 const PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
 
+/// How long the writer waits for another process's write to end, in ms:
+/// longer than an all-or-nothing import of a million rows holds it (about
+/// ten seconds), so that a station's change made meanwhile is written once
+/// the import commits rather than refused ([`StoreError::Busy`] after that).
+const WRITER_WAIT: &str = "PRAGMA busy_timeout = 30000;";
+
 /// The writer's page cache, in KiB (negative: a size, not a page count), and a
 /// helper thread for sorts too large to make in memory in one piece: those
 /// that build the indexes at the end of a bulk load or a large import, when
@@ -135,6 +141,7 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
         .map_err(|e| failed("setting WAL mode on", path, e))?;
     writer
         .execute_batch(PRAGMAS)
+        .and_then(|()| writer.execute_batch(WRITER_WAIT))
         .and_then(|()| writer.execute_batch(WRITER_CACHE))
         .and_then(|()| writer.execute_batch(checkpointer::WRITER_LOG))
         .map_err(|e| failed("configuring", path, e))?;
@@ -170,7 +177,12 @@ fn run<T>(
         |what: &str, e: rusqlite::Error| StoreError::Database(format!("sqlite: {what}: {e}"));
     let tx = conn
         .transaction_with_behavior(behavior)
-        .map_err(|e| fail("beginning a transaction", e))?;
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                StoreError::Busy(format!("sqlite: beginning a transaction: {e}"))
+            }
+            _ => fail("beginning a transaction", e),
+        })?;
     let out = f(&mut SqliteSql { conn: &tx })?;
     tx.commit().map_err(|e| fail("committing", e))?;
     Ok(out)

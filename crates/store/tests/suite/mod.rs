@@ -3,6 +3,7 @@
 mod fixtures;
 mod harness;
 
+mod busy;
 mod checkpoints;
 mod divisions;
 mod imports;
