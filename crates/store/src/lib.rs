@@ -229,7 +229,9 @@ pub trait Store: Send + Sync {
     /// address is a move (see [`Change::as_move_of`]). `listener` hears every row's
     /// outcome in order and, at the run's last call, gives the record of the
     /// run, appended in the same transaction ([`ImportListener::ends_run`]);
-    /// `run.commit` says whether the transaction commits the rows.
+    /// `run.commit` says whether the transaction commits the rows. A call that
+    /// never commits them ([`Commit::Never`]) plans on a read snapshot, holding
+    /// up no writer, and takes the writer only to append the run's record.
     fn import(
         &self,
         run: &ImportRun<'_>,

@@ -285,10 +285,11 @@ pub(crate) trait Sql {
         spent: &mut dyn FnMut(Vec<Val<'v>>),
     ) -> Result<u64, DbError>;
     /// Serialises writers that append to the event log, so that sequence numbers
-    /// commit in order. (SQLite's write transactions already are.)
+    /// commit in order. (SQLite's write transactions already are; a read-only
+    /// transaction appends nothing.)
     fn lock_log(&mut self) -> Result<(), DbError>;
     /// The clause that locks the rows a write transaction reads (`FOR UPDATE`), or
-    /// nothing where the whole database is locked.
+    /// nothing where the whole database is locked or the transaction reads only.
     fn for_update(&self) -> &'static str;
     /// Moves id sequences past ids a bulk load supplied.
     fn after_load(&mut self) -> Result<(), DbError>;

@@ -27,9 +27,9 @@ use jiff::{Timestamp, Unit};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    CountedPerson, ImportListener, ImportRecord, ImportReport, ImportRow, ImportRun, Imported,
-    Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary, Receipt,
-    Store, StoreError, ViewEntry, mask_resident_id,
+    Commit, CountedPerson, ImportListener, ImportRecord, ImportReport, ImportRow, ImportRun,
+    Imported, Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary,
+    Receipt, Store, StoreError, ViewEntry, mask_resident_id,
 };
 use crate::{import_runs, journal, name_index, permits, queries};
 
@@ -531,7 +531,7 @@ impl<B: Backend> Store for Engine<B> {
         listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError> {
         let rules = self.permit_rules();
-        self.backend.write(|tx| {
+        let plan = |tx: &mut dyn Sql, listener: &mut dyn ImportListener| {
             let city = self.city(tx)?;
             let call = import::Run {
                 vault: &self.vault,
@@ -542,6 +542,26 @@ impl<B: Backend> Store for Engine<B> {
                 rows,
             };
             import::import(tx, &call, run.commit, run.changes, listener)
+        };
+        let record = |tx: &mut dyn Sql, record| import::record(tx, &self.vault, run.actor, record);
+        if run.commit == Commit::Never {
+            // Nothing is written but the run's record: the rows are planned on
+            // a snapshot, so that no writer waits while they are, and the
+            // record is appended after.
+            let imported = self.backend.read(|tx| plan(tx, listener))?;
+            let event = match listener.ends_run(false) {
+                Some(ended) => Some(self.backend.write(|tx| record(tx, ended))?),
+                None => None,
+            };
+            return Ok(Imported { event, ..imported });
+        }
+        self.backend.write(|tx| {
+            let imported = plan(tx, listener)?;
+            let event = match listener.ends_run(imported.committed) {
+                Some(ended) => Some(record(tx, ended)?),
+                None => None,
+            };
+            Ok(Imported { event, ..imported })
         })
     }
 

@@ -129,9 +129,10 @@ impl Postgres {
 /// Runs `f` in `tx` and commits.
 fn run<T>(
     tx: postgres::Transaction<'_>,
+    read_only: bool,
     f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    let mut sql = PgSql { tx };
+    let mut sql = PgSql { tx, read_only };
     let out = f(&mut sql)?;
     sql.tx.commit().map_err(pg_error("committing"))?;
     Ok(out)
@@ -147,6 +148,7 @@ impl Backend for Postgres {
         let mut conn = self.connection()?;
         run(
             conn.transaction().map_err(pg_error("beginning a write"))?,
+            false,
             f,
         )
     }
@@ -162,7 +164,7 @@ impl Backend for Postgres {
             .read_only(true)
             .start()
             .map_err(pg_error("beginning a read"))?;
-        run(tx, f)
+        run(tx, true, f)
     }
 
     fn bulk(&self) -> Result<PgBulk, StoreError> {
@@ -191,6 +193,7 @@ impl Bulk for PgBulk {
             self.conn
                 .transaction()
                 .map_err(pg_error("beginning a write"))?,
+            false,
             f,
         )
     }

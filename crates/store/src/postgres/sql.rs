@@ -127,6 +127,8 @@ impl Row for PgRow<'_> {
 /// One open PostgreSQL transaction.
 pub(crate) struct PgSql<'c> {
     pub tx: postgres::Transaction<'c>,
+    /// A read-only transaction takes no locks: it writes nothing to protect.
+    pub read_only: bool,
 }
 
 fn refs<'v>(params: &'v [Val<'_>]) -> Vec<&'v (dyn ToSql + Sync)> {
@@ -199,11 +201,14 @@ impl Sql for PgSql<'_> {
     }
 
     fn lock_log(&mut self) -> Result<(), DbError> {
+        if self.read_only {
+            return Ok(());
+        }
         self.batch("LOCK TABLE events IN EXCLUSIVE MODE")
     }
 
     fn for_update(&self) -> &'static str {
-        " FOR UPDATE"
+        if self.read_only { "" } else { " FOR UPDATE" }
     }
 
     fn after_load(&mut self) -> Result<(), DbError> {

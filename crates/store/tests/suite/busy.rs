@@ -1,13 +1,19 @@
 //! 忙 — another process holding SQLite's writer (an `anju import` of a large
 //! file, all or nothing): a write waits for it longer than such an import takes,
-//! and one that waits longer still is `Busy`, with nothing written.
+//! and one that waits longer still is `Busy`, with nothing written; a dry run
+//! plans its rows meanwhile, and needs the writer only for its record.
 
 use std::time::{Duration, Instant};
 
+use domain::access::Department;
+use domain::event::{Change, ImportSummary};
 use jiff::civil::date;
-use store::StoreError;
+use store::{
+    Commit, ImportFile, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome, RunRecord,
+    StoreError,
+};
 
-use super::fixtures::{BINHU, id, register, setup};
+use super::fixtures::{BINHU, id, register, registration, setup};
 use super::harness::{TestDb, sqlite_only};
 
 /// Another connection takes the writer's lock, and lets it go after `hold`.
@@ -44,4 +50,78 @@ fn a_write_waits_for_another_process_then_is_busy_with_nothing_written() {
     release.join().unwrap();
     assert_eq!(db.raw_count("persons"), 1);
     register(2).unwrap();
+}
+
+/// Hears when the first row was planned, and ends the run with `record`.
+struct Timed<'a> {
+    first_row: Option<Instant>,
+    record: RunRecord<'a>,
+}
+
+impl ImportListener for Timed<'_> {
+    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {
+        self.first_row.get_or_insert_with(Instant::now);
+    }
+
+    fn ends_run(&mut self, committed: bool) -> Option<RunRecord<'_>> {
+        assert!(!committed);
+        Some(self.record.clone())
+    }
+}
+
+#[test]
+fn a_dry_run_is_planned_while_another_process_writes_then_recorded() {
+    let db = sqlite_only();
+    let cast = setup(&db);
+    let rows: Vec<ImportRow> = (0..3)
+        .map(|n| ImportRow {
+            row: u64::from(n) + 2,
+            change: RowChange::Change(registration(id(n), "王芳", BINHU, date(2024, 3, 1), vec![])),
+        })
+        .collect();
+    let file = ImportFile {
+        name: "公安.csv".into(),
+        sha256: "ab".repeat(32),
+    };
+    let run = ImportRun {
+        actor: &cast.station,
+        file: &file,
+        commit: Commit::Never,
+        changes: false,
+    };
+    let summary = ImportSummary {
+        department: Department::PublicSecurity,
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows: 3,
+        added: 0,
+        already: 0,
+        refused: 0,
+        committed: false,
+        dry_run: true,
+        valid_rows_only: false,
+    };
+    let mut listener = Timed {
+        first_row: None,
+        record: RunRecord {
+            summary,
+            errors: &[],
+        },
+    };
+    let hold = Duration::from_secs(2);
+    let start = Instant::now();
+    let release = held_by_another_process(&db, hold);
+    let imported = db.import(&run, &rows, &mut listener).unwrap();
+    // The rows were planned at once; only the record waited for the writer.
+    let planned = listener.first_row.expect("rows heard") - start;
+    assert!(planned < hold, "planned after {planned:?}");
+    assert!(start.elapsed() >= hold);
+    release.join().unwrap();
+    assert!(!imported.committed);
+    let event = imported.event.expect("a recorded run");
+    assert!(matches!(
+        db.events_after(event - 1, 1).unwrap()[0].change,
+        Change::Import { .. }
+    ));
+    assert_eq!(db.raw_count("persons"), 0);
 }

@@ -40,8 +40,8 @@ pub(super) struct Run<'a> {
 }
 
 /// Plans `run.rows` inside `tx`, tells `listener` what became of each row,
-/// and writes them when `commit` says so, and the run's record when the
-/// listener ends the run; with `changes`, what the rows changed.
+/// and writes them when `commit` says so; with `changes`, what the rows
+/// changed. (The caller appends the run's record, see [`record`].)
 pub(super) fn import(
     tx: &mut dyn Sql,
     run: &Run,
@@ -92,20 +92,16 @@ pub(super) fn import(
     } else {
         Vec::new()
     };
-    let event = match listener.ends_run(committed) {
-        Some(record) => Some(self::record(tx, run.vault, run.actor, record)?),
-        None => None,
-    };
     Ok(Imported {
         committed,
         changed,
-        event,
+        event: None,
     })
 }
 
 /// Appends the event that records an import run, and keeps the rows it
 /// refused beside it.
-fn record(
+pub(super) fn record(
     tx: &mut dyn Sql,
     vault: &Vault,
     actor: &User,
