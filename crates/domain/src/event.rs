@@ -160,6 +160,16 @@ pub struct ImportSummary {
     /// all or nothing).
     #[serde(default)]
     pub valid_rows_only: bool,
+    /// Of the rows added (or, in a run that wrote none, planned): those that
+    /// ended a fact the record held open (结束).
+    #[serde(default)]
+    pub ended: u64,
+    /// … that corrected the last day of a fact the record held as ended (更正).
+    #[serde(default)]
+    pub corrected: u64,
+    /// … that moved a registered person to another residence (迁移).
+    #[serde(default)]
+    pub moved: u64,
 }
 
 impl ImportSummary {

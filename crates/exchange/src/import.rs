@@ -26,8 +26,8 @@ use domain::plan::Refusal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use store::{
-    Changed, Commit, ImportFile, ImportListener, ImportReport, ImportRow, ImportRun, RowOutcome,
-    RunRecord, Store, StoreError,
+    Changed, Commit, Effect, ImportFile, ImportListener, ImportReport, ImportRow, ImportRun,
+    RowOutcome, RunRecord, Store, StoreError,
 };
 
 use crate::limits::Limits;
@@ -96,6 +96,12 @@ pub struct Report {
     /// Rows already in the registry: an earlier import of the same file added
     /// them, or the registry already says what they say.
     pub already: u64,
+    /// Of the rows added (or that would be): those that ended a fact the
+    /// record held open, corrected an ended fact's last day, or moved a
+    /// registered person.
+    pub ended: u64,
+    pub corrected: u64,
+    pub moved: u64,
     /// Whether the rows were written.
     pub committed: bool,
     /// Every bad row: its number, column and reason.
@@ -129,6 +135,9 @@ impl Report {
             dry_run: summary.dry_run,
             rows: summary.rows,
             already: summary.already,
+            ended: summary.ended,
+            corrected: summary.corrected,
+            moved: summary.moved,
             committed: summary.committed,
             errors,
             skipped,
@@ -222,6 +231,9 @@ pub fn import(
         done: total - rows.len() as u64,
         added: 0,
         already: 0,
+        ended: 0,
+        corrected: 0,
+        moved: 0,
         errors,
         calls_left: chunks.len(),
         summary: None,
@@ -258,6 +270,10 @@ struct Tally<'a> {
     done: u64,
     added: u64,
     already: u64,
+    /// Of the rows added, those that ended, corrected or moved (see [`Effect`]).
+    ended: u64,
+    corrected: u64,
+    moved: u64,
     /// The bad cells, then the refused rows as the store reports them.
     errors: Vec<RowError>,
     /// The calls of the store still to come after the current one.
@@ -269,7 +285,15 @@ struct Tally<'a> {
 impl ImportListener for Tally<'_> {
     fn row(&mut self, row: u64, outcome: &RowOutcome) {
         match outcome {
-            RowOutcome::Added(_) => self.added += 1,
+            RowOutcome::Added(_, effect) => {
+                self.added += 1;
+                match effect {
+                    Effect::New => {}
+                    Effect::Ended => self.ended += 1,
+                    Effect::Corrected => self.corrected += 1,
+                    Effect::Moved => self.moved += 1,
+                }
+            }
             RowOutcome::AlreadyImported | RowOutcome::AlreadyHeld => self.already += 1,
             RowOutcome::Refused(Refusal::Invalid(error) | Refusal::Forbidden(error)) => {
                 let column = self.template.column_for(&error.field);
@@ -305,6 +329,9 @@ impl ImportListener for Tally<'_> {
             committed,
             dry_run: self.options.dry_run,
             valid_rows_only: self.options.mode == Mode::ValidRowsOnly,
+            ended: self.ended,
+            corrected: self.corrected,
+            moved: self.moved,
         };
         self.summary = Some(summary.clone());
         Some(RunRecord {

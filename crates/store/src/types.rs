@@ -323,12 +323,39 @@ pub struct RunRecord<'a> {
     pub errors: &'a [domain::event::RowError],
 }
 
+/// What an accepted row does to the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Adds to it: a person, a fact, a value.
+    New,
+    /// Ends a fact the record holds open ([`Change::EndFact`]).
+    Ended,
+    /// Corrects the last day of a fact the record holds as ended
+    /// ([`Change::Correct`]).
+    Corrected,
+    /// Moves a registered person ([`Change::Move`]).
+    Moved,
+}
+
+impl Effect {
+    /// What `change`, planned for an imported row, does.
+    pub fn of(change: &Change) -> Effect {
+        match change {
+            Change::EndFact { .. } => Effect::Ended,
+            Change::Correct { .. } => Effect::Corrected,
+            Change::Move { .. } => Effect::Moved,
+            _ => Effect::New,
+        }
+    }
+}
+
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowOutcome {
-    /// Planned and applied (committed when the call commits). The receipt's
-    /// `changed` is empty: what the rows changed comes with [`Imported`].
-    Added(Box<Receipt>),
+    /// Planned and applied (committed when the call commits), with what it
+    /// does. The receipt's `changed` is empty: what the rows changed comes
+    /// with [`Imported`].
+    Added(Box<Receipt>, Effect),
     /// An earlier import of the same file (same SHA-256) added this row already.
     AlreadyImported,
     /// The registry already says what the row says (another file brought it:

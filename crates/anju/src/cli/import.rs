@@ -172,6 +172,12 @@ fn print_report(report: &Report) {
         report.errors.len(),
         report.sha256
     );
+    if report.ended + report.corrected + report.moved > 0 {
+        println!(
+            "其中 of which: 结束原有信息 ended a fact {}, 更正结束日期 corrected a last day {}, 迁移 moved {}",
+            report.ended, report.corrected, report.moved
+        );
+    }
     if !report.skipped.is_empty() {
         let rows: Vec<String> = report.skipped.iter().map(u64::to_string).collect();
         println!("已跳过的行 skipped rows: {}", rows.join(", "));

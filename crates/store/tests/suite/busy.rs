@@ -100,6 +100,9 @@ fn a_dry_run_is_planned_while_another_process_writes_then_recorded() {
         committed: false,
         dry_run: true,
         valid_rows_only: false,
+        ended: 0,
+        corrected: 0,
+        moved: 0,
     };
     let mut listener = Timed {
         first_row: None,

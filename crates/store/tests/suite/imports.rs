@@ -10,8 +10,8 @@ use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
 use store::{
-    Commit, ImportFile, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome, RunRecord,
-    Store, StoreError,
+    Commit, Effect, ImportFile, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome,
+    RunRecord, Store, StoreError,
 };
 
 use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
@@ -29,7 +29,7 @@ fn another(name: &str, byte: &str) -> ImportFile {
 fn added_for(outcomes: &[RowOutcome], committed: bool) -> domain::registry::PersonId {
     assert!(committed, "{outcomes:?}");
     match outcomes {
-        [RowOutcome::Added(receipt), ..] => receipt.person.expect("a row about a person"),
+        [RowOutcome::Added(receipt, _), ..] => receipt.person.expect("a row about a person"),
         _ => panic!("{outcomes:?}"),
     }
 }
@@ -149,7 +149,7 @@ fn membership_on(
 fn added(outcomes: &[RowOutcome]) -> usize {
     outcomes
         .iter()
-        .filter(|o| matches!(o, RowOutcome::Added(_)))
+        .filter(|o| matches!(o, RowOutcome::Added(..)))
         .count()
 }
 
@@ -267,7 +267,7 @@ fn a_fact_names_its_person_by_id_number_and_name_or_is_refused() {
         // The name as a spreadsheet may hold it (spaces in it) is the name.
         let rows = [fact(0, " 张 三"), fact(7, "张三"), fact(1, "李四")];
         let (outcomes, _) = run(&**db, &cast.station, &rows, Commit::ValidRows);
-        let RowOutcome::Added(receipt) = &outcomes[0] else {
+        let RowOutcome::Added(receipt, _) = &outcomes[0] else {
             panic!("{outcomes:?}")
         };
         assert_eq!(receipt.facts.len(), 1);
@@ -325,6 +325,9 @@ fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
             committed: true,
             dry_run: false,
             valid_rows_only: false,
+            ended: 0,
+            corrected: 0,
+            moved: 0,
         };
         // The record is appended in the transaction of the rows it counts.
         let run = ImportRun {
@@ -376,6 +379,9 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
             committed: true,
             dry_run: false,
             valid_rows_only: false,
+            ended: 0,
+            corrected: 0,
+            moved: 0,
         };
         // The station's rows, and a run of someone else's between its own.
         run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
@@ -441,6 +447,9 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             committed: false,
             dry_run: true,
             valid_rows_only: false,
+            ended: 0,
+            corrected: 0,
+            moved: 0,
         };
         let error = |row: u64, column: &str, why: &str| RowError {
             row,
@@ -533,6 +542,10 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             std::slice::from_ref(&ended),
             Commit::IfAllValid,
         );
+        assert!(matches!(
+            outcomes[..],
+            [RowOutcome::Added(_, Effect::Ended)]
+        ));
         let person = added_for(&outcomes, committed);
         let membership = membership_on(db, &cast.station, person, date(2025, 1, 31))
             .expect("a member on the last day");
@@ -584,6 +597,10 @@ fn a_file_sent_again_adds_what_is_new_a_last_day_ends_a_fact_and_a_new_address_i
             std::slice::from_ref(&moved_on),
             Commit::IfAllValid,
         );
+        assert!(matches!(
+            outcomes[..],
+            [RowOutcome::Added(_, Effect::Moved)]
+        ));
         let person = added_for(&outcomes, committed);
         assert_eq!(
             db.person(officer, person).unwrap().person.unit,
@@ -642,6 +659,10 @@ fn a_last_day_other_than_the_records_corrects_it_and_a_running_fact_ended_is_ref
             std::slice::from_ref(&extended),
             Commit::IfAllValid,
         );
+        assert!(matches!(
+            outcomes[..],
+            [RowOutcome::Added(_, Effect::Corrected)]
+        ));
         assert_eq!(added_for(&outcomes, committed), person);
         let membership = membership_on(db, &cast.station, person, december).expect("a member");
         assert_eq!((membership.from, membership.to), (from, Some(december)));
@@ -780,7 +801,7 @@ fn a_value_reported_again_as_it_stands_is_held_unless_the_file_reports_it_twice(
         );
         assert!(committed);
         assert_eq!(outcomes[0], RowOutcome::AlreadyHeld);
-        assert!(matches!(outcomes[1], RowOutcome::Added(_)), "{outcomes:?}");
+        assert!(matches!(outcomes[1], RowOutcome::Added(..)), "{outcomes:?}");
 
         // Twice in one file, the last row decides: neither is held.
         let twice = [value(2, BINHU, 41), value(3, BINHU, 40)];
@@ -829,9 +850,9 @@ fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_
             "{outcomes:?}"
         );
         let [
-            RowOutcome::Added(registered),
-            RowOutcome::Added(joined),
-            RowOutcome::Added(other),
+            RowOutcome::Added(registered, _),
+            RowOutcome::Added(joined, _),
+            RowOutcome::Added(other, _),
         ] = &outcomes[1..]
         else {
             panic!("{outcomes:?}")
@@ -852,7 +873,7 @@ fn rows_about_one_person_are_planned_in_file_order_against_what_the_rows_before_
 
         // The refused row is tried again; the added ones are not.
         let (again, _) = run(&**db, &cast.station, &rows, Commit::ValidRows);
-        assert!(matches!(again[0], RowOutcome::Added(_)), "{again:?}");
+        assert!(matches!(again[0], RowOutcome::Added(..)), "{again:?}");
         assert_eq!(again[1..], [const { RowOutcome::AlreadyImported }; 3]);
         assert_eq!(db.person(&cast.station, person).unwrap().facts.len(), 3);
     });

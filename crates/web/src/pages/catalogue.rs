@@ -273,6 +273,9 @@ catalogue! {
     RowsAdded => "已写入", "Added";
     RowsWouldAdd => "可写入", "Would add";
     RowsAlready => "库中已有", "Already in the registry";
+    RowsEnded => "其中：结束原有信息", "Of which: ended a fact";
+    RowsCorrected => "其中：更正结束日期", "Of which: corrected a last day";
+    RowsMoved => "其中：迁移", "Of which: moved a person";
     RowsWithErrors => "错误", "Errors";
     RowsSkipped => "已跳过的行", "Rows skipped";
     ErrorsAsXlsx => "下载错误行（XLSX）", "The bad rows as XLSX";

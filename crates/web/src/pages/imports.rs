@@ -372,6 +372,15 @@ fn report(report: &Report, lang: Lang) -> Markup {
             tbody {
                 tr { th { (Msg::RowsInFile.in_(lang)) } td { (report.rows) } }
                 tr { th { (added.in_(lang)) } td { (report.added) } }
+                @for (what, rows) in [
+                    (Msg::RowsEnded, report.ended),
+                    (Msg::RowsCorrected, report.corrected),
+                    (Msg::RowsMoved, report.moved),
+                ] {
+                    @if rows > 0 {
+                        tr { th { (what.in_(lang)) } td { (rows) } }
+                    }
+                }
                 tr { th { (Msg::RowsAlready.in_(lang)) } td { (report.already) } }
                 tr { th { (Msg::RowsWithErrors.in_(lang)) } td { (report.errors.len()) } }
                 @if !report.skipped.is_empty() {

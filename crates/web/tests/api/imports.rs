@@ -129,11 +129,29 @@ async fn what_an_upload_writes_is_counted_at_once() {
     let ended = labour.replace("2025-01-01,\n", "2025-01-01,2025-03-31\n");
     let done = import(&test, &token, "&kind=labour", ended.into_bytes()).await;
     assert_eq!(done["report"]["added"], 1, "{done}");
+    assert_eq!(done["report"]["ended"], 1, "{done}");
     assert!(!test.app.catch_up().unwrap());
     let counted = test.get(R1, &token).await;
     assert_eq!(
         figure(&counted.body, "E1", BINHU_VILLAGE, "numerator"),
         json!("0")
+    );
+
+    // The one after gives a later last day: the contract was extended, the
+    // record corrected, and it counts again.
+    let extended = labour.replace("2025-01-01,\n", "2025-01-01,2025-09-30\n");
+    let done = import(&test, &token, "&kind=labour", extended.into_bytes()).await;
+    let report = &done["report"];
+    assert_eq!(
+        (&report["added"], &report["ended"], &report["corrected"]),
+        (&json!(1), &json!(0), &json!(1)),
+        "{done}"
+    );
+    assert!(!test.app.catch_up().unwrap());
+    let counted = test.get(R1, &token).await;
+    assert_eq!(
+        figure(&counted.body, "E1", BINHU_VILLAGE, "numerator"),
+        json!("1")
     );
 }
 

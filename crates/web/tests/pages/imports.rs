@@ -1,8 +1,9 @@
 //! Department files through the pages: the form offers the viewer's own
 //! templates, an upload is followed on its own page to its report (bad rows by
 //! row, column and reason, and as XLSX), the history of the viewer's runs is
-//! the log's and each run's report has a page of its own (a leader sees the
-//! city's runs, not their rows), a form without its CSRF token starts nothing, and another
+//! the log's and each run's report has a page of its own, which says how many
+//! rows ended or corrected a fact (a leader sees the city's runs, not their
+//! rows), a form without its CSRF token starts nothing, and another
 //! department's file, a file too large or none at all is refused beside the
 //! form.
 
@@ -171,15 +172,29 @@ fn police_file(rows: &[(u16, &str)]) -> String {
     file
 }
 
-/// Imports `file`, named `name`, as `actor` the way `anju import` does.
+/// Imports `file`, a police file named `name`, as `actor` the way `anju
+/// import` does.
 fn from_command_line(test: &TestApp, actor: &User, name: &str, file: &str, mode: Mode) -> Report {
+    department_file(test, actor, Department::PublicSecurity, name, file, mode)
+}
+
+/// Imports `file`, named `name` and in `department`'s layout, as `actor` the
+/// way `anju import` does.
+fn department_file(
+    test: &TestApp,
+    actor: &User,
+    department: Department,
+    name: &str,
+    file: &str,
+    mode: Mode,
+) -> Report {
     let options = Options {
         mode,
         dry_run: false,
         encoding: None,
         limits: Default::default(),
     };
-    let template = Template::of(Department::PublicSecurity);
+    let template = Template::of(department);
     import::import(
         test.store.as_ref(),
         actor,
@@ -224,6 +239,48 @@ async fn a_leader_watches_the_citys_runs_but_not_their_rows() {
     assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
     let run = leader.get(&format!("/imports/runs/{seq}")).await;
     assert_eq!(run.status, StatusCode::NOT_FOUND, "{}", run.html);
+}
+
+#[tokio::test]
+async fn a_runs_page_says_which_rows_ended_or_corrected_a_fact() {
+    let test = TestApp::new();
+    let police = police(&test);
+    let registered = police_file(&[(0, "张伟")]);
+    from_command_line(&test, &police, "公安.csv", &registered, Mode::AllOrNothing);
+    let labour = test.user_of(
+        "labour",
+        Role::DepartmentManager,
+        "3202",
+        Some(Department::Labour),
+    );
+    // Person 0 of `police_file`.
+    let id = resident_id(21);
+    let pension = |name: &str, to: &str| {
+        let file = format!(
+            "身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n{},张伟,养老保险,,2024-04-01,{to}\n",
+            id.as_str()
+        );
+        department_file(
+            &test,
+            &labour,
+            Department::Labour,
+            name,
+            &file,
+            Mode::AllOrNothing,
+        )
+        .event
+    };
+    pension("一月.csv", "");
+    let ended = pension("二月.csv", "2025-03-31");
+    let corrected = pension("三月.csv", "2025-09-30");
+    let mut visitor = Visitor::new(&test);
+    visitor.login("labour").await;
+    let page = visitor.get(&format!("/imports/runs/{ended}")).await;
+    shows(&page, "<th>其中：结束原有信息</th><td>1</td>");
+    assert!(!page.html.contains("更正结束日期"), "{}", page.html);
+    let page = visitor.get(&format!("/imports/runs/{corrected}")).await;
+    shows(&page, "<th>其中：更正结束日期</th><td>1</td>");
+    assert!(!page.html.contains("结束原有信息"), "{}", page.html);
 }
 
 #[tokio::test]

@@ -22,8 +22,8 @@ use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, ImportFile, ImportListener, ImportRow, Imported, Receipt, RowOutcome, RunRecord,
-    StoreError, import_runs, journal,
+    Commit, Effect, ImportFile, ImportListener, ImportRow, Imported, Receipt, RowOutcome,
+    RunRecord, StoreError, import_runs, journal,
 };
 use replay::Planned;
 
@@ -61,17 +61,20 @@ pub(super) fn import(
             Planned::Already => RowOutcome::AlreadyImported,
             Planned::Held => RowOutcome::AlreadyHeld,
             Planned::Refused(refusal) => RowOutcome::Refused(refusal.clone()),
-            Planned::Added(step) => RowOutcome::Added(Box::new(Receipt {
-                seq: step.seq,
-                person: step.person,
-                facts: step.facts.clone(),
-                record: None,
-                permit: None,
-                changed: Default::default(),
-            })),
+            Planned::Added(step) => RowOutcome::Added(
+                Box::new(Receipt {
+                    seq: step.seq,
+                    person: step.person,
+                    facts: step.facts.clone(),
+                    record: None,
+                    permit: None,
+                    changed: Default::default(),
+                }),
+                Effect::of(&step.change),
+            ),
         };
         match &outcome {
-            RowOutcome::Added(_) => runs.added(row.row),
+            RowOutcome::Added(..) => runs.added(row.row),
             RowOutcome::Refused(_) => {
                 refused = true;
                 runs.broken();
