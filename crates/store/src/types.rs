@@ -291,8 +291,9 @@ pub struct Imported {
 
 /// Hears, inside the transaction of one [`crate::Store::import`] call, what
 /// becomes of its rows; at the run's last call it gives the run's record, which
-/// the store appends in the same transaction, so that rows are never committed
-/// without the record of the run that brought them.
+/// the store appends in the transaction that commits the rows, so that rows are
+/// never committed without the record of the run that brought them (a call
+/// that commits none appends it once the rows are planned).
 pub trait ImportListener {
     /// What became of one row, in file order.
     fn row(&mut self, row: u64, outcome: &RowOutcome);

@@ -110,6 +110,8 @@ pub(super) fn record(
     actor: &User,
     record: RunRecord,
 ) -> Result<i64, StoreError> {
+    // Held already when the record follows the rows in their transaction.
+    tx.lock_log()?;
     let RunRecord { summary, errors } = record;
     let event = Event {
         seq: 0,
