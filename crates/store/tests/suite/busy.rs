@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use domain::access::Department;
 use domain::event::{Change, ImportSummary};
 use jiff::civil::date;
 use store::{
@@ -13,7 +12,7 @@ use store::{
     StoreError,
 };
 
-use super::fixtures::{BINHU, id, register, registration, setup};
+use super::fixtures::{BINHU, id, police_run, register, registration, setup};
 use super::harness::{TestDb, sqlite_only};
 
 /// Another connection takes the writer's lock, and lets it go after `hold`.
@@ -79,30 +78,21 @@ fn a_dry_run_is_planned_while_another_process_writes_then_recorded() {
             change: RowChange::Change(registration(id(n), "王芳", BINHU, date(2024, 3, 1), vec![])),
         })
         .collect();
+    let summary = ImportSummary {
+        added: 0,
+        committed: false,
+        dry_run: true,
+        ..police_run(3)
+    };
     let file = ImportFile {
-        name: "公安.csv".into(),
-        sha256: "ab".repeat(32),
+        name: summary.file.clone(),
+        sha256: summary.sha256.clone(),
     };
     let run = ImportRun {
         actor: &cast.station,
         file: &file,
         commit: Commit::Never,
         changes: false,
-    };
-    let summary = ImportSummary {
-        department: Department::PublicSecurity,
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows: 3,
-        added: 0,
-        already: 0,
-        refused: 0,
-        committed: false,
-        dry_run: true,
-        valid_rows_only: false,
-        ended: 0,
-        corrected: 0,
-        moved: 0,
     };
     let mut listener = Timed {
         first_row: None,

@@ -1,9 +1,9 @@
 //! A small cast for the cases: Wuxi's divisions, users at each level, synthetic
 //! ID numbers (never real ones) and changes built the way a station form would.
 
-use domain::access::{Role, User};
+use domain::access::{Department, Role, User};
 use domain::division::{DivisionCode, Hierarchy};
-use domain::event::{Change, FactForm, ResidenceForm, Source};
+use domain::event::{Change, FactForm, ImportSummary, ResidenceForm, Source};
 use domain::migrant::MigrantRule;
 use domain::registry::{Housing, NewPerson, Record, RecordDetail, RecordId};
 use domain::resident_id::{ResidentId, Sex};
@@ -144,5 +144,25 @@ pub fn refusal(error: StoreError) -> domain::message::FieldError {
     match error {
         StoreError::Refused(error) | StoreError::Forbidden(error) => error,
         other => panic!("expected a refusal, but found {other:?}"),
+    }
+}
+
+/// The summary of a police run over `公安.csv` (SHA-256 `ab` 32 times) that
+/// added all its `rows`: what a test changes of it, it gives with `..`.
+pub fn police_run(rows: u64) -> ImportSummary {
+    ImportSummary {
+        department: Department::PublicSecurity,
+        file: "公安.csv".into(),
+        sha256: "ab".repeat(32),
+        rows,
+        added: rows,
+        already: 0,
+        refused: 0,
+        committed: true,
+        dry_run: false,
+        valid_rows_only: false,
+        ended: 0,
+        corrected: 0,
+        moved: 0,
     }
 }

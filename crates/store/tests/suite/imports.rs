@@ -4,7 +4,6 @@
 //! refused; a dry run writes nothing; a person named by ID number is found, or
 //! the row is refused with the reason; a run's record keeps its bad rows.
 
-use domain::access::Department;
 use domain::event::{Change, Correction, ImportSummary, RowError, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
@@ -14,7 +13,7 @@ use store::{
     RunRecord, Store, StoreError,
 };
 
-use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
+use super::fixtures::{BINHU, BINHU_2, code, id, police_run, registration, setup};
 use super::harness::{TestDb, each_backend};
 
 /// A file named `name` whose SHA-256 is `byte` (two hex digits) 32 times.
@@ -314,21 +313,7 @@ fn a_fact_names_its_person_by_id_number_and_name_or_is_refused() {
 fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
     each_backend(|db| {
         let cast = setup(db);
-        let summary = ImportSummary {
-            department: Department::PublicSecurity,
-            file: "公安.csv".into(),
-            sha256: "ab".repeat(32),
-            rows: 3,
-            added: 3,
-            already: 0,
-            refused: 0,
-            committed: true,
-            dry_run: false,
-            valid_rows_only: false,
-            ended: 0,
-            corrected: 0,
-            moved: 0,
-        };
+        let summary = police_run(3);
         // The record is appended in the transaction of the rows it counts.
         let run = ImportRun {
             actor: &cast.station,
@@ -369,19 +354,10 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
     each_backend(|db| {
         let cast = setup(db);
         let summary = |file: &str, added: u64| ImportSummary {
-            department: Department::PublicSecurity,
             file: file.into(),
-            sha256: "ab".repeat(32),
-            rows: 3,
             added,
             already: 3 - added,
-            refused: 0,
-            committed: true,
-            dry_run: false,
-            valid_rows_only: false,
-            ended: 0,
-            corrected: 0,
-            moved: 0,
+            ..police_run(3)
         };
         // The station's rows, and a run of someone else's between its own.
         run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
@@ -437,19 +413,11 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
         run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
         let row_event = db.events_after(0, 100).unwrap().last().unwrap().seq;
         let summary = ImportSummary {
-            department: Department::PublicSecurity,
-            file: "公安.csv".into(),
-            sha256: "ab".repeat(32),
-            rows: 4,
             added: 0,
-            already: 0,
             refused: 2,
             committed: false,
             dry_run: true,
-            valid_rows_only: false,
-            ended: 0,
-            corrected: 0,
-            moved: 0,
+            ..police_run(4)
         };
         let error = |row: u64, column: &str, why: &str| RowError {
             row,
