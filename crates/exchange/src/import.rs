@@ -97,10 +97,11 @@ pub struct Report {
     /// them, or the registry already says what they say.
     pub already: u64,
     /// Of the rows added (or that would be): those that ended a fact the
-    /// record held open, corrected an ended fact's last day, or moved a
-    /// registered person.
+    /// record held open.
     pub ended: u64,
+    /// … that corrected the last day of a fact the record held as ended.
     pub corrected: u64,
+    /// … that moved a registered person to another residence.
     pub moved: u64,
     /// Whether the rows were written.
     pub committed: bool,
