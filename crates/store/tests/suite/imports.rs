@@ -1,23 +1,22 @@
 //! 导入 — rows of a department file through `Store::import`: each row an event
 //! with its file, hash and row (the file kept once); a row imported once is
 //! never applied again; all or nothing rolls back every row when one is
-//! refused; a dry run writes nothing; a person named by ID number is found, or
-//! the row is refused with the reason; a run's record keeps its bad rows.
+//! refused; a dry run writes nothing; a fact names its person by ID number and
+//! name, or is refused with the reason; a row the record holds is held, a last
+//! day ends or corrects a fact, a new address is a move. The runs' records are
+//! [`super::import_runs`]'.
 
-use domain::event::{Change, Correction, ImportSummary, RowError, Source};
+use domain::event::{Change, Correction, Source};
 use domain::plan::Refusal;
 use domain::registry::FactKind;
 use jiff::civil::date;
-use store::{
-    Commit, Effect, ImportFile, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome,
-    RunRecord, Store, StoreError,
-};
+use store::{Commit, Effect, ImportFile, ImportRow, ImportRun, RowChange, RowOutcome, Store};
 
-use super::fixtures::{BINHU, BINHU_2, code, id, police_run, registration, setup};
+use super::fixtures::{BINHU, BINHU_2, code, id, registration, setup};
 use super::harness::{TestDb, each_backend};
 
 /// A file named `name` whose SHA-256 is `byte` (two hex digits) 32 times.
-fn another(name: &str, byte: &str) -> ImportFile {
+pub(super) fn another(name: &str, byte: &str) -> ImportFile {
     ImportFile {
         name: name.into(),
         sha256: byte.repeat(32),
@@ -33,7 +32,7 @@ fn added_for(outcomes: &[RowOutcome], committed: bool) -> domain::registry::Pers
     }
 }
 
-fn file() -> ImportFile {
+pub(super) fn file() -> ImportFile {
     another("公安.csv", "ab")
 }
 
@@ -47,7 +46,7 @@ fn source(row: u64) -> Source {
     }
 }
 
-fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
+pub(super) fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
     numbers
         .map(|n| ImportRow {
             row: u64::from(n) + 2,
@@ -57,7 +56,7 @@ fn arrivals(numbers: std::ops::Range<u32>) -> Vec<ImportRow> {
 }
 
 /// Runs an import of [`file`]; what became of each row, and whether it committed.
-fn run(
+pub(super) fn run(
     store: &dyn Store,
     actor: &domain::access::User,
     rows: &[ImportRow],
@@ -87,35 +86,6 @@ fn run_of(
         })
         .unwrap();
     (outcomes, imported.committed)
-}
-
-/// A listener that hears no row and ends the run with a record made beforehand.
-struct Given<'a>(RunRecord<'a>);
-
-impl ImportListener for Given<'_> {
-    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
-
-    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
-        Some(self.0.clone())
-    }
-}
-
-/// Records, as `actor`, a run whose rows were counted elsewhere; its event.
-fn record(
-    store: &dyn Store,
-    actor: &domain::access::User,
-    summary: ImportSummary,
-    errors: &[RowError],
-) -> i64 {
-    let file = another(&summary.file, &summary.sha256[..2]);
-    let run = ImportRun {
-        actor,
-        file: &file,
-        commit: Commit::Never,
-        changes: false,
-    };
-    let mut given = Given(RunRecord { summary, errors });
-    store.import(&run, &[], &mut given).unwrap().event.unwrap()
 }
 
 /// Row `row`: person `n` a union member from `from` (to `to`).
@@ -306,171 +276,6 @@ fn a_fact_names_its_person_by_id_number_and_name_or_is_refused() {
             panic!("{outcomes:?}")
         };
         assert_eq!(error.field, "unit");
-    });
-}
-
-#[test]
-fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
-    each_backend(|db| {
-        let cast = setup(db);
-        let summary = police_run(3);
-        // The record is appended in the transaction of the rows it counts.
-        let run = ImportRun {
-            actor: &cast.station,
-            file: &file(),
-            commit: Commit::IfAllValid,
-            changes: false,
-        };
-        let mut given = Given(RunRecord {
-            summary: summary.clone(),
-            errors: &[],
-        });
-        let imported = db.import(&run, &arrivals(0..3), &mut given).unwrap();
-        assert!(imported.committed);
-        let events = db.events_after(0, 10).unwrap();
-        let seqs: Vec<i64> = events.iter().map(|event| event.seq).collect();
-        assert_eq!(seqs, [1, 2, 3, 4]);
-        assert_eq!(imported.event, Some(4));
-        assert_eq!(
-            events[3].change,
-            Change::Import {
-                summary: summary.clone()
-            }
-        );
-        // A call that ends no run records none.
-        let more = arrivals(3..4);
-        let imported = db.import(&run, &more, &mut |_, _: &RowOutcome| {}).unwrap();
-        assert_eq!((imported.committed, imported.event), (true, None));
-        assert_eq!(db.events_after(4, 10).unwrap().len(), 1);
-        assert!(
-            db.submit(&cast.station, Source::Station, Change::Import { summary })
-                .is_err()
-        );
-    });
-}
-
-#[test]
-fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
-    each_backend(|db| {
-        let cast = setup(db);
-        let summary = |file: &str, added: u64| ImportSummary {
-            file: file.into(),
-            added,
-            already: 3 - added,
-            ..police_run(3)
-        };
-        // The station's rows, and a run of someone else's between its own.
-        run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
-        record(&**db, &cast.station, summary("一.csv", 3), &[]);
-        record(&**db, &cast.officer_binhu, summary("他人.csv", 3), &[]);
-        record(&**db, &cast.station, summary("二.csv", 0), &[]);
-        record(&**db, &cast.station_liangxi, summary("梁溪.csv", 3), &[]);
-        let files = |viewer: &domain::access::User, limit: usize| -> Vec<String> {
-            db.import_runs(viewer, limit)
-                .unwrap()
-                .into_iter()
-                .map(|run| run.summary.file)
-                .collect()
-        };
-        // Station staff see their own runs.
-        assert_eq!(files(&cast.station, 10), ["二.csv", "一.csv"]);
-        assert_eq!(files(&cast.station, 1), ["二.csv"]);
-        // Officers and leaders see every run of their area's users.
-        assert_eq!(
-            files(&cast.officer_binhu, 10),
-            ["二.csv", "他人.csv", "一.csv"]
-        );
-        assert_eq!(
-            files(&cast.leader, 10),
-            ["梁溪.csv", "二.csv", "他人.csv", "一.csv"]
-        );
-        assert_eq!(files(&cast.officer_city, 2), ["梁溪.csv", "二.csv"]);
-        // Each with who sent it, by number and name.
-        let senders: Vec<_> = db
-            .import_runs(&cast.leader, 10)
-            .unwrap()
-            .into_iter()
-            .map(|run| (run.actor, run.sender))
-            .collect();
-        let named = |user: &domain::access::User| (user.id, user.name.clone());
-        assert_eq!(
-            senders,
-            [
-                named(&cast.station_liangxi),
-                named(&cast.station),
-                named(&cast.officer_binhu),
-                named(&cast.station),
-            ]
-        );
-        assert_eq!(senders[1].1, "测试用户 station");
-    });
-}
-
-#[test]
-fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
-    each_backend(|db| {
-        let cast = setup(db);
-        run(&**db, &cast.station, &arrivals(0..1), Commit::IfAllValid);
-        let row_event = db.events_after(0, 100).unwrap().last().unwrap().seq;
-        let summary = ImportSummary {
-            added: 0,
-            refused: 2,
-            committed: false,
-            dry_run: true,
-            ..police_run(4)
-        };
-        let error = |row: u64, column: &str, why: &str| RowError {
-            row,
-            column: column.into(),
-            zh: format!("{why}（中文）"),
-            en: why.into(),
-        };
-        // A reason may quote a cell that holds an ID number.
-        let quoted = id(5);
-        let errors = vec![
-            error(
-                2,
-                "身份证号",
-                &format!("expected 18 characters, but found {quoted}"),
-            ),
-            error(
-                2,
-                "登记日期",
-                "expected a valid date as YYYY-MM-DD, but found \"3月\"",
-            ),
-            error(5, "", "expected a registered person"),
-        ];
-        let seq = record(&**db, &cast.station, summary.clone(), &errors);
-        let report = db.import_report(&cast.station, seq).unwrap();
-        assert_eq!(
-            (report.seq, &report.summary, &report.errors),
-            (seq, &summary, &errors)
-        );
-        assert_eq!(report.at, db.events_after(seq - 1, 1).unwrap()[0].at);
-        assert_eq!(report.summary.rows_to_add(), 2);
-        assert!(!db.raw_contains(quoted.as_str()), "kept in clear");
-
-        // Someone else's run, an event that records no run, and no event at
-        // all are alike not found.
-        for (viewer, seq) in [
-            (&cast.officer_binhu, seq),
-            (&cast.station, row_event),
-            (&cast.station, seq + 1),
-        ] {
-            let error = db.import_report(viewer, seq).unwrap_err();
-            assert!(
-                matches!(error, StoreError::NotFound { what: "import", .. }),
-                "{error}"
-            );
-        }
-
-        // A run that refused no row has nothing beside it.
-        let clean = ImportSummary {
-            refused: 0,
-            ..summary
-        };
-        let seq = record(&**db, &cast.station, clean, &[]);
-        assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
     });
 }
 

@@ -6,6 +6,7 @@ mod harness;
 mod busy;
 mod checkpoints;
 mod divisions;
+mod import_runs;
 mod imports;
 mod integrity;
 mod lifecycle;
