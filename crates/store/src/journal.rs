@@ -125,6 +125,7 @@ pub(crate) const EVENT: &str = "SELECT e.seq, e.at, e.actor, e.unit, e.person, e
 /// How many columns [`EVENT`] selects.
 pub(crate) const EVENT_ROW_WIDTH: usize = 10;
 
+/// The event a row of [`EVENT`] holds, its ID number decrypted.
 pub(crate) fn event_row(row: &dyn Row, vault: &Vault) -> Result<Event, StoreError> {
     Ok(Event {
         seq: row.int(0)?,

@@ -549,18 +549,18 @@ impl<B: Backend> Store for Engine<B> {
             // a snapshot, so that no writer waits while they are, and the
             // record is appended after.
             let imported = self.backend.read(|tx| plan(tx, listener))?;
-            let event = match listener.ends_run(false) {
-                Some(ended) => Some(self.backend.write(|tx| record(tx, ended))?),
-                None => None,
-            };
+            let event = listener
+                .ends_run(false)
+                .map(|ended| self.backend.write(|tx| record(tx, ended)))
+                .transpose()?;
             return Ok(Imported { event, ..imported });
         }
         self.backend.write(|tx| {
             let imported = plan(tx, listener)?;
-            let event = match listener.ends_run(imported.committed) {
-                Some(ended) => Some(record(tx, ended)?),
-                None => None,
-            };
+            let event = listener
+                .ends_run(imported.committed)
+                .map(|ended| record(tx, ended))
+                .transpose()?;
             Ok(Imported { event, ..imported })
         })
     }
