@@ -7,7 +7,7 @@
 //! in simplified Chinese and English. This module decides shapes and statuses only;
 //! what is valid is decided by the domain and the store.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::message::{FieldError, Message};
 use serde::Serialize;
@@ -41,6 +41,10 @@ pub enum Code {
     UnsupportedMediaType,
     /// The server lacks a setting the route needs (e.g. the card signing key).
     Unavailable,
+    /// Another process held the database's writer longer than a change waits
+    /// (an import from the command line, say): nothing was written; the answer's
+    /// `Retry-After` says when to try again.
+    Busy,
     /// The server failed; the details are in its log, not in the answer.
     Internal,
 }
@@ -59,7 +63,7 @@ impl Code {
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable | Code::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -186,7 +190,7 @@ impl From<StoreError> for ApiError {
             StoreError::Busy(detail) => {
                 eprintln!("anju web: {detail}");
                 ApiError::new(
-                    Code::Unavailable,
+                    Code::Busy,
                     None,
                     "数据库正忙：另一进程（如命令行导入）正在写入，本次未写入任何内容，请稍后重试",
                     "the database is busy: another process (such as an import from the command line) is writing; nothing was written, please try again shortly",
@@ -197,9 +201,19 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Seconds a client told the database is busy waits before it tries again: a
+/// million-row import holds the writer about ten.
+pub const RETRY_AFTER_SECONDS: u32 = 10;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.code.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.code.status(), axum::Json(self.body())).into_response();
+        if self.code == Code::Busy {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        response
     }
 }
 
@@ -254,11 +268,13 @@ mod tests {
     }
 
     #[test]
-    fn a_busy_database_is_unavailable_for_now_and_says_nothing_was_written() {
+    fn a_busy_database_is_503_with_a_retry_after_and_says_nothing_was_written() {
         let error = ApiError::from(StoreError::Busy(
             "sqlite: beginning a transaction: database is locked".into(),
         ));
-        assert_eq!(error.code.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = error.clone().into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "10");
         insta::assert_snapshot!(error.message.to_string(), @"数据库正忙：另一进程（如命令行导入）正在写入，本次未写入任何内容，请稍后重试 / the database is busy: another process (such as an import from the command line) is writing; nothing was written, please try again shortly");
     }
 

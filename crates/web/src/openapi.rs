@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
@@ -120,18 +122,25 @@ pub async fn document() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body.as_str()).into_response()
 }
 
-/// Error answers with the shared error body, by status.
+/// Error answers with the shared error body, by status; [`BUSY`] with its
+/// `Retry-After`.
 fn errors(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
     list.iter()
-        .map(|(status, description)| {
+        .map(|&(status, description)| {
             let content = ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("ErrorBody")))
                 .build();
-            let response = ResponseBuilder::new()
-                .description(*description)
-                .content("application/json", content)
-                .build();
-            (status.to_string(), RefOr::T(response))
+            let mut response = ResponseBuilder::new()
+                .description(description)
+                .content("application/json", content);
+            if (status, description) == BUSY {
+                let seconds = HeaderBuilder::new()
+                    .schema(Object::with_type(Type::Integer))
+                    .description(Some("Seconds to wait before trying again"))
+                    .build();
+                response = response.header(header::RETRY_AFTER.as_str(), seconds);
+            }
+            (status.to_string(), RefOr::T(response.build()))
         })
         .collect()
 }
@@ -157,7 +166,7 @@ const INVALID: (&str, &str) = (
 );
 const BUSY: (&str, &str) = (
     "503",
-    "Another process held the database's writer longer than a change waits, e.g. an import from the command line (unavailable): nothing was written; try again shortly",
+    "Another process held the database's writer longer than a change waits, e.g. an import from the command line (busy): nothing was written; try again after the seconds in Retry-After",
 );
 
 /// The errors of a call that needs only a session.
