@@ -1,14 +1,18 @@
 //! Department files as they arrive: every committed example reads without a bad
 //! row, GBK reads like UTF-8, each template's XLSX reads back with its headers,
-//! bad cells are named by row and column, a zip bomb is refused unread, and a
-//! file of too many rows is refused before it is planned.
+//! bad cells are named by row and column, headers and dates are read as
+//! department systems write them, an ID number Excel made a number is refused as
+//! such, a zip bomb is refused unread, and a file of too many rows is refused
+//! before it is planned.
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use domain::event::Change;
 use exchange::limits::Limits;
 use exchange::read::{Table, read};
 use exchange::template::{TEMPLATES, Template, parse_rows, template_workbook};
+use store::RowChange;
 
 fn example(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -64,8 +68,58 @@ fn bad_cells_are_named_by_row_and_column_in_both_languages() {
     2 用人单位编号: “用人单位编号”不能为空 / expected a value in "用人单位编号", but the cell is empty
     3 信息类别: 应为 劳动合同、养老保险、医疗保险、失业保险、工伤保险、技能培训、高危行业岗位 之一，实为“年假” / expected one of 劳动合同, 养老保险, 医疗保险, 失业保险, 工伤保险, 技能培训, 高危行业岗位, but found "年假"
     3 身份证号: 校验码应为 1，实为 2 / expected check digit 1, but found 2
-    3 开始日期: 日期应为 YYYY-MM-DD 格式的有效日期，实为“2024-13-01” / expected a valid date as YYYY-MM-DD, but found "2024-13-01"
+    3 开始日期: 日期应为 YYYY-MM-DD 格式（或 YYYY/M/D、YYYYMMDD、YYYY年M月D日）的有效日期，实为“2024-13-01” / expected a valid date as YYYY-MM-DD (or YYYY/M/D, YYYYMMDD, YYYY年M月D日), but found "2024-13-01"
     "#);
+}
+
+#[test]
+fn headers_and_dates_are_read_as_department_systems_write_them() {
+    // A header typed with ASCII brackets; dates as a database export, a
+    // department system and Excel in a Chinese locale write them.
+    let csv = "身份证号,姓名,登记日期,村(社区)代码,居住方式,居住场所编号,暂住证号码\n\
+               420102198705060111,张伟,2024-03-01 00:00:00,320211001003,自购房,,\n\
+               420102198705060218,王芳,20240301,320211001003,自购房,,\n\
+               420102198705060314,李娜,2024年3月1日,320211001003,自购房,,\n\
+               420102198705060410,赵强,2024/3/1 0:00,320211001003,自购房,,\n";
+    let police = Template::named("public_security").unwrap();
+    let (rows, errors) = parse_rows(police, &table(csv.as_bytes())).unwrap();
+    assert_eq!(errors, []);
+    let days: Vec<String> = rows
+        .iter()
+        .map(|row| match &row.change {
+            RowChange::Change(Change::Register { on, .. }) => on.to_string(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(days, ["2024-03-01"; 4]);
+}
+
+#[test]
+fn an_id_number_typed_into_a_number_cell_is_refused_as_a_number() {
+    let labour = Template::named("labour").unwrap();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in labour.columns.iter().enumerate() {
+        sheet
+            .write_string(0, column as u16, header.header())
+            .unwrap();
+    }
+    // What Excel keeps of 420102198705060111 typed into a number cell.
+    sheet.write_number(1, 0, 420102198705060000.0).unwrap();
+    for (column, text) in [(1, "张伟"), (2, "养老保险"), (4, "2024-04-01")] {
+        sheet.write_string(1, column, text).unwrap();
+    }
+    let bytes = workbook.save_to_buffer().unwrap();
+    let (_, errors) = parse_rows(labour, &table(&bytes)).unwrap();
+    let reasons: Vec<&str> = errors.iter().map(|e| e.en.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "expected an ID number as text, but found a number (4.2010219870506E17), \
+             of which Excel keeps 15 digits and the last are lost: format the column as \
+             text and export it again"
+        ]
+    );
 }
 
 #[test]

@@ -38,7 +38,10 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<(u64, StringReco
         .collect())
 }
 
-/// A cell as text: numbers without a needless `.0`, dates as `YYYY-MM-DD`.
+/// A cell as text: numbers without a needless `.0`, dates as `YYYY-MM-DD`. A
+/// number of 16 digits or more is written as Excel shows it, `4.20102E17`:
+/// Excel keeps 15 digits, so its last digits are noise, and an ID number typed
+/// into a number cell is then refused as a number, not for a wrong check digit.
 fn text_of(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
@@ -47,6 +50,7 @@ fn text_of(cell: &Data) -> String {
         Data::Float(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
             format!("{number:.0}")
         }
+        Data::Float(number) if number.abs() >= 1e15 => format!("{number:E}"),
         Data::Float(number) => number.to_string(),
         Data::Bool(value) => value.to_string(),
         Data::DateTime(date) => {

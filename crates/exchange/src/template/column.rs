@@ -49,6 +49,13 @@ impl Column {
         }
     }
 
+    /// Whether a file's header `text` is this column's. Full-width letters,
+    /// digits and brackets count as their ASCII forms, and spaces do not count:
+    /// a header typed `村(社区)代码` or `身份证号 ` is `村（社区）代码`, `身份证号`.
+    pub(crate) fn heads(self, text: &str) -> bool {
+        folded(text).eq(folded(self.header()))
+    }
+
     /// What the column holds.
     pub fn explanation(self) -> Message {
         let (zh, en) = match self {
@@ -61,8 +68,8 @@ impl Column {
                 "the name, 1 to 50 characters; in a file about registered persons, the name registered with the ID number",
             ),
             Column::Registered => (
-                "来到本地登记的日期，格式 YYYY-MM-DD（也可写 YYYY/M/D）",
-                "the day of arrival and registration, YYYY-MM-DD (or YYYY/M/D)",
+                "来到本地登记的日期，格式 YYYY-MM-DD（也可写 YYYY/M/D、YYYYMMDD 或 YYYY年M月D日）",
+                "the day of arrival and registration, YYYY-MM-DD (or YYYY/M/D, YYYYMMDD or YYYY年M月D日)",
             ),
             Column::Village => (
                 "居住地村（社区）的 12 位区划代码",
@@ -93,8 +100,8 @@ impl Column {
                 "公办学校 (public), 民办学校 (private) or 民工子弟学校 (migrant children's school)",
             ),
             Column::From => (
-                "开始日期（首日），格式 YYYY-MM-DD",
-                "the first day, YYYY-MM-DD",
+                "开始日期（首日），格式 YYYY-MM-DD（也可写 YYYY/M/D、YYYYMMDD 或 YYYY年M月D日）",
+                "the first day, YYYY-MM-DD (or YYYY/M/D, YYYYMMDD or YYYY年M月D日)",
             ),
             Column::To => (
                 "结束日期（末日，含当天），仍在持续则不填；库中同一信息（同类别、同开始日期）已结束于另一日期的，以本表为准更正",
@@ -154,4 +161,14 @@ impl Column {
         };
         fields.contains(&field)
     }
+}
+
+/// `text` without spaces, its full-width forms (U+FF01–U+FF5E) as ASCII.
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
 }

@@ -14,6 +14,7 @@
 //! Persons are named by ID number; records (employers, houses, zones) by their
 //! Anju number; units by their 12-digit code. `docs/exchange.md` shows each layout.
 
+mod cell;
 mod column;
 mod row;
 mod workbook;

@@ -8,10 +8,10 @@ use domain::event::{Change, FactForm, ResidenceForm, RowError};
 use domain::message::{FieldError, Message};
 use domain::registry::{FactKind, Housing, NewPerson, SchoolKind};
 use domain::reported_value::ReportedValue;
-use jiff::civil::Date;
 use rayon::prelude::*;
 use store::{ImportRow, RowChange};
 
+use super::cell::{date, resident_id};
 use super::{CategoryFact, Column, Shape, Template};
 use crate::read::Table;
 
@@ -38,7 +38,7 @@ pub fn parse_rows(
             table
                 .headers
                 .iter()
-                .position(|h| h == column.header())
+                .position(|h| column.heads(h))
                 .ok_or_else(|| missing(template, *column))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -270,27 +270,6 @@ fn one_of<'a>(text: &str, allowed: impl Iterator<Item = &'a str>) -> Message {
         format!("应为 {} 之一，实为“{text}”", allowed.join("、")),
         format!("expected one of {}, but found {text:?}", allowed.join(", ")),
     )
-}
-
-fn resident_id(text: &str) -> Result<domain::resident_id::ResidentId, Message> {
-    text.parse().map_err(|e: FieldError| e.message)
-}
-
-/// `YYYY-MM-DD`, or as Excel in a Chinese locale writes it, `YYYY/M/D`.
-fn date(text: &str) -> Result<Date, Message> {
-    let parts: Vec<&str> = text.split(['-', '/']).collect();
-    let numbers: Option<Vec<i16>> = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => [y, m, d].iter().map(|p| p.parse().ok()).collect(),
-        _ => None,
-    };
-    numbers
-        .and_then(|n| Date::new(n[0], n[1] as i8, n[2] as i8).ok())
-        .ok_or_else(|| {
-            Message::new(
-                format!("日期应为 YYYY-MM-DD 格式的有效日期，实为“{text}”"),
-                format!("expected a valid date as YYYY-MM-DD, but found {text:?}"),
-            )
-        })
 }
 
 fn record_number(text: &str) -> Result<i64, Message> {
