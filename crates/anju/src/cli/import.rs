@@ -139,10 +139,9 @@ pub fn run(args: Args) -> Result<()> {
     if report.committed || (report.dry_run && report.errors.is_empty()) {
         Ok(())
     } else {
-        bail!(
-            "有 {0} 处错误，未写入任何行 / {0} errors: no row was written",
-            report.errors.len()
-        )
+        let errors = report.errors.len();
+        let noun = if errors == 1 { "error" } else { "errors" };
+        bail!("有 {errors} 处错误，未写入任何行 / {errors} {noun}: no row was written")
     }
 }
 
