@@ -196,7 +196,11 @@ pub fn import(
     // The hash on one core while the file is read on the other.
     let (sha256, table) = rayon::join(
         || sha256_hex(bytes),
-        || read::read(bytes, options.encoding, &options.limits),
+        || {
+            read::read(bytes, options.encoding, &options.limits, &|row| {
+                template.is_header(row)
+            })
+        },
     );
     let file = ImportFile {
         name: name.to_owned(),

@@ -1,7 +1,8 @@
 //! Department files as they arrive: every committed example reads without a bad
 //! row, GBK reads like UTF-8, each template's XLSX reads back with its headers,
 //! bad cells are named by row and column, headers and dates are read as
-//! department systems write them, an ID number Excel made a number is refused as
+//! department systems write them (a header below title rows, on a worksheet
+//! after a notes sheet), an ID number Excel made a number is refused as
 //! such, a zip bomb is refused unread, and a file of too many rows is refused
 //! before it is planned.
 
@@ -21,8 +22,10 @@ fn example(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// `bytes` read as a file of any template.
 fn table(bytes: &[u8]) -> Table {
-    read(bytes, None, &Limits::default()).unwrap()
+    let is_header = |row: &csv::StringRecord| TEMPLATES.iter().any(|t| t.is_header(row));
+    read(bytes, None, &Limits::default(), &is_header).unwrap()
 }
 
 #[test]
@@ -95,6 +98,42 @@ fn headers_and_dates_are_read_as_department_systems_write_them() {
 }
 
 #[test]
+fn a_workbooks_data_is_found_below_its_title_and_after_a_notes_sheet() {
+    let labour = Template::named("labour").unwrap();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .write_string(0, 0, "填表说明：本表每月报送一次")
+        .unwrap();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "2024年4月参保人员台账").unwrap();
+    sheet.write_string(1, 0, "报送单位：市劳动局").unwrap();
+    sheet.write_string(3, 0, "序号").unwrap();
+    for (column, header) in labour.columns.iter().enumerate() {
+        sheet
+            .write_string(3, column as u16 + 1, header.header())
+            .unwrap();
+    }
+    let row = [
+        "1",
+        "420102198705060111",
+        "张伟",
+        "养老保险",
+        "",
+        "2024-04-01",
+    ];
+    for (column, text) in row.into_iter().enumerate() {
+        sheet.write_string(4, column as u16, text).unwrap();
+    }
+    let table = table(&workbook.save_to_buffer().unwrap());
+    assert_eq!(table.headers[0], "序号");
+    let (rows, errors) = parse_rows(labour, &table).unwrap();
+    assert_eq!(errors, []);
+    // Numbered as Excel shows them.
+    assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [5]);
+}
+
+#[test]
 fn an_id_number_typed_into_a_number_cell_is_refused_as_a_number() {
     let labour = Template::named("labour").unwrap();
     let mut workbook = rust_xlsxwriter::Workbook::new();
@@ -150,7 +189,7 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
         unpacked_bytes: 8 << 20,
         ..Limits::default()
     };
-    let error = read(&bomb, None, &limits).unwrap_err();
+    let error = read(&bomb, None, &limits, &|_| false).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"file: XLSX 文件解压后超过上限 8388608 字节（疑似压缩炸弹），已拒绝 / expected an XLSX of at most 8388608 bytes once unpacked, but it unpacks to more (a zip bomb?); refused");
 }
 
@@ -162,7 +201,13 @@ fn a_file_of_more_rows_than_the_limit_is_refused_before_it_is_planned() {
     };
     // Blank rows and the header do not count.
     let csv = "a,b\n1,2\n\n3,4\n";
-    assert_eq!(read(csv.as_bytes(), None, &limits).unwrap().rows.len(), 2);
-    let error = read(format!("{csv}5,6\n").as_bytes(), None, &limits).unwrap_err();
+    assert_eq!(
+        read(csv.as_bytes(), None, &limits, &|_| false)
+            .unwrap()
+            .rows
+            .len(),
+        2
+    );
+    let error = read(format!("{csv}5,6\n").as_bytes(), None, &limits, &|_| false).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"file: 文件有 3 行数据，超过上限 2 行：请拆分为几个文件 / expected at most 2 data rows, but found 3: split the file");
 }

@@ -1,5 +1,8 @@
 //! 读取 — a department file as a table of text cells: CSV (see [`encoding`]) or
-//! XLSX (see `xlsx`), told apart by their first bytes, after the size check.
+//! XLSX (see `xlsx`), told apart by their first bytes, after the size check. The
+//! header is the row the caller recognises, below any title rows
+//! a spreadsheet has above it; in a workbook, on the first worksheet that has
+//! one (a cover or notes sheet may come first).
 
 mod csv_text;
 pub mod encoding;
@@ -20,14 +23,28 @@ pub struct Table {
     pub rows: Vec<(u64, StringRecord)>,
 }
 
+/// A sheet's rows, each with its number as a spreadsheet shows it.
+type Rows = [(u64, StringRecord)];
+
+/// Whether a row is the header the caller looks for.
+type IsHeader<'a> = dyn Fn(&StringRecord) -> bool + Sync + 'a;
+
+/// How many rows with text may stand above the header (a title, a date, the
+/// sending department's name): the header is looked for among this many.
+pub const HEADER_ROWS: usize = 10;
+
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
 
-/// Reads `bytes` as CSV or XLSX, within `limits`.
+/// Reads `bytes` as CSV or XLSX, within `limits`, its header the first row
+/// `is_header` holds for among the first [`HEADER_ROWS`] with text (and the
+/// rows above it left out); when no row is, the first row with text, so that
+/// the caller can say which of its columns the file lacks.
 pub fn read(
     bytes: &[u8],
     encoding: Option<Encoding>,
     limits: &Limits,
+    is_header: &IsHeader<'_>,
 ) -> Result<Table, FieldError> {
     if bytes.len() as u64 > limits.file_bytes {
         return Err(FieldError::new(
@@ -52,12 +69,14 @@ pub fn read(
         ));
     }
     let cells = if bytes.starts_with(ZIP) {
-        xlsx::read(bytes, limits)?
+        xlsx::read(bytes, limits, &|cells| {
+            header_at(cells, is_header).is_some()
+        })?
     } else {
         let (text, _) = encoding::decode(bytes, encoding)?;
         csv_text::read(&text)?
     };
-    let table = into_table(cells)?;
+    let table = into_table(cells, is_header)?;
     let rows = table.rows.len() as u64;
     if rows > limits.rows {
         return Err(FieldError::new(
@@ -75,11 +94,34 @@ pub fn read(
     Ok(table)
 }
 
-/// The first row with text is the header; blank rows are dropped; cells trimmed.
-fn into_table(cells: Vec<(u64, StringRecord)>) -> Result<Table, FieldError> {
+/// Whether a row has text in any cell.
+fn has_text(record: &StringRecord) -> bool {
+    record.iter().any(|cell| !cell.trim().is_empty())
+}
+
+/// Where among `cells` the header is: the first row `is_header` holds for,
+/// of the first [`HEADER_ROWS`] with text.
+fn header_at(cells: &Rows, is_header: &IsHeader<'_>) -> Option<usize> {
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, record))| has_text(record))
+        .take(HEADER_ROWS)
+        .find(|(_, (_, record))| is_header(record))
+        .map(|(at, _)| at)
+}
+
+/// The header (see [`read`]) and the rows below it with text, cells trimmed.
+fn into_table(
+    mut cells: Vec<(u64, StringRecord)>,
+    is_header: &IsHeader,
+) -> Result<Table, FieldError> {
+    if let Some(at) = header_at(&cells, is_header) {
+        cells.drain(..at);
+    }
     let mut rows = cells
         .into_par_iter()
-        .filter(|(_, record)| record.iter().any(|cell| !cell.trim().is_empty()))
+        .filter(|(_, record)| has_text(record))
         .map(|(number, mut record)| {
             record.trim();
             (number, record)
@@ -105,11 +147,26 @@ mod tests {
 
     #[test]
     fn csv_rows_keep_their_line_numbers_and_skip_blank_lines() {
-        let table = read("a,b\n\n 1 ,2\n3,4\n".as_bytes(), None, &Limits::default()).unwrap();
+        let table = read(
+            "a,b\n\n 1 ,2\n3,4\n".as_bytes(),
+            None,
+            &Limits::default(),
+            &|_| false,
+        )
+        .unwrap();
         assert_eq!(table.headers, ["a", "b"]);
         let numbers: Vec<u64> = table.rows.iter().map(|(n, _)| *n).collect();
         assert_eq!(numbers, [3, 4]);
         assert_eq!(&table.rows[0].1[0], "1");
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_left_out() {
+        let text = "2024年3月台账,,\n制表单位：劳动局,,\n\n序号,a,b\n1,2,3\n";
+        let is_header = |record: &StringRecord| record.iter().any(|cell| cell == "a");
+        let table = read(text.as_bytes(), None, &Limits::default(), &is_header).unwrap();
+        assert_eq!(table.headers, ["序号", "a", "b"]);
+        assert_eq!(table.rows, [(5, StringRecord::from(vec!["1", "2", "3"]))]);
     }
 
     #[test]
@@ -118,7 +175,7 @@ mod tests {
             file_bytes: 4,
             ..Limits::default()
         };
-        let error = read(b"a,b\n1,2\n", None, &limits).unwrap_err();
+        let error = read(b"a,b\n1,2\n", None, &limits, &|_| false).unwrap_err();
         assert!(error.message.en.contains("at most 4 bytes"), "{error}");
     }
 }

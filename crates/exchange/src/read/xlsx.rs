@@ -1,4 +1,5 @@
-//! XLSX — the first worksheet of a workbook, as text cells.
+//! XLSX — a worksheet of a workbook, as text cells: the first that has the
+//! header the caller looks for (see [`super::read`]).
 //!
 //! An XLSX is a zip. Before calamine unpacks anything, every part is inflated once
 //! into nothing, counting bytes, and the file is refused as soon as the parts
@@ -9,23 +10,41 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Range, Reader, Xlsx};
 use csv::StringRecord;
 use domain::message::FieldError;
 
+use super::Rows;
 use crate::limits::Limits;
 
-/// The first worksheet's rows, numbered as Excel shows them.
-pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+/// The rows, numbered as Excel shows them, of the first worksheet whose rows
+/// `wanted` holds for; of the first worksheet when none.
+pub(super) fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    wanted: &dyn Fn(&Rows) -> bool,
+) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     check_unpacked_size(bytes, limits)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(range) => range.map_err(not_xlsx)?,
-        None => return Ok(Vec::new()),
-    };
+    let mut first = None;
+    for index in 0..workbook.sheet_names().len() {
+        let Some(range) = workbook.worksheet_range_at(index) else {
+            break;
+        };
+        let rows = rows_of(&range.map_err(not_xlsx)?);
+        if wanted(&rows) {
+            return Ok(rows);
+        }
+        first.get_or_insert(rows);
+    }
+    Ok(first.unwrap_or_default())
+}
+
+/// A worksheet's rows, numbered as Excel shows them.
+fn rows_of(range: &Range<Data>) -> Vec<(u64, StringRecord)> {
     let first_row = range.start().map_or(0, |(row, _)| row as u64);
     let first_column = range.start().map_or(0, |(_, column)| column as usize);
-    Ok(range
+    range
         .rows()
         .enumerate()
         .map(|(i, cells)| {
@@ -35,7 +54,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<(u64, StringReco
             }
             (first_row + i as u64 + 1, record)
         })
-        .collect())
+        .collect()
 }
 
 /// A cell as text: numbers without a needless `.0`, dates as `YYYY-MM-DD`. A

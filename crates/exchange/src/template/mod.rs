@@ -24,6 +24,7 @@ pub use row::parse_rows;
 pub(crate) use row::row_error;
 pub use workbook::template_workbook;
 
+use csv::StringRecord;
 use domain::access::{Department, User};
 use domain::message::FieldError;
 use domain::registry::{FactKind, InsuranceScheme};
@@ -221,6 +222,13 @@ impl Template {
         TEMPLATES
             .iter()
             .find(|t| t.kind() == name || t.name == name)
+    }
+
+    /// Whether `row` is this template's header: it has every column's.
+    pub fn is_header(&self, row: &StringRecord) -> bool {
+        self.columns
+            .iter()
+            .all(|column| row.iter().any(|cell| column.heads(cell)))
     }
 
     /// The template of a department.
