@@ -78,12 +78,14 @@ fn bad_cells_are_named_by_row_and_column_in_both_languages() {
 #[test]
 fn headers_and_dates_are_read_as_department_systems_write_them() {
     // A header typed with ASCII brackets; dates as a database export, a
-    // department system and Excel in a Chinese locale write them.
+    // department system and Excel in a Chinese locale write them; a row typed
+    // in an input method's full-width mode.
     let csv = "身份证号,姓名,登记日期,村(社区)代码,居住方式,居住场所编号,暂住证号码\n\
                420102198705060111,张伟,2024-03-01 00:00:00,320211001003,自购房,,\n\
                420102198705060218,王芳,20240301,320211001003,自购房,,\n\
                420102198705060314,李娜,2024年3月1日,320211001003,自购房,,\n\
-               420102198705060410,赵强,2024/3/1 0:00,320211001003,自购房,,\n";
+               420102198705060410,赵强,2024/3/1 0:00,320211001003,自购房,,\n\
+               ４２０１０２１９８７０５０６０５１７,钱明,２０２４－０３－０１,３２０２１１００１００３,自购房,,\n";
     let police = Template::named("public_security").unwrap();
     let (rows, errors) = parse_rows(police, &table(csv.as_bytes())).unwrap();
     assert_eq!(errors, []);
@@ -94,7 +96,7 @@ fn headers_and_dates_are_read_as_department_systems_write_them() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(days, ["2024-03-01"; 4]);
+    assert_eq!(days, ["2024-03-01"; 5]);
 }
 
 #[test]

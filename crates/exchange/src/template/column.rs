@@ -163,12 +163,17 @@ impl Column {
     }
 }
 
-/// `text` without spaces, its full-width forms (U+FF01–U+FF5E) as ASCII.
+/// `text` without spaces, its full-width forms as ASCII.
 fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
+    text.chars().filter(|c| !c.is_whitespace()).map(narrow)
+}
+
+/// A full-width letter, digit or sign (U+FF01–U+FF5E, what a Chinese input
+/// method types in full-width mode) as its ASCII form; any other character
+/// as it is.
+pub(super) fn narrow(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use store::{ImportRow, RowChange};
 
 use super::cell::{date, resident_id};
+use super::column::narrow;
 use super::{CategoryFact, Column, Shape, Template};
 use crate::read::Table;
 
@@ -116,14 +117,22 @@ impl Cells<'_> {
     }
 
     /// The cell parsed by `parse`, or `None` (with the reason noted) when empty
-    /// and `required`, or when it does not parse.
+    /// and `required`, or when it does not parse. Full-width digits, letters
+    /// and signs (`２０２４－０３－０１`, typed in a Chinese input method's
+    /// full-width mode) are read as their ASCII forms, but in a name, which
+    /// is kept as written.
     fn read<T>(
         &mut self,
         column: Column,
         required: bool,
         parse: impl FnOnce(&str) -> Result<T, Message>,
     ) -> Option<T> {
-        let text = self.text(column).to_owned();
+        let text = self.text(column);
+        let text: String = if column == Column::Name || text.is_ascii() {
+            text.to_owned()
+        } else {
+            text.chars().map(narrow).collect()
+        };
         if text.is_empty() {
             if required {
                 self.fail(
