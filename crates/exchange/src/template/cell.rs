@@ -80,6 +80,31 @@ fn is_time_of_day(text: &str) -> bool {
         && second_fits
 }
 
+/// A whole number as a spreadsheet may write it: `1200`, `1,200` (a number
+/// cell formatted with separators, saved as CSV) or `1200.0`.
+pub(super) fn whole_number(text: &str) -> Option<i64> {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text),
+    };
+    let whole = match unsigned.split_once('.') {
+        Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return None,
+        None => unsigned,
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let grouped = whole.contains(',');
+    if grouped && (!(1..=3).contains(&first.len()) || groups.any(|group| group.len() != 3)) {
+        return None;
+    }
+    let digits: String = whole.chars().filter(|c| *c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<i64>().ok().map(|n| sign * n)
+}
+
 /// An ID number. One that Excel turned into a number (it shows `4.20102E+17`
 /// and keeps 15 digits) is told apart from a mistyped one: its last digits are
 /// gone, and the fix is in the spreadsheet, not in the number.
@@ -137,6 +162,26 @@ mod tests {
             assert!(date(text).is_err(), "{text}");
         }
         insta::assert_snapshot!(date("2024.13.1").unwrap_err().to_string(), @"日期应为 YYYY-MM-DD 格式（或 YYYY/M/D、YYYYMMDD、YYYY年M月D日）的有效日期，实为“2024.13.1” / expected a valid date as YYYY-MM-DD (or YYYY/M/D, YYYYMMDD, YYYY年M月D日), but found \"2024.13.1\"");
+    }
+
+    #[test]
+    fn whole_numbers_are_read_with_separators_and_a_zero_fraction() {
+        for (text, number) in [
+            ("1200", 1200),
+            ("1,200", 1200),
+            ("1,234,567", 1234567),
+            ("12.0", 12),
+            ("1,200.00", 1200),
+            ("-3", -3),
+            ("0", 0),
+        ] {
+            assert_eq!(whole_number(text), Some(number), "{text}");
+        }
+        for text in [
+            "", "-", "12.5", "12.", "1,20", "1200,000", ",200", "1,,200", "1e3", "一",
+        ] {
+            assert_eq!(whole_number(text), None, "{text}");
+        }
     }
 
     #[test]

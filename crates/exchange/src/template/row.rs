@@ -11,7 +11,7 @@ use domain::reported_value::ReportedValue;
 use rayon::prelude::*;
 use store::{ImportRow, RowChange};
 
-use super::cell::{date, resident_id};
+use super::cell::{date, resident_id, whole_number};
 use super::column::narrow;
 use super::{CategoryFact, Column, Shape, Template};
 use crate::read::Table;
@@ -254,7 +254,7 @@ impl Cells<'_> {
         let from = self.read(Column::From, true, date);
         let to = self.read(Column::To, true, date);
         let value = self.read(Column::Value, true, |text| {
-            text.parse::<i64>().map_err(|_| {
+            whole_number(text).ok_or_else(|| {
                 Message::new(
                     format!("数值应为整数，实为“{text}”"),
                     format!("expected a whole number, but found {text:?}"),
@@ -282,7 +282,7 @@ fn one_of<'a>(text: &str, allowed: impl Iterator<Item = &'a str>) -> Message {
 }
 
 fn record_number(text: &str) -> Result<i64, Message> {
-    text.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+    whole_number(text).filter(|n| *n > 0).ok_or_else(|| {
         Message::new(
             format!("对象编号应为正整数，实为“{text}”"),
             format!("expected a record number (a positive whole number), but found {text:?}"),
