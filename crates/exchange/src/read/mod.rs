@@ -1,8 +1,8 @@
 //! 读取 — a department file as a table of text cells: CSV (see [`encoding`]) or
 //! XLSX (see `xlsx`), told apart by their first bytes, after the size check. The
-//! header is the row the caller recognises, below any title rows
-//! a spreadsheet has above it; in a workbook, on the first worksheet that has
-//! one (a cover or notes sheet may come first).
+//! header is the row the caller recognises, below any title rows a spreadsheet
+//! has above it; in a workbook, on the first worksheet that has one (a cover or
+//! notes sheet may come first).
 
 mod csv_text;
 pub mod encoding;
@@ -31,7 +31,7 @@ type IsHeader<'a> = dyn Fn(&StringRecord) -> bool + Sync + 'a;
 
 /// How many rows with text may stand above the header (a title, a date, the
 /// sending department's name): the header is looked for among this many.
-pub const HEADER_ROWS: usize = 10;
+const HEADER_ROWS: usize = 10;
 
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
@@ -114,7 +114,7 @@ fn header_at(cells: &Rows, is_header: &IsHeader<'_>) -> Option<usize> {
 /// The header (see [`read`]) and the rows below it with text, cells trimmed.
 fn into_table(
     mut cells: Vec<(u64, StringRecord)>,
-    is_header: &IsHeader,
+    is_header: &IsHeader<'_>,
 ) -> Result<Table, FieldError> {
     if let Some(at) = header_at(&cells, is_header) {
         cells.drain(..at);

@@ -38,12 +38,11 @@ fn parse_date(text: &str) -> Option<Date> {
         (year, month, day)
     } else {
         let separator = day.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-        let mut parts = day.split(separator);
-        let parts = (parts.next()?, parts.next()?, parts.next()?, parts.next());
-        match parts {
-            (year, month, day, None) => (year, month, day),
-            _ => return None,
-        }
+        let parts: Vec<&str> = day.split(separator).collect();
+        let [year, month, day] = parts[..] else {
+            return None;
+        };
+        (year, month, day)
     };
     let year = digits(year, 4, 4)?;
     Date::new(year, digits(month, 1, 2)? as i8, digits(day, 1, 2)? as i8).ok()
@@ -57,27 +56,22 @@ fn digits(text: &str, min: usize, max: usize) -> Option<i16> {
 
 /// `H:MM`, `H:MM:SS` or `H:MM:SS.fff`, the hour of one or two digits.
 fn is_time_of_day(text: &str) -> bool {
-    let mut parts = text.split(':');
-    let (Some(hour), Some(minute)) = (parts.next(), parts.next()) else {
-        return false;
+    let (clock, fraction) = match text.split_once('.') {
+        Some((clock, fraction)) => (clock, Some(fraction)),
+        None => (text, None),
     };
-    let second = parts.next();
-    if parts.next().is_some() {
-        return false;
-    }
-    let second_fits = second.is_none_or(|second| {
-        let whole = second.split_once('.').map_or(second, |(whole, fraction)| {
-            if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-                "bad"
-            } else {
-                whole
-            }
-        });
-        digits(whole, 2, 2).is_some_and(|s| s <= 59)
-    });
-    digits(hour, 1, 2).is_some_and(|h| h <= 23)
-        && digits(minute, 2, 2).is_some_and(|m| m <= 59)
-        && second_fits
+    let below = |text: &str, widths: (usize, usize), limit: i16| {
+        digits(text, widths.0, widths.1).is_some_and(|n| n < limit)
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    let (hour, minute) = match parts[..] {
+        [hour, minute] if fraction.is_none() => (hour, minute),
+        [hour, minute, second] if below(second, (2, 2), 60) => (hour, minute),
+        _ => return false,
+    };
+    let fraction_fits =
+        fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    fraction_fits && below(hour, (1, 2), 24) && below(minute, (2, 2), 60)
 }
 
 /// A whole number as a spreadsheet may write it: `1200`, `1,200` (a number
