@@ -1,6 +1,8 @@
 //! 逗号分隔文本 — decoded CSV text as rows of cells, each with its line number,
 //! read in pieces on every core: the text is cut only after a line break that
-//! no quoted cell spans, so every piece holds whole records.
+//! no quoted cell spans, so every piece holds whole records. Cells are separated
+//! by commas, or by tabs in a text whose first lines have more tabs than commas
+//! (what many systems export as a "text file").
 
 use csv::StringRecord;
 use domain::message::FieldError;
@@ -12,6 +14,9 @@ const PIECES_PER_CORE: usize = 4;
 /// Texts shorter than this are read in one piece.
 const SMALL: usize = 1 << 20;
 
+/// Lines whose separators decide between commas and tabs.
+const SNIFFED_LINES: usize = 10;
+
 /// The records of `text`, each with the line it starts on (the first is 1).
 pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     let bytes = text.as_bytes();
@@ -20,7 +25,8 @@ pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     } else {
         rayon::current_num_threads() * PIECES_PER_CORE
     };
-    let cuts = cuts(bytes, parts);
+    let separator = separator(text);
+    let cuts = cuts(bytes, parts, separator);
     // The line each piece starts on.
     let mut first_lines = Vec::with_capacity(cuts.len());
     let mut line = 1;
@@ -31,7 +37,7 @@ pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     let pieces: Vec<Result<Vec<(u64, StringRecord)>, FieldError>> = cuts
         .par_windows(2)
         .zip(first_lines)
-        .map(|(piece, line)| read_piece(&text[piece[0]..piece[1]], line))
+        .map(|(piece, line)| read_piece(&text[piece[0]..piece[1]], line, separator))
         .collect();
     let mut rows = Vec::new();
     for piece in pieces {
@@ -40,13 +46,25 @@ pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     Ok(rows)
 }
 
+/// A tab when the first lines of `text` have more tabs than commas, else a comma.
+fn separator(text: &str) -> u8 {
+    let head = text.lines().take(SNIFFED_LINES);
+    let (tabs, commas) = head.fold((0, 0), |(tabs, commas), line| {
+        (
+            tabs + line.matches('\t').count(),
+            commas + line.matches(',').count(),
+        )
+    });
+    if tabs > commas { b'\t' } else { b',' }
+}
+
 /// Offsets that cut `bytes` into about `parts` pieces of whole records: 0, each
 /// cut just after a line break outside quotes, and the end. A quote inside a
 /// quoted cell is doubled, so a line break is outside quotes when an even
 /// number of quotes comes before it — unless a quote stands loose inside an
 /// unquoted cell, and then the text is one piece.
-fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
-    if parts <= 1 || !quotes_well_formed(bytes) {
+fn cuts(bytes: &[u8], parts: usize, separator: u8) -> Vec<usize> {
+    if parts <= 1 || !quotes_well_formed(bytes, separator) {
         return vec![0, bytes.len()];
     }
     let step = bytes.len() / parts + 1;
@@ -77,21 +95,23 @@ fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
 }
 
 /// Whether every quote in `bytes` opens a quoted cell, closes one before a
-/// separator or the end, or is doubled inside one. The reader takes any other
-/// quote as a character of its cell, which would throw the count of quotes off.
-fn quotes_well_formed(bytes: &[u8]) -> bool {
+/// `separator`, a line break or the end, or is doubled inside one. The reader
+/// takes any other quote as a character of its cell, which would throw the
+/// count of quotes off.
+fn quotes_well_formed(bytes: &[u8], separator: u8) -> bool {
+    let ends_cell = |byte: u8| byte == separator || matches!(byte, b'\n' | b'\r');
     let mut quoted = false;
     let mut quotes = memchr::memchr_iter(b'"', bytes);
     while let Some(at) = quotes.next() {
         let next = bytes.get(at + 1);
         if !quoted {
-            if at > 0 && !matches!(bytes[at - 1], b',' | b'\n' | b'\r') {
+            if at > 0 && !ends_cell(bytes[at - 1]) {
                 return false;
             }
             quoted = true;
         } else if next == Some(&b'"') {
             quotes.next();
-        } else if matches!(next, None | Some(b',' | b'\n' | b'\r')) {
+        } else if next.is_none_or(|&byte| ends_cell(byte)) {
             quoted = false;
         } else {
             return false;
@@ -101,8 +121,13 @@ fn quotes_well_formed(bytes: &[u8]) -> bool {
 }
 
 /// The records of one piece of whole records, which starts on line `line`.
-fn read_piece(text: &str, mut line: u64) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+fn read_piece(
+    text: &str,
+    mut line: u64,
+    separator: u8,
+) -> Result<Vec<(u64, StringRecord)>, FieldError> {
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -137,12 +162,12 @@ mod tests {
 
     /// The text read in `parts` pieces, as (line, cells) pairs.
     fn in_pieces(text: &str, parts: usize) -> Vec<(u64, Vec<String>)> {
-        let cuts = cuts(text.as_bytes(), parts);
+        let cuts = cuts(text.as_bytes(), parts, b',');
         let mut line = 1;
         let mut rows = Vec::new();
         for piece in cuts.windows(2) {
             let piece = &text[piece[0]..piece[1]];
-            rows.extend(read_piece(piece, line).unwrap());
+            rows.extend(read_piece(piece, line, b',').unwrap());
             line += piece.matches('\n').count() as u64;
         }
         rows.into_iter()
@@ -163,7 +188,7 @@ mod tests {
                 (7, vec!["last".to_owned(), "3".to_owned()]),
             ]
         );
-        assert_eq!(cuts(text.as_bytes(), 4), [0, 12, 30, text.len()]);
+        assert_eq!(cuts(text.as_bytes(), 4, b','), [0, 12, 30, text.len()]);
         for parts in 2..=text.len() {
             assert_eq!(in_pieces(text, parts), whole, "in {parts} pieces");
         }
@@ -176,7 +201,7 @@ mod tests {
             "\"a\"b,1\n\"x\ny\",2\n",
             "\"open,1\nx,2\n",
         ] {
-            assert_eq!(cuts(text.as_bytes(), 4), [0, text.len()], "{text:?}");
+            assert_eq!(cuts(text.as_bytes(), 4, b','), [0, text.len()], "{text:?}");
         }
         let text = "a\"b,1\n\"x\ny\",2\n";
         assert_eq!(
@@ -186,6 +211,22 @@ mod tests {
                 (2, vec!["x\ny".to_owned(), "2".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn a_text_file_of_tabs_is_read_by_its_tabs() {
+        let cells = |text: &str| -> Vec<Vec<String>> {
+            read(text)
+                .unwrap()
+                .into_iter()
+                .map(|(_, record)| record.iter().map(str::to_owned).collect())
+                .collect()
+        };
+        let tabs = cells("台账\n姓名\t地址\n张伟\t\"1号,2楼\"\n");
+        assert_eq!(tabs[1], ["姓名", "地址"]);
+        assert_eq!(tabs[2], ["张伟", "1号,2楼"]);
+        // Commas outnumber the tab inside a cell.
+        assert_eq!(cells("a,b,c\n1,x\ty,3\n")[1], ["1", "x\ty", "3"]);
     }
 
     #[test]
