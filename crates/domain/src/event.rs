@@ -199,6 +199,17 @@ pub struct RowError {
     pub en: String,
 }
 
+/// 待改行 — a refused row as its file gave it: its number and its cells in the
+/// template's column order, so that it can be put right and sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedRow {
+    /// The row's number as a spreadsheet shows it (the header is row 1).
+    pub row: u64,
+    /// The row's cells, one per column of the template, in its order.
+    pub cells: Vec<String>,
+}
+
 /// 更正内容 — what a correction puts right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

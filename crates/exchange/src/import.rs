@@ -20,7 +20,7 @@
 //! killed in between is recorded when it is run again).
 
 use domain::access::User;
-use domain::event::{ImportSummary, RowError};
+use domain::event::{ImportSummary, RefusedRow, RowError};
 use domain::message::FieldError;
 use domain::plan::Refusal;
 use serde::Serialize;
@@ -32,7 +32,7 @@ use store::{
 
 use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
-use crate::template::{Template, parse_rows, row_error};
+use crate::template::{Template, column_positions, parse_rows, row_error};
 
 /// Rows per transaction when only valid rows are imported.
 pub const BATCH: usize = 5_000;
@@ -107,6 +107,9 @@ pub struct Report {
     pub committed: bool,
     /// Every bad row: its number, column and reason.
     pub errors: Vec<RowError>,
+    /// The bad rows as the file gave them, to be put right and sent again
+    /// (see [`crate::report::errors_workbook`]).
+    pub refused_rows: Vec<RefusedRow>,
     /// In valid-rows-only mode, the rows left out.
     pub skipped: Vec<u64>,
     /// The sequence number of the event that records this run (a dry run's too).
@@ -117,9 +120,14 @@ impl Report {
     /// The report of the run recorded by event `event`, from its summary and
     /// its bad rows: what [`import`] returns, and what it gives back of a run
     /// the log keeps (see [`Store::import_report`]).
-    pub fn new(event: i64, summary: ImportSummary, errors: Vec<RowError>) -> Report {
+    pub fn new(
+        event: i64,
+        summary: ImportSummary,
+        errors: Vec<RowError>,
+        refused_rows: Vec<RefusedRow>,
+    ) -> Report {
         let skipped = if summary.committed && summary.valid_rows_only {
-            refused_rows(&errors)
+            row_numbers(&errors)
         } else {
             Vec::new()
         };
@@ -141,6 +149,7 @@ impl Report {
             moved: summary.moved,
             committed: summary.committed,
             errors,
+            refused_rows,
             skipped,
             event,
         }
@@ -150,12 +159,17 @@ impl Report {
 /// The report of a run the log keeps.
 impl From<ImportReport> for Report {
     fn from(recorded: ImportReport) -> Report {
-        Report::new(recorded.seq, recorded.summary, recorded.errors)
+        Report::new(
+            recorded.seq,
+            recorded.summary,
+            recorded.errors,
+            recorded.rows,
+        )
     }
 }
 
 /// The numbers of the rows `errors` name (sorted by row), each once.
-fn refused_rows(errors: &[RowError]) -> Vec<u64> {
+fn row_numbers(errors: &[RowError]) -> Vec<u64> {
     let mut rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
     rows.dedup();
     rows
@@ -240,6 +254,8 @@ pub fn import(
         corrected: 0,
         moved: 0,
         errors,
+        bytes,
+        rows: Vec::new(),
         calls_left: chunks.len(),
         summary: None,
     };
@@ -260,7 +276,7 @@ pub fn import(
     }
     let event = event.expect("the last call records the run");
     let summary = tally.summary.expect("the last call records the run");
-    Ok(Report::new(event, summary, tally.errors))
+    Ok(Report::new(event, summary, tally.errors, tally.rows))
 }
 
 /// Counts outcomes as the store reports them, and gives the run's record at
@@ -281,6 +297,10 @@ struct Tally<'a> {
     moved: u64,
     /// The bad cells, then the refused rows as the store reports them.
     errors: Vec<RowError>,
+    /// The file, to give the refused rows as it has them.
+    bytes: &'a [u8],
+    /// The refused rows, once the run is recorded.
+    rows: Vec<RefusedRow>,
     /// The calls of the store still to come after the current one.
     calls_left: usize,
     /// The run's summary, once recorded.
@@ -321,7 +341,8 @@ impl ImportListener for Tally<'_> {
             return None;
         }
         self.errors.sort_by_key(|e| e.row);
-        let refused = refused_rows(&self.errors).len() as u64;
+        let numbers = row_numbers(&self.errors);
+        let refused = numbers.len() as u64;
         debug_assert!(committed || self.added == self.total - self.already - refused);
         let summary = ImportSummary {
             department: self.template.department,
@@ -339,10 +360,50 @@ impl ImportListener for Tally<'_> {
             moved: self.moved,
         };
         self.summary = Some(summary.clone());
+        self.rows = self.refused_rows(&numbers);
         Some(RunRecord {
             summary,
             errors: &self.errors,
+            rows: &self.rows,
         })
+    }
+}
+
+impl Tally<'_> {
+    /// The rows numbered `numbers` (sorted) as the file gives them, their cells
+    /// in the template's column order. The file was read whole before the rows
+    /// were planned, and its cells let go of: it is read again, once a run has
+    /// refused rows, rather than kept whole for the few it may refuse.
+    fn refused_rows(&self, numbers: &[u64]) -> Vec<RefusedRow> {
+        if numbers.is_empty() {
+            return Vec::new();
+        }
+        let is_header = |row: &csv::StringRecord| self.template.is_header(row);
+        let read = read::read(
+            self.bytes,
+            self.options.encoding,
+            &self.options.limits,
+            &is_header,
+        );
+        let Some((table, positions)) = read.ok().and_then(|table| {
+            let positions = column_positions(self.template, &table.headers).ok()?;
+            Some((table, positions))
+        }) else {
+            // It read the first time.
+            return Vec::new();
+        };
+        table
+            .rows
+            .iter()
+            .filter(|(number, _)| numbers.binary_search(number).is_ok())
+            .map(|(number, record)| RefusedRow {
+                row: *number,
+                cells: positions
+                    .iter()
+                    .map(|&at| record.get(at).unwrap_or_default().to_owned())
+                    .collect(),
+            })
+            .collect()
     }
 }
 

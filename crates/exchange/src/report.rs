@@ -1,19 +1,28 @@
-//! 错误报告 — the bad rows of an import as an XLSX workbook: row number, column,
-//! and the reason in Chinese and in English, one row each.
+//! 错误报告 — the bad rows of an import as an XLSX workbook. Its first sheet,
+//! 错误, has one line per reason: row number, column, and the reason in Chinese
+//! and in English. Its second, 待改行, has the refused rows as the file gave
+//! them under the template's headers, each with its row number and reasons
+//! beside it: put right there, the sheet is a file to import again (the reader
+//! takes the first sheet with the template's header, and leaves the row number
+//! and reasons out as columns of no template).
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use domain::event::RowError;
+use domain::event::{RefusedRow, RowError};
 
-/// The rows of `errors` as the bytes of an XLSX file.
-pub fn errors_workbook(errors: &[RowError]) -> Result<Vec<u8>, XlsxError> {
+use crate::template::Template;
+
+/// The bad rows of a run of `template`'s files, `errors` and `rows`, as the
+/// bytes of an XLSX file.
+pub fn errors_workbook(
+    template: &Template,
+    errors: &[RowError],
+    rows: &[RefusedRow],
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = workbook.add_worksheet().set_name("错误")?;
-    let headers = ["行号 Row", "列 Column", "原因", "Reason"];
-    for (i, header) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, i as u16, *header, &bold)?;
-    }
+    headers(sheet, &["行号 Row", "列 Column", "原因", "Reason"], &bold)?;
     for (i, width) in [10, 18, 50, 60].into_iter().enumerate() {
         sheet.set_column_width(i as u16, width)?;
     }
@@ -25,5 +34,50 @@ pub fn errors_workbook(errors: &[RowError]) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 2, &error.zh)?;
         sheet.write_string(row, 3, &error.en)?;
     }
+    if !rows.is_empty() {
+        refused_rows(workbook.add_worksheet(), template, errors, rows, &bold)?;
+    }
     workbook.save_to_buffer()
+}
+
+/// The sheet 待改行: the row number, the template's columns, the reasons.
+fn refused_rows(
+    sheet: &mut Worksheet,
+    template: &Template,
+    errors: &[RowError],
+    rows: &[RefusedRow],
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    sheet.set_name("待改行")?;
+    let mut titles = vec!["原行号 Row"];
+    titles.extend(template.columns.iter().map(|column| column.header()));
+    titles.push("错误原因 Reasons");
+    headers(sheet, &titles, bold)?;
+    let reasons_at = titles.len() as u16 - 1;
+    sheet.set_column_width(reasons_at, 60)?;
+    for (i, refused) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_number(row, 0, refused.row as f64)?;
+        for (column, cell) in refused.cells.iter().enumerate() {
+            sheet.write_string(row, column as u16 + 1, cell)?;
+        }
+        let reasons: Vec<String> = errors
+            .iter()
+            .filter(|error| error.row == refused.row)
+            .map(|error| match error.column.as_str() {
+                "" => error.zh.clone(),
+                column => format!("{column}：{}", error.zh),
+            })
+            .collect();
+        sheet.write_string(row, reasons_at, reasons.join("；"))?;
+    }
+    Ok(())
+}
+
+/// `titles` in bold across the sheet's first row.
+fn headers(sheet: &mut Worksheet, titles: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (i, title) in titles.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, *title, bold)?;
+    }
+    Ok(())
 }

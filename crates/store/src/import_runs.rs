@@ -1,16 +1,18 @@
 //! 导入记录 — the import runs (`import_runs`): each run's event, its maker and
-//! their unit, and the rows it refused, so that a run's report outlives the
-//! server that ran it and a history is read without scanning the log. A reason
-//! may quote a cell, and a cell may hold an ID number: the refused rows are kept
-//! as JSON, deflated, then encrypted by the vault.
+//! their unit, and the rows it refused (why, and their cells as the file gave
+//! them), so that a run's report outlives the server that ran it and a history
+//! is read without scanning the log. A cell may hold an ID number, and a reason
+//! may quote one: the refused rows are kept as JSON, deflated, then encrypted
+//! by the vault.
 
 use std::io::{Read, Write};
 
 use domain::access::User;
-use domain::event::{Change, Event, RowError};
+use domain::event::{Change, Event, RefusedRow, RowError};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
+use serde::{Deserialize, Serialize};
 
 use crate::journal;
 use crate::sql::{Sql, Val, first};
@@ -19,17 +21,38 @@ use crate::{ImportRecord, ImportReport, StoreError};
 
 const WHAT: &str = "an import's report";
 
-/// Keeps the run recorded by `event` (numbered `seq`) and `errors`, the rows
-/// it refused.
+/// The refused rows of a run as kept: why, and the rows themselves.
+#[derive(Serialize)]
+struct Refused<'a> {
+    errors: &'a [RowError],
+    rows: &'a [RefusedRow],
+}
+
+/// The refused rows of a run as read: runs recorded before session 15 kept
+/// only why, as a bare list.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Kept {
+    Refused {
+        errors: Vec<RowError>,
+        rows: Vec<RefusedRow>,
+    },
+    Errors(Vec<RowError>),
+}
+
+/// Keeps the run recorded by `event` (numbered `seq`), `errors`, why it
+/// refused rows, and `rows`, the rows it refused.
 pub(crate) fn write(
     tx: &mut dyn Sql,
     vault: &Vault,
     seq: i64,
     event: &Event,
     errors: &[RowError],
+    rows: &[RefusedRow],
 ) -> Result<(), StoreError> {
     let sealed = (!errors.is_empty()).then(|| {
-        let json = serde_json::to_vec(errors).expect("row errors serialise to JSON");
+        let json =
+            serde_json::to_vec(&Refused { errors, rows }).expect("refused rows serialise to JSON");
         let mut deflate = DeflateEncoder::new(Vec::new(), Compression::fast());
         deflate
             .write_all(&json)
@@ -117,8 +140,8 @@ pub(crate) fn read(
         &[Val::from(seq)],
         |row| Ok(row.opt_blob(0)?.map(<[u8]>::to_vec)),
     )?;
-    let errors = match sealed.flatten() {
-        None => Vec::new(),
+    let kept = match sealed.flatten() {
+        None => Kept::Errors(Vec::new()),
         Some(sealed) => {
             let deflated = vault.decrypt_bytes(&sealed, WHAT)?;
             let mut json = Vec::new();
@@ -129,10 +152,27 @@ pub(crate) fn read(
                 .map_err(|e| StoreError::Database(format!("reading {WHAT}: {e}")))?
         }
     };
+    let (errors, rows) = match kept {
+        Kept::Refused { errors, rows } => (errors, rows),
+        Kept::Errors(errors) => (errors, Vec::new()),
+    };
     Ok(ImportReport {
         seq,
         at: event.at,
         summary,
         errors,
+        rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_kept_before_its_rows_were_reads_as_its_reasons_alone() {
+        let kept = r#"[{"row":2,"column":"姓名","zh":"甲","en":"a"}]"#;
+        let kept: Kept = serde_json::from_str(kept).unwrap();
+        assert!(matches!(kept, Kept::Errors(errors) if errors.len() == 1));
+    }
 }

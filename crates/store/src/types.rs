@@ -322,6 +322,8 @@ pub struct RunRecord<'a> {
     pub summary: domain::event::ImportSummary,
     /// Every row refused, by row number.
     pub errors: &'a [domain::event::RowError],
+    /// The rows refused, as the file gave them, by row number.
+    pub rows: &'a [domain::event::RefusedRow],
 }
 
 /// What an accepted row does to the registry.
@@ -412,4 +414,7 @@ pub struct ImportReport {
     pub summary: domain::event::ImportSummary,
     /// Every row refused, by row number.
     pub errors: Vec<domain::event::RowError>,
+    /// The rows refused, as the file gave them, by row number (none for a run
+    /// recorded before session 15).
+    pub rows: Vec<domain::event::RefusedRow>,
 }

@@ -128,7 +128,9 @@ pub fn run(args: Args) -> Result<()> {
     .map_err(|e| anyhow!("{e}"))?;
     bar.finish();
     if let Some(path) = &args.errors {
-        std::fs::write(path, exchange::report::errors_workbook(&report.errors)?)
+        let workbook =
+            exchange::report::errors_workbook(template, &report.errors, &report.refused_rows)?;
+        std::fs::write(path, workbook)
             .with_context(|| format!("写入 / writing {}", path.display()))?;
     }
     if args.json {

@@ -21,7 +21,7 @@ mod workbook;
 
 pub use column::Column;
 pub use row::parse_rows;
-pub(crate) use row::row_error;
+pub(crate) use row::{column_positions, row_error};
 pub use workbook::template_workbook;
 
 use csv::StringRecord;

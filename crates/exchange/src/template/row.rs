@@ -26,23 +26,31 @@ pub(crate) fn row_error(row: u64, column: Option<Column>, message: Message) -> R
     }
 }
 
+/// Where each of `template`'s columns is among `headers`, in the template's
+/// order; fails naming the first column missing.
+pub(crate) fn column_positions(
+    template: &Template,
+    headers: &[String],
+) -> Result<Vec<usize>, FieldError> {
+    template
+        .columns
+        .iter()
+        .map(|column| {
+            headers
+                .iter()
+                .position(|h| column.heads(h))
+                .ok_or_else(|| missing(template, *column))
+        })
+        .collect()
+}
+
 /// The rows of `table` as changes, and the reasons of the rows that are not.
 /// Fails as a whole only when a column of the template is missing.
 pub fn parse_rows(
     template: &Template,
     table: &Table,
 ) -> Result<(Vec<ImportRow>, Vec<RowError>), FieldError> {
-    let positions = template
-        .columns
-        .iter()
-        .map(|column| {
-            table
-                .headers
-                .iter()
-                .position(|h| column.heads(h))
-                .ok_or_else(|| missing(template, *column))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let positions = column_positions(template, &table.headers)?;
     // Each row on its own, on every core, in file order.
     let parsed: Vec<Result<ImportRow, Vec<RowError>>> = table
         .rows

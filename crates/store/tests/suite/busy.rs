@@ -99,6 +99,7 @@ fn a_dry_run_is_planned_while_another_process_writes_then_recorded() {
         record: RunRecord {
             summary,
             errors: &[],
+            rows: &[],
         },
     };
     let hold = Duration::from_secs(2);

@@ -1,9 +1,9 @@
 //! 导入记录 — an import run's record through `Store::import`: appended in the
 //! transaction of the rows it counts, never submitted as a change, listed to its
 //! maker and to who watches the area with its sender's name, and kept with its
-//! bad rows (encrypted) for the one who ran it.
+//! bad rows, why and as the file gave them (encrypted), for the one who ran it.
 
-use domain::event::{Change, ImportSummary, RowError, Source};
+use domain::event::{Change, ImportSummary, RefusedRow, RowError, Source};
 use store::{Commit, ImportListener, ImportRun, RowOutcome, RunRecord, Store, StoreError};
 
 use super::fixtures::{id, police_run, setup};
@@ -21,12 +21,14 @@ impl ImportListener for Given<'_> {
     }
 }
 
-/// Records, as `actor`, a run whose rows were counted elsewhere; its event.
+/// Records, as `actor`, a run whose rows were counted elsewhere, with the rows
+/// it refused; its event.
 fn record(
     store: &dyn Store,
     actor: &domain::access::User,
     summary: ImportSummary,
     errors: &[RowError],
+    rows: &[RefusedRow],
 ) -> i64 {
     let file = another(&summary.file, &summary.sha256[..2]);
     let run = ImportRun {
@@ -35,7 +37,11 @@ fn record(
         commit: Commit::Never,
         changes: false,
     };
-    let mut given = Given(RunRecord { summary, errors });
+    let mut given = Given(RunRecord {
+        summary,
+        errors,
+        rows,
+    });
     store.import(&run, &[], &mut given).unwrap().event.unwrap()
 }
 
@@ -54,6 +60,7 @@ fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
         let mut given = Given(RunRecord {
             summary: summary.clone(),
             errors: &[],
+            rows: &[],
         });
         let imported = db.import(&run, &arrivals(0..3), &mut given).unwrap();
         assert!(imported.committed);
@@ -91,10 +98,16 @@ fn runs_are_listed_newest_first_to_their_maker_and_to_who_watches_the_area() {
         };
         // The station's rows, and a run of someone else's between its own.
         run(&**db, &cast.station, &arrivals(0..3), Commit::IfAllValid);
-        record(&**db, &cast.station, summary("一.csv", 3), &[]);
-        record(&**db, &cast.officer_binhu, summary("他人.csv", 3), &[]);
-        record(&**db, &cast.station, summary("二.csv", 0), &[]);
-        record(&**db, &cast.station_liangxi, summary("梁溪.csv", 3), &[]);
+        record(&**db, &cast.station, summary("一.csv", 3), &[], &[]);
+        record(&**db, &cast.officer_binhu, summary("他人.csv", 3), &[], &[]);
+        record(&**db, &cast.station, summary("二.csv", 0), &[], &[]);
+        record(
+            &**db,
+            &cast.station_liangxi,
+            summary("梁溪.csv", 3),
+            &[],
+            &[],
+        );
         let files = |viewer: &domain::access::User, limit: usize| -> Vec<String> {
             db.import_runs(viewer, limit)
                 .unwrap()
@@ -170,11 +183,20 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             ),
             error(5, "", "expected a registered person"),
         ];
-        let seq = record(&**db, &cast.station, summary.clone(), &errors);
+        let rows = [2, 5].map(|row| RefusedRow {
+            row,
+            cells: vec![quoted.as_str().to_owned(), "王芳".into(), "3月".into()],
+        });
+        let seq = record(&**db, &cast.station, summary.clone(), &errors, &rows);
         let report = db.import_report(&cast.station, seq).unwrap();
         assert_eq!(
-            (report.seq, &report.summary, &report.errors),
-            (seq, &summary, &errors)
+            (
+                report.seq,
+                &report.summary,
+                &report.errors,
+                &report.rows[..]
+            ),
+            (seq, &summary, &errors, &rows[..])
         );
         assert_eq!(report.at, db.events_after(seq - 1, 1).unwrap()[0].at);
         assert_eq!(report.summary.rows_to_add(), 2);
@@ -199,7 +221,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             refused: 0,
             ..summary
         };
-        let seq = record(&**db, &cast.station, clean, &[]);
+        let seq = record(&**db, &cast.station, clean, &[], &[]);
         assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
     });
 }

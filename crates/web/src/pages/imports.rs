@@ -477,9 +477,7 @@ pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -
 pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
     let errors = import_runs::recorded(&app, &viewer.user, seq)
         .await
-        .and_then(|recorded| {
-            api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded.errors)
-        });
+        .and_then(|recorded| api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded));
     errors.unwrap_or_else(|error| layout::error_page(viewer.lang, error))
 }
 

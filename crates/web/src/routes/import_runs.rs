@@ -81,5 +81,5 @@ pub async fn run_errors(
     Path(seq): Path<i64>,
 ) -> Result<Response, ApiError> {
     let report = recorded(&app, &user, seq).await?;
-    errors_workbook(&format!("import-run-{seq}-errors"), &report.errors)
+    errors_workbook(&format!("import-run-{seq}-errors"), &report)
 }

@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::access::{User, UserId};
-use domain::event::RowError;
+use domain::event::{RefusedRow, RowError};
 use exchange::import::{Mode, Observer, Options, Progress, Report};
 use exchange::limits::Limits;
 use exchange::read::encoding::Encoding;
@@ -453,16 +453,31 @@ pub async fn errors(
         .imports()
         .status(id, &user)
         .ok_or_else(|| not_found(id))?;
-    let errors = match status.run {
-        Some(run) => import_runs::recorded(&app, &user, run).await?.errors,
-        None => Vec::new(),
-    };
-    errors_workbook(&format!("import-{id}-errors"), &errors)
+    let name = format!("import-{id}-errors");
+    match status.run {
+        Some(run) => errors_workbook(&name, &import_runs::recorded(&app, &user, run).await?),
+        // Not done yet: no bad row is known.
+        None => workbook(&name, template(&status.kind)?, &[], &[]),
+    }
 }
 
-/// `errors` as an XLSX download named `name`.
-pub(crate) fn errors_workbook(name: &str, errors: &[RowError]) -> Result<Response, ApiError> {
-    let bytes = exchange::report::errors_workbook(errors)
+/// The bad rows of a recorded run as an XLSX download named `name`.
+pub(crate) fn errors_workbook(
+    name: &str,
+    recorded: &store::ImportReport,
+) -> Result<Response, ApiError> {
+    let template = Template::of(recorded.summary.department);
+    workbook(name, template, &recorded.errors, &recorded.rows)
+}
+
+/// Bad rows of `template`'s files as an XLSX download named `name`.
+fn workbook(
+    name: &str,
+    template: &Template,
+    errors: &[RowError],
+    rows: &[RefusedRow],
+) -> Result<Response, ApiError> {
+    let bytes = exchange::report::errors_workbook(template, errors, rows)
         .map_err(|e| ApiError::internal(&format!("writing the errors workbook: {e}")))?;
     Ok(xlsx(name, bytes))
 }

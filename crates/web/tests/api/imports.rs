@@ -1,11 +1,15 @@
 //! Department files through the API: an upload answers at once with its number,
-//! its progress and report follow, bad rows come back as XLSX, what it wrote is
+//! its progress and report follow, bad rows come back as XLSX (with the rows
+//! themselves, to put right and send again), what it wrote is
 //! counted at once, templates download, a caller sees only their own imports,
 //! a department's data manager sends their own department's files, and the
 //! caller's runs (dry runs too) are listed from the log, each with its report.
 
 use axum::http::{Method, StatusCode};
 use domain::access::{Department, Role};
+use exchange::limits::Limits;
+use exchange::read::read;
+use exchange::template::Template;
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -80,6 +84,31 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
     let errors = test.get(&format!("{run}/errors"), &token).await;
     assert_eq!(errors.status, StatusCode::OK);
     assert_eq!(errors.headers["content-type"], XLSX);
+    // Beside the reasons, the refused row as the file gave it: a police file
+    // to put right and send again.
+    let police = Template::named("public_security").unwrap();
+    let fix = read(&errors.bytes, None, &Limits::default(), &|row| {
+        police.is_header(row)
+    })
+    .unwrap();
+    assert_eq!(fix.headers[0], "原行号 Row");
+    assert_eq!(fix.rows.len(), 1);
+    let cells: Vec<&str> = fix.rows[0].1.iter().collect();
+    let id = resident_id(2);
+    assert_eq!(
+        cells[..8],
+        [
+            "3",
+            id.as_str(),
+            "王芳",
+            "2024-03-01",
+            LIANGXI_VILLAGE,
+            "自购房",
+            "",
+            ""
+        ]
+    );
+    assert!(cells[8].starts_with("村（社区）代码："), "{}", cells[8]);
     for uri in [run.clone(), format!("{run}/errors")] {
         assert_eq!(test.get(&uri, &other).await.status, StatusCode::NOT_FOUND);
     }

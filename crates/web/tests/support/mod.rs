@@ -37,11 +37,13 @@ pub struct TestApp {
 }
 
 /// An answer: status, headers and the body as JSON (`Value::String` of the raw
-/// text when it is not JSON, so that a plain-text answer fails the checks).
+/// text when it is not JSON, so that a plain-text answer fails the checks), and
+/// as it came (a file).
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -234,6 +236,7 @@ impl TestApp {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         }
     }
 

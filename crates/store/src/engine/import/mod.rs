@@ -112,7 +112,11 @@ pub(super) fn record(
 ) -> Result<i64, StoreError> {
     // Held already when the record follows the rows in their transaction.
     tx.lock_log()?;
-    let RunRecord { summary, errors } = record;
+    let RunRecord {
+        summary,
+        errors,
+        rows,
+    } = record;
     let event = Event {
         seq: 0,
         at: now(),
@@ -127,6 +131,6 @@ pub(super) fn record(
         change: Change::Import { summary },
     };
     let seq = journal::append_event(tx, vault, &event)?;
-    import_runs::write(tx, vault, seq, &event, errors)?;
+    import_runs::write(tx, vault, seq, &event, errors, rows)?;
     Ok(seq)
 }
