@@ -137,6 +137,7 @@ pub fn run(args: Args) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
+        print_errors_hint(&report, args.errors.as_deref());
     }
     if report.committed || (report.dry_run && report.errors.is_empty()) {
         Ok(())
@@ -184,6 +185,23 @@ fn print_report(report: &Report) {
         println!("已跳过的行 skipped rows: {}", rows.join(", "));
     }
     println!("导入记录 the run's report: /imports/runs/{}", report.event);
+}
+
+/// Where the bad rows went, or how to have them: with the rows themselves, to
+/// put right and import again.
+fn print_errors_hint(report: &Report, errors: Option<&std::path::Path>) {
+    if report.errors.is_empty() {
+        return;
+    }
+    match errors {
+        Some(path) => println!(
+            "错误行已写入 {0}，可在其“待改行”表中改正后重新导入 / the bad rows are in {0}: put them right on its sheet 待改行 and import that file again",
+            path.display()
+        ),
+        None => println!(
+            "加 --errors 文件.xlsx 可导出错误行，改正后重新导入 / add --errors FILE.xlsx for the bad rows, to put right and import again"
+        ),
+    }
 }
 
 /// The progress bar: rows per second and time left, per stage.

@@ -1,6 +1,7 @@
 //! `anju import` as a department runs it: a file imported twice adds nothing, an
 //! import killed (SIGKILL) in the middle and started again ends with every row
-//! exactly once, leaving no file behind but the database's own, and another
+//! exactly once, leaving no file behind but the database's own, the bad rows
+//! come back in a workbook to put right and import again, and another
 //! department's file is refused whole.
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,9 @@ use domain::division::Hierarchy;
 use domain::event::Change;
 use domain::migrant::MigrantRule;
 use domain::resident_id::{ResidentId, Sex};
+use exchange::limits::Limits;
+use exchange::read::read;
+use exchange::template::Template;
 use jiff::civil::date;
 use store::vault::Vault;
 use store::{NewUser, Store};
@@ -213,6 +217,57 @@ fn an_import_killed_in_batches_and_run_again_has_every_row_once() {
 #[test]
 fn an_all_or_nothing_import_killed_and_run_again_has_every_row_once() {
     killed_and_rerun(&[]);
+}
+
+#[test]
+fn the_bad_rows_come_back_to_be_put_right_and_imported_again() {
+    let city = City::new();
+    let file = city.arrivals(3);
+    // The second arrival registered on a day that does not exist.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[2] = lines[2].replace("2024-03-01", "2024-02-30");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let bad = city.dir.path().join("错误行.xlsx");
+    let output = city
+        .command(&file, &["--valid-rows-only", "--errors"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("待改行"), "{printed}");
+
+    // The sheet 待改行 holds the row as the file gave it: put it right there
+    // and send that sheet (here as CSV) again.
+    let police = Template::named("public_security").unwrap();
+    let workbook = std::fs::read(&bad).unwrap();
+    let sheet = read(&workbook, None, &Limits::default(), &|row| {
+        police.is_header(row)
+    })
+    .unwrap();
+    assert_eq!(sheet.rows.len(), 1);
+    let quoted = |cells: Vec<String>| {
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|cell| format!("\"{}\"", cell.replace('"', "\"\"")))
+            .collect();
+        cells.join(",")
+    };
+    let mut fixed = vec![quoted(sheet.headers.clone())];
+    for (_, record) in &sheet.rows {
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| cell.replace("2024-02-30", "2024-02-29"))
+            .collect();
+        assert_eq!(cells[0], "3", "the original row number first");
+        fixed.push(quoted(cells));
+    }
+    let again = city.dir.path().join("改正.csv");
+    std::fs::write(&again, fixed.join("\n")).unwrap();
+    city.import(&again, &[]);
+    assert_eq!(city.runs(), [(2, 0), (1, 0)]);
+    assert_eq!(city.registrations().0, 3);
 }
 
 #[test]
