@@ -23,13 +23,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use domain::access::{Department, Role};
 use domain::division::Hierarchy;
+use domain::event::Change;
 use domain::migrant::MigrantRule;
 use domain::resident_id::{ResidentId, Sex};
 use exchange::import::{Mode, Options};
 use exchange::limits::Limits;
 use exchange::template::Template;
 use jiff::civil::date;
-use domain::event::Change;
 use rayon::prelude::*;
 use store::NewUser;
 use store::vault::{BlindIndex, Vault};

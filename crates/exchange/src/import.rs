@@ -255,7 +255,7 @@ pub fn import(
         moved: 0,
         errors,
         bytes,
-        rows: Vec::new(),
+        refused: Vec::new(),
         calls_left: chunks.len(),
         summary: None,
     };
@@ -276,7 +276,7 @@ pub fn import(
     }
     let event = event.expect("the last call records the run");
     let summary = tally.summary.expect("the last call records the run");
-    Ok(Report::new(event, summary, tally.errors, tally.rows))
+    Ok(Report::new(event, summary, tally.errors, tally.refused))
 }
 
 /// Counts outcomes as the store reports them, and gives the run's record at
@@ -300,7 +300,7 @@ struct Tally<'a> {
     /// The file, to give the refused rows as it has them.
     bytes: &'a [u8],
     /// The refused rows, once the run is recorded.
-    rows: Vec<RefusedRow>,
+    refused: Vec<RefusedRow>,
     /// The calls of the store still to come after the current one.
     calls_left: usize,
     /// The run's summary, once recorded.
@@ -360,11 +360,11 @@ impl ImportListener for Tally<'_> {
             moved: self.moved,
         };
         self.summary = Some(summary.clone());
-        self.rows = self.refused_rows(&numbers);
+        self.refused = self.refused_rows(&numbers);
         Some(RunRecord {
             summary,
             errors: &self.errors,
-            rows: &self.rows,
+            rows: &self.refused,
         })
     }
 }
