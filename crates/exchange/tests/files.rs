@@ -136,6 +136,16 @@ fn a_workbooks_data_is_found_below_its_title_and_after_a_notes_sheet() {
 }
 
 #[test]
+fn a_column_is_known_by_the_other_headers_department_systems_give_it() {
+    let csv = "公民身份号码,姓名,信息类别,用人单位编号,起始日期,终止日期\n\
+               420102198705060111,张伟,养老保险,,2024-04-01,2024-12-31\n";
+    let labour = Template::named("labour").unwrap();
+    let (rows, errors) = parse_rows(labour, &table(csv.as_bytes())).unwrap();
+    assert_eq!(errors, []);
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
 fn an_id_number_typed_into_a_number_cell_is_refused_as_a_number() {
     let labour = Template::named("labour").unwrap();
     let mut workbook = rust_xlsxwriter::Workbook::new();
@@ -168,6 +178,8 @@ fn a_file_without_a_templates_column_is_refused_as_a_whole() {
     let labour = Template::named("labour").unwrap();
     let error = parse_rows(labour, &table("身份证号,姓名\n1,2\n".as_bytes())).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @r#"file: 劳动模板的文件缺少“信息类别”列（表头须与模板一致） / expected a column headed "信息类别" in a labour file, but found none (headers must match the template)"#);
+    let error = parse_rows(labour, &table("姓名,信息类别\n甲,乙\n".as_bytes())).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @r#"file: 劳动模板的文件缺少“身份证号”（或“身份证号码”“公民身份号码”“公民身份证号码”）列（表头须与模板一致） / expected a column headed "身份证号" (or 身份证号码, 公民身份号码, 公民身份证号码) in a labour file, but found none (headers must match the template)"#);
 }
 
 /// A zip whose one part unpacks to `size` zero bytes (a few KB packed).

@@ -49,11 +49,27 @@ impl Column {
         }
     }
 
-    /// Whether a file's header `text` is this column's. Full-width letters,
-    /// digits and brackets count as their ASCII forms, and spaces do not count:
-    /// a header typed `村(社区)代码` or `身份证号 ` is `村（社区）代码`, `身份证号`.
+    /// Other headers department systems give the column, taken as its own.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::ResidentId => &["身份证号码", "公民身份号码", "公民身份证号码"],
+            Column::Registered => &["登记时间"],
+            Column::Village => &["村（居）代码", "社区代码"],
+            Column::From => &["起始日期", "开始时间"],
+            Column::To => &["终止日期", "截止日期", "结束时间"],
+            Column::Unit => &["区划代码"],
+            _ => &[],
+        }
+    }
+
+    /// Whether a file's header `text` is this column's: its header or one of
+    /// its [`Column::aliases`]. Full-width letters, digits and brackets count
+    /// as their ASCII forms, and spaces do not count: a header typed
+    /// `村(社区)代码` or `身份证号 ` is `村（社区）代码`, `身份证号`.
     pub(crate) fn heads(self, text: &str) -> bool {
-        folded(text).eq(folded(self.header()))
+        std::iter::once(self.header())
+            .chain(self.aliases().iter().copied())
+            .any(|header| folded(text).eq(folded(header)))
     }
 
     /// What the column holds.

@@ -84,15 +84,24 @@ pub fn parse_rows(
 }
 
 fn missing(template: &Template, column: Column) -> FieldError {
+    let aliases = column.aliases();
+    let (also_zh, also_en) = if aliases.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("（或“{}”）", aliases.join("”“")),
+            format!(" (or {})", aliases.join(", ")),
+        )
+    };
     FieldError::new(
         "file",
         format!(
-            "{}模板的文件缺少“{}”列（表头须与模板一致）",
+            "{}模板的文件缺少“{}”{also_zh}列（表头须与模板一致）",
             template.name,
             column.header()
         ),
         format!(
-            "expected a column headed {:?} in a {} file, but found none (headers must match the template)",
+            "expected a column headed {:?}{also_en} in a {} file, but found none (headers must match the template)",
             column.header(),
             template.kind()
         ),

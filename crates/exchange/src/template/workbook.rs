@@ -1,7 +1,7 @@
 //! 模板下载 — a department's template as an XLSX workbook: a sheet 数据 with the
 //! Chinese headers (ID and code columns formatted as text, so Excel keeps every
 //! digit), and a sheet 说明 that explains each column in both languages, with an
-//! example and the values it may take.
+//! example, the values it may take and the other headers it is known by.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -33,11 +33,12 @@ pub fn template_workbook(template: &Template) -> Result<Vec<u8>, XlsxError> {
         "Explanation",
         "示例 Example",
         "可选值 Values",
+        "也可作表头 Also headed",
     ];
     for (i, header) in headers.iter().enumerate() {
         notes.write_string_with_format(0, i as u16, *header, &bold)?;
     }
-    for (width, i) in [(16, 0), (50, 1), (60, 2), (20, 3), (40, 4)] {
+    for (width, i) in [(16, 0), (50, 1), (60, 2), (20, 3), (40, 4), (30, 5)] {
         notes.set_column_width(i, width)?;
     }
     for (i, column) in template.columns.iter().enumerate() {
@@ -48,6 +49,7 @@ pub fn template_workbook(template: &Template) -> Result<Vec<u8>, XlsxError> {
         notes.write_string(row, 2, &explanation.en)?;
         notes.write_string(row, 3, example(template, *column))?;
         notes.write_string(row, 4, values(template, *column))?;
+        notes.write_string(row, 5, column.aliases().join("、"))?;
     }
     workbook.save_to_buffer()
 }
