@@ -8,9 +8,11 @@ use jiff::civil::Date;
 /// A date, year first, written `YYYY-MM-DD`, `YYYY/M/D` (Excel in a Chinese
 /// locale), `YYYY.M.D`, `YYYY年M月D日` or `YYYYMMDD` (many department systems); a
 /// time of day after it (`2024-03-01 00:00:00`, as a database export writes a
-/// date column; `2024/3/1 8:30`, as Excel does) is read and dropped.
+/// date column; `2024/3/1 8:30`, as Excel does) is read and dropped. Five
+/// digits are an Excel day number (`45352`, what a date cell shows once its
+/// format is cleared): 1927-05-18 to 2173-10-13.
 pub(super) fn date(text: &str) -> Result<Date, Message> {
-    parse_date(text).ok_or_else(|| {
+    excel_day(text).or_else(|| parse_date(text)).ok_or_else(|| {
         Message::new(
             format!(
                 "日期应为 YYYY-MM-DD 格式（或 YYYY/M/D、YYYYMMDD、YYYY年M月D日）的有效日期，实为“{text}”"
@@ -20,6 +22,14 @@ pub(super) fn date(text: &str) -> Result<Date, Message> {
             ),
         )
     })
+}
+
+/// Five digits as the day Excel numbers so, counting from 1899-12-30.
+fn excel_day(text: &str) -> Option<Date> {
+    let day = i64::from(digits(text, 5, 5)?);
+    jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(day))
+        .ok()
 }
 
 fn parse_date(text: &str) -> Option<Date> {
@@ -44,12 +54,12 @@ fn parse_date(text: &str) -> Option<Date> {
         };
         (year, month, day)
     };
-    let year = digits(year, 4, 4)?;
+    let year = digits(year, 4, 4)? as i16;
     Date::new(year, digits(month, 1, 2)? as i8, digits(day, 1, 2)? as i8).ok()
 }
 
-/// `text` as a number of `min` to `max` ASCII digits.
-fn digits(text: &str, min: usize, max: usize) -> Option<i16> {
+/// `text` as a number of `min` to `max` (at most 9) ASCII digits.
+fn digits(text: &str, min: usize, max: usize) -> Option<u32> {
     let fits = (min..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
     fits.then(|| text.parse().ok()).flatten()
 }
@@ -60,7 +70,7 @@ fn is_time_of_day(text: &str) -> bool {
         Some((clock, fraction)) => (clock, Some(fraction)),
         None => (text, None),
     };
-    let below = |text: &str, widths: (usize, usize), limit: i16| {
+    let below = |text: &str, widths: (usize, usize), limit: u32| {
         digits(text, widths.0, widths.1).is_some_and(|n| n < limit)
     };
     let parts: Vec<&str> = clock.split(':').collect();
@@ -133,6 +143,7 @@ mod tests {
             "2024-03-01T08:30:00.250",
             "2024/3/1 8:30",
             "2024年3月1日 23:59",
+            "45352",
         ] {
             assert_eq!(date(text), Ok(day), "{text}");
         }
@@ -147,6 +158,8 @@ mod tests {
             "2024-3/1",
             "2024-03-01-02",
             "202431",
+            "4535",
+            "453520",
             "3月",
             "2024-03-01 24:00",
             "2024-03-01 8:3",
