@@ -136,6 +136,23 @@ fn a_workbooks_data_is_found_below_its_title_and_after_a_notes_sheet() {
 }
 
 #[test]
+fn a_total_or_a_signature_line_is_named_as_such() {
+    let csv = "序号,身份证号,姓名,信息类别,用人单位编号,开始日期,结束日期\n\
+               1,420102198705060111,张伟,养老保险,,2024-04-01,\n\
+               合计,,,,,,\n\
+               制表人：王芳,,,,,,\n";
+    let labour = Template::named("labour").unwrap();
+    let (rows, errors) = parse_rows(labour, &table(csv.as_bytes())).unwrap();
+    assert_eq!(rows.len(), 1);
+    let reasons: Vec<(u64, &str, &str)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.en.as_str()))
+        .collect();
+    let footer = "expected a row of data, but this one is a total or a signature line: delete it";
+    assert_eq!(reasons, [(3, "", footer), (4, "", footer)]);
+}
+
+#[test]
 fn a_column_is_known_by_the_other_headers_department_systems_give_it() {
     let csv = "公民身份号码,姓名,信息类别,用人单位编号,起始日期,终止日期\n\
                420102198705060111,张伟,养老保险,,2024-04-01,2024-12-31\n";

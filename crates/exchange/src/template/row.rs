@@ -63,6 +63,9 @@ pub fn parse_rows(
                 number: *number,
                 errors: Vec::new(),
             };
+            if cells.is_footer() {
+                return Err(vec![footer(*number)]);
+            }
             match cells.change() {
                 Some(change) if cells.errors.is_empty() => Ok(ImportRow {
                     row: *number,
@@ -108,6 +111,21 @@ fn missing(template: &Template, column: Column) -> FieldError {
     )
 }
 
+/// Words of a row that sums the rows above it or signs the sheet.
+const FOOTER_WORDS: [&str; 6] = ["合计", "总计", "小计", "制表", "填表", "审核"];
+
+/// Why a total or a signature line is not imported: it is not data.
+fn footer(row: u64) -> RowError {
+    row_error(
+        row,
+        None,
+        Message::new(
+            "这一行是合计或落款，不是数据：请删除该行",
+            "expected a row of data, but this one is a total or a signature line: delete it",
+        ),
+    )
+}
+
 /// One row being read, with the reasons found so far.
 struct Cells<'a> {
     template: &'a Template,
@@ -118,6 +136,18 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
+    /// Whether the row is a total or a signature line (合计, 制表人: …) below
+    /// the data: its first column (the ID number, or the unit) is empty and a
+    /// cell holds one of [`FOOTER_WORDS`]. Told so, a person deletes it rather
+    /// than look for a missing ID number.
+    fn is_footer(&self) -> bool {
+        self.text(self.template.columns[0]).is_empty()
+            && self
+                .record
+                .iter()
+                .any(|cell| FOOTER_WORDS.iter().any(|word| cell.contains(word)))
+    }
+
     fn text(&self, column: Column) -> &str {
         let index = self
             .template
