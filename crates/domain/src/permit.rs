@@ -5,7 +5,7 @@
 //! Each step is one [`crate::event::Change::Permit`] with its actor and reason; the
 //! planner ([`crate::plan`]) decides whether the actor's role, scope and the
 //! permit's state allow it, and holds an application and a validity against the
-//! policy through [`crate::permit_rules::PermitRules`] (see `docs/design.md`, "The
+//! policy through [`crate::policy_rules::PolicyRules`] (see `docs/design.md`, "The
 //! residence permit").
 
 use jiff::civil::Date;

@@ -53,13 +53,15 @@ pub trait Store: Send + Sync {
         on: Date,
     ) -> Result<(), StoreError>;
 
-    /// Gives the policy's rules that permit steps are held against from now on, by
-    /// [`Store::submit`] and [`Store::import`] alike (the rollout and the new-citizen
-    /// criteria for an application, the validity for an issue or a renewal). Until
-    /// given, those steps are refused ([`domain::permit_rules::NoPermitRules`]).
-    fn set_permit_rules(
+    /// Gives the policy's rules that permit steps and reported values are held
+    /// against from now on, by [`Store::submit`] and [`Store::import`] alike (the
+    /// rollout and the new-citizen criteria for an application, the validity for
+    /// an issue or a renewal, the names the indicators read for a value). Until
+    /// given, those steps are refused and any well-formed value name is taken
+    /// ([`domain::policy_rules::NoPolicyRules`]).
+    fn set_policy_rules(
         &self,
-        rules: std::sync::Arc<dyn domain::permit_rules::PermitRules + Send + Sync>,
+        rules: std::sync::Arc<dyn domain::policy_rules::PolicyRules + Send + Sync>,
     );
 
     /// Appends one event made by `actor` and applies it, all or nothing.

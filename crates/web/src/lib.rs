@@ -76,14 +76,14 @@ impl App {
 
     /// The state over `store`, counting by `policy` and signing permit cards with
     /// `card_key` (without one, no card is served). Gives the store the policy's
-    /// permit rules, which every permit step is held against.
+    /// rules, which every permit step and reported value is held against.
     pub fn with_card_key(
         store: Arc<dyn Store>,
         policy: Arc<Policy>,
         card_key: Option<card::CityKey>,
     ) -> Result<App, StoreError> {
         let hierarchy = store.hierarchy()?;
-        store.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+        store.set_policy_rules(Arc::new(analytics::CityRules::new(
             policy.clone(),
             hierarchy.clone(),
         )));

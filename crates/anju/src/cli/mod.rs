@@ -128,16 +128,15 @@ pub fn new_vault(db: &Database) -> Result<(Vault, Option<PathBuf>)> {
     Ok((vault, Some(file)))
 }
 
-/// Opens the store at `url` with `vault`; once it holds a city, permit steps submitted
-/// through it (an import's rows) are held against the seed policy's permit rules.
+/// Opens the store at `url` with `vault`; once it holds a city, permit steps and
+/// reported values submitted through it (an import's rows) are held against the
+/// seed policy's rules.
 pub fn open(url: &str, vault: Vault) -> Result<Box<dyn Store>> {
     let store = store::open(url, vault)
         .with_context(|| format!("打开数据库 / opening the database {url}"))?;
     if let Ok(hierarchy) = store.hierarchy() {
         let policy = Arc::new(domain::policy::Policy::seed().clone());
-        store.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
-            policy, hierarchy,
-        )));
+        store.set_policy_rules(Arc::new(analytics::CityRules::new(policy, hierarchy)));
     }
     Ok(store)
 }

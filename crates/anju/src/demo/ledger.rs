@@ -15,8 +15,8 @@ use domain::division::{CodeLevel, DivisionCode, Hierarchy};
 use domain::event::{Change, Event, Source};
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId, PermitStep};
-use domain::permit_rules::PermitRules;
 use domain::plan::{Context, Mutation, plan, record_validity};
+use domain::policy_rules::PolicyRules;
 use domain::registry::{
     Fact, FactId, FactKind, Person, PersonId, Record, RecordDetail, RecordId, StaffRole,
 };
@@ -144,7 +144,7 @@ pub struct Ledger<'a> {
     rule: MigrantRule,
     actors: &'a Actors,
     /// What permit steps are held against (the rollout, the criteria, the validity).
-    permit_rules: &'a dyn PermitRules,
+    policy_rules: &'a dyn PolicyRules,
     next_person: PersonId,
     next_permit: PermitId,
     next_fact: FactId,
@@ -239,19 +239,19 @@ fn instant(d: Day, seconds_of_day: i64) -> i64 {
 
 impl<'a> Ledger<'a> {
     /// A ledger whose record ids start at `first_record` (the records made before
-    /// it have the ids below), holding permit steps against `permit_rules`.
+    /// it have the ids below), holding permit steps against `policy_rules`.
     pub fn new(
         hierarchy: &'a Hierarchy,
         rule: MigrantRule,
         actors: &'a Actors,
-        permit_rules: &'a dyn PermitRules,
+        policy_rules: &'a dyn PolicyRules,
         first_record: RecordId,
     ) -> Ledger<'a> {
         Ledger {
             hierarchy,
             rule,
             actors,
-            permit_rules,
+            policy_rules,
             next_person: 1,
             next_permit: 1,
             next_fact: 1,
@@ -307,7 +307,7 @@ impl<'a> Ledger<'a> {
     /// the rollout has reached their district and they meet the criteria.
     pub fn admits(&self, life: &Life, on: domain::Date) -> bool {
         life.person.as_ref().is_some_and(|person| {
-            self.permit_rules
+            self.policy_rules
                 .admit(person, &life.facts, &self.employers(life), on)
                 .is_ok()
         })
@@ -355,7 +355,7 @@ impl<'a> Ledger<'a> {
                 records: &records,
                 permits: &[],
                 employers: &[],
-                permit_rules: self.permit_rules,
+                policy_rules: self.policy_rules,
             };
             let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
                 anyhow!(
@@ -404,7 +404,7 @@ impl<'a> Ledger<'a> {
             records: &[],
             permits: &[],
             employers: &[],
-            permit_rules: self.permit_rules,
+            policy_rules: self.policy_rules,
         };
         let planned = plan(&actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo value: {refusal}\n{change:?}")
@@ -484,7 +484,7 @@ impl<'a> Ledger<'a> {
             records: &records,
             permits: &life.permits,
             employers: &employers,
-            permit_rules: self.permit_rules,
+            policy_rules: self.policy_rules,
         };
         let planned = plan(actor, &change, &ctx).map_err(|refusal| {
             anyhow!("the planner refused a demo change: {refusal}\n{change:?}\n{life:?}")

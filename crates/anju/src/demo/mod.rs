@@ -171,7 +171,7 @@ pub fn generate(
         })
         .sum();
     let rule = MigrantRule::new(hierarchy.city());
-    let permit_rules = analytics::PolicyPermitRules::new(
+    let policy_rules = analytics::CityRules::new(
         std::sync::Arc::new(domain::policy::Policy::seed().clone()),
         hierarchy.clone(),
     );
@@ -179,7 +179,7 @@ pub fn generate(
         hierarchy,
         rule,
         actors,
-        &permit_rules,
+        &policy_rules,
         places.records.len() as i64 + 1,
     );
     let world = life::World {

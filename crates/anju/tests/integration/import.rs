@@ -285,3 +285,30 @@ fn another_departments_file_is_refused_whole() {
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
     assert!(city.store().events_after(0, usize::MAX).unwrap().is_empty());
 }
+
+#[test]
+fn a_statistics_file_naming_a_value_no_indicator_reads_is_refused_on_that_cell() {
+    let city = City::new();
+    let file = city.dir.path().join("统计.csv");
+    std::fs::write(
+        &file,
+        "单位代码,指标名称,开始日期,结束日期,数值\n\
+         320211,hotel_guests,2024-01-01,2024-12-31,5210\n\
+         320211,hotel_guest_verified,2024-01-01,2024-12-31,5102\n",
+    )
+    .unwrap();
+    let output = city.command_of("statistics", &file, &[]).output().unwrap();
+    assert!(!output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let refusal = printed
+        .lines()
+        .find(|line| line.starts_with("第 3 行"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(
+        refusal.contains("[指标名称]")
+            && refusal.contains("hotel_guests_verified")
+            && refusal.contains("which no indicator would count"),
+        "{refusal}"
+    );
+    assert_eq!(city.runs(), [(0, 0)]);
+}

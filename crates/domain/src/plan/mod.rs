@@ -13,7 +13,7 @@ use crate::event::{Change, Correction, FactForm, ResidenceForm};
 use crate::message::FieldError;
 use crate::migrant::MigrantRule;
 use crate::permit::Permit;
-use crate::permit_rules::PermitRules;
+use crate::policy_rules::PolicyRules;
 use crate::registry::{
     Fact, FactId, FactKind, FamilyLink, NewPerson, Person, Record, RecordDetail, RecordId,
 };
@@ -49,7 +49,7 @@ pub struct Context<'a> {
     pub employers: &'a [Record],
     /// The policy's rules for permit steps: the rollout, the new-citizen criteria and
     /// the validity.
-    pub permit_rules: &'a dyn PermitRules,
+    pub policy_rules: &'a dyn PolicyRules,
 }
 
 /// A person about to be stored for the first time.

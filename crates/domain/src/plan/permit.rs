@@ -4,7 +4,7 @@
 //! take it, the unit lies outside their scope, or the permit's state does not allow
 //! it; every step needs a reason. An application is held against the policy's
 //! rollout and criteria, and the validity comes from the policy, through the
-//! context's [`crate::permit_rules::PermitRules`]. Issuing records a `residence_permit` fact for the
+//! context's [`crate::policy_rules::PolicyRules`]. Issuing records a `residence_permit` fact for the
 //! validity (what the indicators count), renewing extends it and revoking ends it
 //! the day before.
 
@@ -79,7 +79,7 @@ pub(super) fn plan_step(
         if let Some(open) = ctx.permits.iter().find(|p| p.open_on(on)) {
             return Err(state(open, "apply", "申请"));
         }
-        ctx.permit_rules
+        ctx.policy_rules
             .admit(person, ctx.facts, ctx.employers, on)
             .map_err(Refusal::Invalid)?;
         return Ok(Plan {
@@ -291,7 +291,7 @@ fn state(permit: &Permit, step: &str, step_zh: &str) -> Refusal {
 /// agree with it.
 fn validity(ctx: &Context, first_day: Date, submitted: Option<Date>) -> Result<Date, Refusal> {
     let valid_to = ctx
-        .permit_rules
+        .policy_rules
         .valid_through(first_day)
         .map_err(Refusal::Invalid)?;
     match submitted {

@@ -78,6 +78,7 @@ pub(super) fn report_value(value: &ReportedValue, ctx: &Context) -> Result<Plan,
             ),
         ));
     }
+    ctx.policy_rules.reads_value(&value.name)?;
     if value.to < value.from {
         return Err(refuse(
             "to",

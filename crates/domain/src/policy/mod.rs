@@ -15,6 +15,7 @@ mod names;
 mod permit;
 mod predicate;
 mod rational;
+mod reported;
 mod rollout;
 #[cfg(test)]
 mod tests;

@@ -17,7 +17,7 @@ use domain::event::{Change, Event, Source};
 use domain::message::FieldError;
 use domain::migrant::MigrantRule;
 use domain::permit::{Permit, PermitId};
-use domain::permit_rules::{NoPermitRules, PermitRules};
+use domain::policy_rules::{NoPolicyRules, PolicyRules};
 use domain::registry::{Fact, FamilyLink, Person, PersonId, Record, RecordId};
 use domain::reported_value::ReportedValue;
 use domain::resident_id::ResidentId;
@@ -84,8 +84,8 @@ pub(crate) struct Engine<B> {
     backend: B,
     vault: Vault,
     city: Mutex<Option<Arc<City>>>,
-    /// What permit steps are held against ([`NoPermitRules`] until given).
-    permit_rules: RwLock<Arc<dyn PermitRules + Send + Sync>>,
+    /// What permit steps are held against ([`NoPolicyRules`] until given).
+    policy_rules: RwLock<Arc<dyn PolicyRules + Send + Sync>>,
 }
 
 /// Now, to the microsecond both backends keep.
@@ -141,7 +141,7 @@ impl<B: Backend> Engine<B> {
             backend,
             vault,
             city: Mutex::new(None),
-            permit_rules: RwLock::new(Arc::new(NoPermitRules)),
+            policy_rules: RwLock::new(Arc::new(NoPolicyRules)),
         }
     }
 
@@ -168,9 +168,9 @@ impl<B: Backend> Engine<B> {
         Ok(city)
     }
 
-    /// The permit rules given last.
-    fn permit_rules(&self) -> Arc<dyn PermitRules + Send + Sync> {
-        self.permit_rules
+    /// The policy rules given last.
+    fn policy_rules(&self) -> Arc<dyn PolicyRules + Send + Sync> {
+        self.policy_rules
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
@@ -253,15 +253,15 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
-    fn set_permit_rules(&self, rules: Arc<dyn PermitRules + Send + Sync>) {
+    fn set_policy_rules(&self, rules: Arc<dyn PolicyRules + Send + Sync>) {
         *self
-            .permit_rules
+            .policy_rules
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = rules;
     }
 
     fn submit(&self, actor: &User, source: Source, change: Change) -> Result<Receipt, StoreError> {
-        let rules = self.permit_rules();
+        let rules = self.policy_rules();
         self.backend.write(|tx| {
             let city = self.city(tx)?;
             submit::submit(tx, &self.vault, &city, &*rules, actor, source, change)
@@ -530,13 +530,13 @@ impl<B: Backend> Store for Engine<B> {
         rows: &[ImportRow],
         listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError> {
-        let rules = self.permit_rules();
+        let rules = self.policy_rules();
         let plan = |tx: &mut dyn Sql, listener: &mut dyn ImportListener| {
             let city = self.city(tx)?;
             let call = import::Run {
                 vault: &self.vault,
                 city: &city,
-                permit_rules: &*rules,
+                policy_rules: &*rules,
                 actor: run.actor,
                 file: run.file,
                 rows,

@@ -6,8 +6,8 @@
 use domain::access::User;
 use domain::event::{Change, Event, Source};
 use domain::permit::PermitStep;
-use domain::permit_rules::PermitRules;
 use domain::plan::{Context, Mutation, Refusal, plan, record_validity};
+use domain::policy_rules::PolicyRules;
 use domain::registry::{FactKind, Person, PersonId};
 
 use super::{City, now};
@@ -89,12 +89,12 @@ fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Load
 }
 
 /// Applies `change` made by `actor` and appends it to the log; permit steps are
-/// held against `permit_rules`.
+/// held against `policy_rules`.
 pub(super) fn submit(
     tx: &mut dyn Sql,
     vault: &Vault,
     city: &City,
-    permit_rules: &dyn PermitRules,
+    policy_rules: &dyn PolicyRules,
     actor: &User,
     source: Source,
     mut change: Change,
@@ -110,7 +110,7 @@ pub(super) fn submit(
         records: &loaded.records,
         permits: &loaded.permits,
         employers: &loaded.employers,
-        permit_rules,
+        policy_rules,
     };
     let planned = plan(actor, &change, &context).map_err(|refusal| match refusal {
         Refusal::Invalid(error) => StoreError::Refused(error),

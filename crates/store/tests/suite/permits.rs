@@ -3,7 +3,7 @@
 //! step an event with its actor and reason; every step refused where the role, the
 //! level, the scope or the permit's state does not allow it. The store holds the
 //! steps against the seed policy's permit rules (rollout, criteria, validity):
-//! those cases are in `permit_rules.rs`.
+//! those cases are in `policy_rules.rs`.
 
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ struct Actors {
 
 /// Gives `db` the seed policy's permit rules.
 pub fn seed_rules(db: &TestDb) {
-    db.set_permit_rules(Arc::new(analytics::PolicyPermitRules::new(
+    db.set_policy_rules(Arc::new(analytics::CityRules::new(
         Arc::new(Policy::seed().clone()),
         Hierarchy::wuxi().clone(),
     )));

@@ -1,7 +1,8 @@
 //! 汇总值 — values reported for a unit and a period: stored, replaced by a later
 //! report of the same unit, name and period (the log keeps both), handed to the
-//! indicator engine by the scan; bad reports refused with the field named, and only
-//! officers, department managers and administrators report, inside their subtree.
+//! indicator engine by the scan; bad reports refused with the field named (a name
+//! no indicator of the store's policy reads among them), and only officers,
+//! department managers and administrators report, inside their subtree.
 
 use domain::event::{Change, Source};
 use domain::reported_value::ReportedValue;
@@ -10,6 +11,7 @@ use store::{Store, StoreError};
 
 use super::fixtures::{BINHU, LIANGXI, code, setup};
 use super::harness::each_backend;
+use super::permits::seed_rules;
 
 fn estimate(unit: &str, value: i64) -> ReportedValue {
     ReportedValue {
@@ -141,6 +143,44 @@ fn bad_reports_are_refused_with_the_field_named() {
         }
         assert_eq!(db.raw_count("reported_values"), 0);
         assert!(db.events_after(0, 10).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn a_value_no_indicator_reads_is_refused_once_the_store_has_the_policy() {
+    each_backend(|db| {
+        let cast = setup(db);
+        // A name misspelled in a department's file: kept, it would never count.
+        let misspelled = ReportedValue {
+            name: "estimated_migrant".into(),
+            ..estimate(BINHU, 1)
+        };
+        // A store given no policy has no list of names to hold it to.
+        db.submit(
+            &cast.officer_city,
+            Source::Station,
+            report(misspelled.clone()),
+        )
+        .unwrap();
+        seed_rules(db);
+        let error = db
+            .submit(&cast.officer_city, Source::Station, report(misspelled))
+            .unwrap_err();
+        let StoreError::Refused(error) = error else {
+            panic!("expected a refusal, but found {error:?}");
+        };
+        assert_eq!(error.field, "name");
+        assert!(
+            error.message.zh.contains("estimated_migrants")
+                && error.message.en.contains("but found \"estimated_migrant\""),
+            "{error}"
+        );
+        db.submit(
+            &cast.officer_city,
+            Source::Station,
+            report(estimate(BINHU, 1)),
+        )
+        .unwrap();
     });
 }
 

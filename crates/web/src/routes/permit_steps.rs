@@ -5,7 +5,7 @@
 //!
 //! The planner holds an application against the policy's rollout and new-citizen
 //! criteria, and gives an issue or a renewal the policy's validity, through the
-//! permit rules the store was given (`App::with_card_key`); nothing of that is
+//! policy rules the store was given (`App::with_card_key`); nothing of that is
 //! checked here, so every other path is held to the same rules.
 
 use axum::extract::State;

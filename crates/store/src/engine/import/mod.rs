@@ -16,7 +16,7 @@ mod write;
 
 use domain::access::User;
 use domain::event::{Change, Event, Source};
-use domain::permit_rules::PermitRules;
+use domain::policy_rules::PolicyRules;
 
 use super::{City, now};
 use crate::sql::Sql;
@@ -33,7 +33,7 @@ pub(super) struct Run<'a> {
     pub city: &'a City,
     /// What permit steps are held to (import rows carry none, but the planner
     /// asks for them).
-    pub permit_rules: &'a (dyn PermitRules + Sync),
+    pub policy_rules: &'a (dyn PolicyRules + Sync),
     pub actor: &'a User,
     pub file: &'a ImportFile,
     pub rows: &'a [ImportRow],

@@ -249,7 +249,7 @@ impl Planner<'_> {
             records: &named,
             permits: &[],
             employers: &[],
-            permit_rules: self.run.permit_rules,
+            policy_rules: self.run.policy_rules,
         };
         let planned = match plan(self.run.actor, &change, &context) {
             Ok(planned) => planned,

@@ -1,8 +1,9 @@
-//! 居住证受理规则 — [`domain::permit_rules::PermitRules`] over a policy file: an
+//! 政策规则 — [`domain::policy_rules::PolicyRules`] over a policy file: an
 //! application is taken when the rollout has reached the applicant's district in
 //! the plan year (`Policy::rollout_reaches`) and the applicant meets every
 //! new-citizen criterion on the day ([`Engine::eligibility`], the evaluator the
-//! indicators use); a permit is valid for the policy's `validity`.
+//! indicators use); a permit is valid for the policy's `validity`; a value is
+//! taken under a name the indicators read (`Policy::reads_value`).
 //!
 //! The store holds these rules and asks them inside the write transaction of each
 //! permit step, so it must not wait for the shared indicator engine (whose lock a
@@ -13,26 +14,26 @@ use std::sync::{Arc, Mutex};
 
 use domain::division::Hierarchy;
 use domain::message::FieldError;
-use domain::permit_rules::PermitRules;
 use domain::policy::Policy;
+use domain::policy_rules::PolicyRules;
 use domain::registry::{Fact, Person, Record};
 use jiff::civil::Date;
 
 use crate::engine::Engine;
 use crate::person::PersonState;
 
-/// The permit rules of one policy over one city's hierarchy.
+/// The rules of one policy over one city's hierarchy.
 #[derive(Debug)]
-pub struct PolicyPermitRules {
+pub struct CityRules {
     policy: Arc<Policy>,
     /// Evaluates the criteria of one person at a time.
     engine: Mutex<Engine>,
 }
 
-impl PolicyPermitRules {
+impl CityRules {
     /// The rules of `policy` for the city of `hierarchy`.
-    pub fn new(policy: Arc<Policy>, hierarchy: Hierarchy) -> PolicyPermitRules {
-        PolicyPermitRules {
+    pub fn new(policy: Arc<Policy>, hierarchy: Hierarchy) -> CityRules {
+        CityRules {
             engine: Mutex::new(Engine::new(policy.clone(), hierarchy)),
             policy,
         }
@@ -46,7 +47,7 @@ fn eligibility_error(message: domain::message::Message) -> FieldError {
     }
 }
 
-impl PermitRules for PolicyPermitRules {
+impl PolicyRules for CityRules {
     fn admit(
         &self,
         person: &Person,
@@ -80,5 +81,9 @@ impl PermitRules for PolicyPermitRules {
 
     fn valid_through(&self, first_day: Date) -> Result<Date, FieldError> {
         self.policy.permit_valid_through(first_day)
+    }
+
+    fn reads_value(&self, name: &str) -> Result<(), FieldError> {
+        self.policy.reads_value(name)
     }
 }

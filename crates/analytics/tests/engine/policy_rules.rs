@@ -1,13 +1,13 @@
-//! 居住证受理规则 — `PolicyPermitRules`, what the store holds permit steps against:
+//! 居住证受理规则 — `CityRules`, what the store holds permit steps against:
 //! the rollout by district and plan year, the criteria evaluated with the employers
 //! lent for the one evaluation (a criterion on an employer's union), and the
 //! validity from the policy, 29 February included.
 
 use std::sync::Arc;
 
-use analytics::PolicyPermitRules;
-use domain::permit_rules::PermitRules;
+use analytics::CityRules;
 use domain::policy::{Policy, SEED_TEXT, parse};
+use domain::policy_rules::PolicyRules;
 use domain::registry::{FactKind, Record, RecordDetail};
 use jiff::civil::{Date, date};
 
@@ -23,8 +23,8 @@ fn union_policy() -> Policy {
     parse("union.toml", &text).unwrap()
 }
 
-fn rules(policy: Policy) -> PolicyPermitRules {
-    PolicyPermitRules::new(Arc::new(policy), small_city())
+fn rules(policy: Policy) -> CityRules {
+    CityRules::new(Arc::new(policy), small_city())
 }
 
 fn employer(union_since: Option<Date>) -> Record {
