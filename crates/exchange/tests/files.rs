@@ -195,6 +195,9 @@ fn a_file_without_a_templates_column_is_refused_as_a_whole() {
     let labour = Template::named("labour").unwrap();
     let error = parse_rows(labour, &table("身份证号,姓名\n1,2\n".as_bytes())).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @r#"file: 劳动模板的文件缺少“信息类别”列（表头须与模板一致） / expected a column headed "信息类别" in a labour file, but found none (headers must match the template)"#);
+    let twice = "身份证号,身份证号码,姓名,信息类别,用人单位编号,开始日期,结束日期\n";
+    let error = parse_rows(labour, &table(twice.as_bytes())).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @r#"file: 文件有两列都可作“身份证号”列：“身份证号”和“身份证号码”，请删除或改名其中一列 / expected one column headed "身份证号", but found two that may be it, "身份证号" and "身份证号码": delete or rename one"#);
     let error = parse_rows(labour, &table("姓名,信息类别\n甲,乙\n".as_bytes())).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @r#"file: 劳动模板的文件缺少“身份证号”（或“身份证号码”“公民身份号码”“公民身份证号码”）列（表头须与模板一致） / expected a column headed "身份证号" (or 身份证号码, 公民身份号码, 公民身份证号码) in a labour file, but found none (headers must match the template)"#);
 }

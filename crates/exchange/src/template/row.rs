@@ -27,7 +27,8 @@ pub(crate) fn row_error(row: u64, column: Option<Column>, message: Message) -> R
 }
 
 /// Where each of `template`'s columns is among `headers`, in the template's
-/// order; fails naming the first column missing.
+/// order; fails naming the first column missing, or headed twice (身份证号 and
+/// 身份证号码: which is the person's is not for the importer to guess).
 pub(crate) fn column_positions(
     template: &Template,
     headers: &[String],
@@ -36,12 +37,30 @@ pub(crate) fn column_positions(
         .columns
         .iter()
         .map(|column| {
-            headers
-                .iter()
-                .position(|h| column.heads(h))
-                .ok_or_else(|| missing(template, *column))
+            let mut found = (0..headers.len()).filter(|&at| column.heads(&headers[at]));
+            match (found.next(), found.next()) {
+                (Some(at), None) => Ok(at),
+                (Some(first), Some(second)) => {
+                    Err(twice(*column, &headers[first], &headers[second]))
+                }
+                (None, _) => Err(missing(template, *column)),
+            }
         })
         .collect()
+}
+
+fn twice(column: Column, first: &str, second: &str) -> FieldError {
+    FieldError::new(
+        "file",
+        format!(
+            "文件有两列都可作“{}”列：“{first}”和“{second}”，请删除或改名其中一列",
+            column.header()
+        ),
+        format!(
+            "expected one column headed {:?}, but found two that may be it, {first:?} and {second:?}: delete or rename one",
+            column.header()
+        ),
+    )
 }
 
 /// The rows of `table` as changes, and the reasons of the rows that are not.
