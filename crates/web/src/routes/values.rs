@@ -25,8 +25,9 @@ use crate::openapi::WriteErrors;
 pub struct ValueBody {
     /// The unit it is reported for, at any level, e.g. `320211001003`.
     pub unit: CodeText,
-    /// A lower-case identifier of at most 64 characters, as the policy's
-    /// `value(NAME)` names it.
+    /// A lower-case identifier of at most 64 characters that an indicator of
+    /// the policy reads as `value(NAME)`; any other name is refused (422 on
+    /// `name`, listing the names read), since nothing would count it.
     #[schema(example = "estimated_migrants")]
     pub name: String,
     /// The period's first day.
