@@ -53,6 +53,15 @@ fn refused_rows(
     titles.extend(template.columns.iter().map(|column| column.header()));
     titles.push("错误原因 Reasons");
     headers(sheet, &titles, bold)?;
+    // As in the template: an ID number typed in to put a row right stays text.
+    let text = Format::new().set_num_format("@");
+    for (i, column) in template.columns.iter().enumerate() {
+        let at = i as u16 + 1;
+        sheet.set_column_width(at, 18)?;
+        if column.is_text() {
+            sheet.set_column_format(at, &text)?;
+        }
+    }
     let reasons_at = titles.len() as u16 - 1;
     sheet.set_column_width(reasons_at, 60)?;
     for (i, refused) in rows.iter().enumerate() {

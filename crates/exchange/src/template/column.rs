@@ -49,6 +49,16 @@ impl Column {
         }
     }
 
+    /// Whether the column holds digits to keep as typed (ID numbers, codes,
+    /// permit numbers): a workbook formats it as text, so that Excel neither
+    /// rounds a long number nor drops a leading zero.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Column::ResidentId | Column::Village | Column::Unit | Column::Permit
+        )
+    }
+
     /// Other headers department systems give the column, taken as its own.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {

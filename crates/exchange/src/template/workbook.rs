@@ -18,10 +18,7 @@ pub fn template_workbook(template: &Template) -> Result<Vec<u8>, XlsxError> {
         let i = i as u16;
         data.write_string_with_format(0, i, column.header(), &bold)?;
         data.set_column_width(i, 18)?;
-        if matches!(
-            column,
-            Column::ResidentId | Column::Village | Column::Unit | Column::Permit
-        ) {
+        if column.is_text() {
             data.set_column_format(i, &text)?;
         }
     }
