@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use domain::event::Change;
+use domain::policy::Policy;
 use exchange::limits::Limits;
 use exchange::read::{Table, read};
 use exchange::template::{TEMPLATES, Template, parse_rows, template_workbook};
@@ -48,11 +49,24 @@ fn a_gbk_file_saved_by_excel_reads_like_its_utf8_twin() {
 #[test]
 fn each_template_workbook_reads_back_with_its_headers() {
     for template in &TEMPLATES {
-        let table = table(&template_workbook(template).unwrap());
+        let table = table(&template_workbook(template, Policy::seed()).unwrap());
         let headers: Vec<&str> = template.columns.iter().map(|c| c.header()).collect();
         assert_eq!(table.headers, headers, "{}", template.kind());
         assert!(table.rows.is_empty());
     }
+}
+
+#[test]
+fn the_statistics_template_lists_the_value_names_the_policy_reads() {
+    use calamine::{Reader, Xlsx};
+    let statistics = Template::named("statistics").unwrap();
+    let bytes = template_workbook(statistics, Policy::seed()).unwrap();
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let notes = workbook.worksheet_range("说明").unwrap();
+    let row = notes.rows().find(|row| row[0] == "指标名称").unwrap();
+    let names: Vec<&str> = Policy::seed().value_names().into_iter().collect();
+    assert_eq!(row[4].to_string(), names.join("、"));
+    assert!(names.contains(&"hotel_guests_verified"));
 }
 
 #[test]

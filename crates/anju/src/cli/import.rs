@@ -75,7 +75,7 @@ fn template_named(kind: &str) -> Result<&'static Template> {
 /// Runs `anju template`.
 pub fn template(args: TemplateArgs) -> Result<()> {
     let template = template_named(&args.kind)?;
-    let bytes = exchange::template::template_workbook(template)?;
+    let bytes = exchange::template::template_workbook(template, domain::policy::Policy::seed())?;
     std::fs::write(&args.out, bytes)
         .with_context(|| format!("写入 / writing {}", args.out.display()))?;
     println!("{} 模板 template: {}", template.name, args.out.display());

@@ -3,12 +3,14 @@
 //! digit), and a sheet 说明 that explains each column in both languages, with an
 //! example, the values it may take and the other headers it is known by.
 
+use domain::policy::Policy;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::{Column, Shape, Template};
 
-/// The template's workbook, as the bytes of an XLSX file.
-pub fn template_workbook(template: &Template) -> Result<Vec<u8>, XlsxError> {
+/// The template's workbook, as the bytes of an XLSX file; the value names it
+/// lists are those `policy`'s indicators read.
+pub fn template_workbook(template: &Template, policy: &Policy) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
@@ -45,7 +47,7 @@ pub fn template_workbook(template: &Template) -> Result<Vec<u8>, XlsxError> {
         notes.write_string(row, 1, &explanation.zh)?;
         notes.write_string(row, 2, &explanation.en)?;
         notes.write_string(row, 3, example(template, *column))?;
-        notes.write_string(row, 4, values(template, *column))?;
+        notes.write_string(row, 4, values(template, *column, policy))?;
         notes.write_string(row, 5, column.aliases().join("、"))?;
     }
     workbook.save_to_buffer()
@@ -59,8 +61,13 @@ pub(crate) fn example(template: &Template, column: Column) -> &'static str {
     }
 }
 
-fn values(template: &Template, column: Column) -> String {
+fn values(template: &Template, column: Column, policy: &Policy) -> String {
     match (column, &template.shape) {
+        (Column::ValueName, _) => policy
+            .value_names()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("、"),
         (Column::Category, Shape::PersonFact(categories)) => categories
             .iter()
             .map(|c| c.label)

@@ -482,8 +482,13 @@ pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<
 }
 
 /// `GET /templates/{kind}`: a department's template as XLSX.
-pub async fn template(viewer: Viewer, Path(kind): Path<String>) -> Response {
-    api::template_download(&kind).unwrap_or_else(|error| layout::error_page(viewer.lang, error))
+pub async fn template(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(kind): Path<String>,
+) -> Response {
+    api::template_download(&app, &kind)
+        .unwrap_or_else(|error| layout::error_page(viewer.lang, error))
 }
 
 #[cfg(test)]

@@ -489,16 +489,19 @@ fn workbook(
     responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn template_file(
+    State(app): State<App>,
     CurrentUser(_user): CurrentUser,
     Path(kind): Path<String>,
 ) -> Result<Response, ApiError> {
-    template_download(&kind)
+    template_download(&app, &kind)
 }
 
-/// The template named `kind` as an XLSX download.
-pub(crate) fn template_download(kind: &str) -> Result<Response, ApiError> {
+/// The template named `kind` as an XLSX download, listing the value names the
+/// server's policy reads.
+pub(crate) fn template_download(app: &App, kind: &str) -> Result<Response, ApiError> {
     let template = template(kind)?;
-    let bytes = exchange::template::template_workbook(template)
+    let policy = app.read_engine().policy().clone();
+    let bytes = exchange::template::template_workbook(template, &policy)
         .map_err(|e| ApiError::internal(&format!("writing the template: {e}")))?;
     Ok(xlsx(template.kind(), bytes))
 }
