@@ -389,7 +389,7 @@ impl Tally<'_> {
             let positions = column_positions(self.template, &table.headers).ok()?;
             Some((table, positions))
         }) else {
-            // It read the first time.
+            // Not reached: the same bytes read, with these columns, before.
             return Vec::new();
         };
         table

@@ -1,5 +1,6 @@
-//! 单元格 — a cell's text as a date or an ID number, read the ways department
-//! systems and Excel write them, or the reason it is neither, in both languages.
+//! 单元格 — a cell's text as a date, a whole number or an ID number, read the
+//! ways department systems and Excel write them, or the reason it is not one,
+//! in both languages.
 
 use domain::message::{FieldError, Message};
 use domain::resident_id::ResidentId;
