@@ -68,6 +68,13 @@ pub fn read(
             "expected XLSX or CSV, but found an old Excel (.xls) file: save it as .xlsx or CSV",
         ));
     }
+    if is_web_page(bytes) {
+        return Err(FieldError::new(
+            "file",
+            "文件是网页（HTML）或 XML 表格，只是名为 Excel 文件（许多系统这样“导出 Excel”）：请用 Excel 打开后另存为 .xlsx 或 CSV",
+            "expected XLSX or CSV, but found a web page (HTML) or an XML spreadsheet named as an Excel file, as many systems \"export to Excel\": open it in Excel and save it as .xlsx or CSV",
+        ));
+    }
     let cells = if bytes.starts_with(ZIP) {
         xlsx::read(bytes, limits, &|cells| {
             header_at(cells, is_header).is_some()
@@ -92,6 +99,23 @@ pub fn read(
         ));
     }
     Ok(table)
+}
+
+/// Whether `bytes` begin as a web page or an XML spreadsheet does (after a
+/// byte-order mark and blanks): `<html`, `<!DOCTYPE`, `<table`, `<?xml` or a
+/// comment.
+fn is_web_page(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let head = &text[start..text.len().min(start + 16)];
+    ["<html", "<!doctype", "<table", "<?xml", "<!--"]
+        .iter()
+        .any(|tag| {
+            head.len() >= tag.len() && head[..tag.len()].eq_ignore_ascii_case(tag.as_bytes())
+        })
 }
 
 /// Whether a row has text in any cell.
@@ -167,6 +191,24 @@ mod tests {
         let table = read(text.as_bytes(), None, &Limits::default(), &is_header).unwrap();
         assert_eq!(table.headers, ["序号", "a", "b"]);
         assert_eq!(table.rows, [(5, StringRecord::from(vec!["1", "2", "3"]))]);
+    }
+
+    #[test]
+    fn a_web_page_named_as_excel_is_refused_with_the_fix() {
+        for page in [
+            &b"<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><table>"[..],
+            b"\xEF\xBB\xBF\r\n  <!DOCTYPE html><html>",
+            b"<TABLE border=1><tr><td>\xE8\xBA\xAB</td></tr>",
+        ] {
+            let error = read(page, None, &Limits::default(), &|_| false).unwrap_err();
+            assert!(error.message.en.contains("a web page (HTML)"), "{error}");
+        }
+        insta::assert_snapshot!(
+            read(b"<html>", None, &Limits::default(), &|_| false).unwrap_err().to_string(),
+            @r#"file: 文件是网页（HTML）或 XML 表格，只是名为 Excel 文件（许多系统这样“导出 Excel”）：请用 Excel 打开后另存为 .xlsx 或 CSV / expected XLSX or CSV, but found a web page (HTML) or an XML spreadsheet named as an Excel file, as many systems "export to Excel": open it in Excel and save it as .xlsx or CSV"#
+        );
+        // A CSV whose first cell starts with "<" is a CSV.
+        assert!(read(b"<5,b\n1,2\n", None, &Limits::default(), &|_| false).is_ok());
     }
 
     #[test]
