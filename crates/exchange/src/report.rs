@@ -6,6 +6,8 @@
 //! takes the first sheet with the template's header, and leaves the row number
 //! and reasons out as columns of no template).
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use domain::event::{RefusedRow, RowError};
@@ -64,21 +66,23 @@ fn refused_rows(
     }
     let reasons_at = titles.len() as u16 - 1;
     sheet.set_column_width(reasons_at, 60)?;
+    // Each row's reasons, gathered in one pass: a file may refuse every row.
+    let mut reasons: HashMap<u64, Vec<String>> = HashMap::new();
+    for error in errors {
+        let reason = match error.column.as_str() {
+            "" => error.zh.clone(),
+            column => format!("{column}：{}", error.zh),
+        };
+        reasons.entry(error.row).or_default().push(reason);
+    }
     for (i, refused) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number(row, 0, refused.row as f64)?;
         for (column, cell) in refused.cells.iter().enumerate() {
             sheet.write_string(row, column as u16 + 1, cell)?;
         }
-        let reasons: Vec<String> = errors
-            .iter()
-            .filter(|error| error.row == refused.row)
-            .map(|error| match error.column.as_str() {
-                "" => error.zh.clone(),
-                column => format!("{column}：{}", error.zh),
-            })
-            .collect();
-        sheet.write_string(row, reasons_at, reasons.join("；"))?;
+        let why = reasons.get(&refused.row).map(|why| why.join("；"));
+        sheet.write_string(row, reasons_at, why.unwrap_or_default())?;
     }
     Ok(())
 }
