@@ -16,8 +16,10 @@
 //! and the store keeps its bad rows beside it ([`Report::new`]): appended in
 //! the transaction of the run's last rows, so that no row is ever committed
 //! without the record of the run that brought it (in valid-rows-only mode,
-//! the batches before the last are committed before the record is: a run
-//! killed in between is recorded when it is run again).
+//! the batches before the last are committed before the record is: each
+//! keeps the run's summary so far, which the history lists as unfinished
+//! until the record replaces it, and a run killed in between is recorded
+//! when it is run again).
 
 use domain::access::User;
 use domain::event::{ImportSummary, RefusedRow, RowError};
@@ -344,7 +346,27 @@ impl ImportListener for Tally<'_> {
         let numbers = row_numbers(&self.errors);
         let refused = numbers.len() as u64;
         debug_assert!(committed || self.added == self.total - self.already - refused);
-        let summary = ImportSummary {
+        let summary = self.counts(refused, committed);
+        self.summary = Some(summary.clone());
+        self.refused = self.refused_rows(&numbers);
+        Some(RunRecord {
+            summary,
+            errors: &self.errors,
+            rows: &self.refused,
+        })
+    }
+
+    fn unfinished(&self) -> Option<ImportSummary> {
+        // Every row not heard yet, nor refused for its cells, is still to come.
+        Some(self.counts(self.done - self.added - self.already, true))
+    }
+}
+
+impl Tally<'_> {
+    /// The run's summary as its counts stand, with `refused` rows refused and
+    /// whether it `committed` its rows.
+    fn counts(&self, refused: u64, committed: bool) -> ImportSummary {
+        ImportSummary {
             department: self.template.department,
             file: self.file.name.clone(),
             sha256: self.file.sha256.clone(),
@@ -358,18 +380,9 @@ impl ImportListener for Tally<'_> {
             ended: self.ended,
             corrected: self.corrected,
             moved: self.moved,
-        };
-        self.summary = Some(summary.clone());
-        self.refused = self.refused_rows(&numbers);
-        Some(RunRecord {
-            summary,
-            errors: &self.errors,
-            rows: &self.refused,
-        })
+        }
     }
-}
 
-impl Tally<'_> {
     /// The rows numbered `numbers` (sorted) as the file gives them, their cells
     /// in the template's column order. The file was read whole before the rows
     /// were planned, and its cells let go of: it is read again, once a run has

@@ -3,18 +3,21 @@
 //! them), so that a run's report outlives the server that ran it and a history
 //! is read without scanning the log. A cell may hold an ID number, and a reason
 //! may quote one: the refused rows are kept as JSON, deflated, then encrypted
-//! by the vault.
+//! by the vault. Beside them the runs still unfinished (`import_unfinished`),
+//! by their summary so far, until their record replaces them.
 
 use std::io::{Read, Write};
 
 use domain::access::User;
-use domain::event::{Change, Event, RefusedRow, RowError};
+use domain::event::{Change, Event, ImportSummary, RefusedRow, RowError};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::now;
 use crate::journal;
+use crate::queries::{json_from, to_json};
 use crate::sql::{Sql, Val, first};
 use crate::vault::Vault;
 use crate::{ImportRecord, ImportReport, StoreError};
@@ -72,6 +75,44 @@ pub(crate) fn write(
     Ok(())
 }
 
+/// Forgets what an unfinished run of `actor`'s of the file `sha256` kept, in
+/// the transaction that appends the record of the run that finishes it.
+pub(crate) fn forget_unfinished(
+    tx: &mut dyn Sql,
+    actor: &User,
+    sha256: &str,
+) -> Result<(), StoreError> {
+    tx.exec(
+        "DELETE FROM import_unfinished WHERE sha256 = ?1 AND actor = ?2",
+        &[sha256.into(), actor.id.into()],
+    )?;
+    Ok(())
+}
+
+/// Keeps `summary`, a run of `actor`'s that has committed batches and not yet
+/// its last, as unfinished (see [`crate::ImportListener::unfinished`]), in
+/// place of what an earlier batch of it, or an earlier unfinished run of the
+/// same file, kept.
+pub(crate) fn keep_unfinished(
+    tx: &mut dyn Sql,
+    actor: &User,
+    summary: &ImportSummary,
+) -> Result<(), StoreError> {
+    tx.exec(
+        "INSERT INTO import_unfinished (sha256, actor, unit, at, summary) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256, actor) DO UPDATE \
+         SET unit = excluded.unit, at = excluded.at, summary = excluded.summary",
+        &[
+            summary.sha256.as_str().into(),
+            actor.id.into(),
+            actor.unit.into(),
+            now().into(),
+            Val::Json(to_json(summary).into()),
+        ],
+    )?;
+    Ok(())
+}
+
 /// The records of the import runs `viewer` may list (see
 /// [`crate::Store::import_runs`]), newest first, at most `limit`.
 pub(crate) fn list(
@@ -86,6 +127,27 @@ pub(crate) fn list(
     } else {
         (1, 0)
     };
+    let mut runs = crate::sql::rows(
+        tx,
+        "SELECT n.actor, n.at, n.summary, u.name FROM import_unfinished n \
+         LEFT JOIN users u ON u.id = n.actor \
+         WHERE n.actor = ?1 OR n.unit BETWEEN ?2 AND ?3 ORDER BY n.at DESC LIMIT ?4",
+        &[
+            viewer.id.into(),
+            (low as i64).into(),
+            (high as i64).into(),
+            (limit as i64).into(),
+        ],
+        |row| {
+            Ok(ImportRecord {
+                seq: None,
+                actor: row.int(0)?,
+                sender: row.opt_text(3)?.unwrap_or_default(),
+                at: row.time(1)?,
+                summary: json_from(row.str(2)?, "import_unfinished.summary")?,
+            })
+        },
+    )?;
     let sql = format!(
         "SELECT run.*, u.name FROM ({} JOIN import_runs r ON r.seq = e.seq \
          WHERE r.actor = ?1 OR r.unit BETWEEN ?2 AND ?3 ORDER BY r.seq DESC LIMIT ?4) run \
@@ -96,9 +158,9 @@ pub(crate) fn list(
         viewer.id.into(),
         (low as i64).into(),
         (high as i64).into(),
-        (limit as i64).into(),
+        ((limit - runs.len()) as i64).into(),
     ];
-    crate::sql::rows(tx, &sql, &params, |row| {
+    let recorded = crate::sql::rows(tx, &sql, &params, |row| {
         let event = journal::event_row(row, vault)?;
         let Change::Import { summary } = event.change else {
             return Err(StoreError::Database(format!(
@@ -107,13 +169,15 @@ pub(crate) fn list(
             )));
         };
         Ok(ImportRecord {
-            seq: event.seq,
+            seq: Some(event.seq),
             actor: event.actor,
             sender: row.opt_text(journal::EVENT_ROW_WIDTH)?.unwrap_or_default(),
             at: event.at,
             summary,
         })
-    })
+    })?;
+    runs.extend(recorded);
+    Ok(runs)
 }
 
 /// The run recorded by event `seq`, with its refused rows, if `viewer` made it.

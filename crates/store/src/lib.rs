@@ -249,7 +249,8 @@ pub trait Store: Send + Sync {
     /// [`Change::Import`]) `viewer` may list, newest first, at most `limit`,
     /// each with its sender's name: their own, and, for those who watch what
     /// departments send ([`User::may_watch_imports`]), every run made by a
-    /// user of their area.
+    /// user of their area. The runs still unfinished (see
+    /// [`ImportListener::unfinished`]) come first, newest first too.
     fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<ImportRecord>, StoreError>;
 }
 

@@ -301,6 +301,15 @@ pub trait ImportListener {
     /// commits them: the record of the run when this call is its last (a dry
     /// run's and a refused run's too), else `None`.
     fn ends_run(&mut self, committed: bool) -> Option<RunRecord<'_>>;
+    /// Called after a call that commits its rows and ends no run (a batch of a
+    /// run that commits valid rows only, before its last): the run's summary
+    /// as it stands, which the store keeps in the batch's transaction and
+    /// lists as unfinished until the run's record replaces it, so that a run
+    /// killed between batches, and never run again, is still in the history.
+    /// `None` (the default) keeps nothing.
+    fn unfinished(&self) -> Option<domain::event::ImportSummary> {
+        None
+    }
 }
 
 /// A listener that hears each row and ends no run (a call whose run is
@@ -391,15 +400,20 @@ pub struct LogSince {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRecord {
-    /// The sequence number of the event that records the run.
-    pub seq: i64,
+    /// The sequence number of the event that records the run; none while the
+    /// run is unfinished (未完成: a run that commits valid rows only, with
+    /// batches committed and its last not yet, or killed before it: importing
+    /// the same file again finishes it, each row once).
+    pub seq: Option<i64>,
     /// Who ran it: their number and name.
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub actor: domain::access::UserId,
     pub sender: String,
-    /// When the run ended.
+    /// When the run ended; while it is unfinished, when its last batch so far
+    /// was committed.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: jiff::Timestamp,
+    /// What the run did; while it is unfinished, what its batches so far did.
     pub summary: domain::event::ImportSummary,
 }
 

@@ -141,6 +141,19 @@ impl City {
             .collect()
     }
 
+    /// The runs the police's history lists, newest first: whether each is
+    /// recorded (else unfinished), and the rows it added.
+    fn history(&self) -> Vec<(bool, u64)> {
+        let store = self.store();
+        let (police, _) = store.credentials("police").unwrap().unwrap();
+        store
+            .import_runs(&police, 10)
+            .unwrap()
+            .into_iter()
+            .map(|run| (run.seq.is_some(), run.summary.added))
+            .collect()
+    }
+
     fn files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
             .unwrap()
@@ -195,14 +208,22 @@ fn killed_and_rerun(extra: &[&str]) {
     child.wait().unwrap();
     let (before, _) = city.registrations();
     assert!(before < rows as usize, "{before} rows in before the kill");
+    let before = before as u64;
+    // Cut off between its batches, a run is listed as unfinished with the
+    // rows they added; cut off before its one commit, it wrote nothing.
+    if extra.is_empty() {
+        assert_eq!(city.history(), []);
+    } else {
+        assert_eq!(city.history(), [(false, before)]);
+    }
 
     city.import(&file, extra);
     assert_eq!(city.registrations(), (rows as usize, rows as usize));
     // The run that ended is recorded in the transaction of its last rows; the
     // killed one ended nothing and left no record (its rows, in batches, are
-    // events naming the file).
-    let before = before as u64;
+    // events naming the file), and is no longer listed as unfinished.
     assert_eq!(city.runs(), [(u64::from(rows) - before, before)]);
+    assert_eq!(city.history(), [(true, u64::from(rows) - before)]);
     assert_eq!(
         city.files(),
         ["city.db", "city.db-shm", "city.db-wal", "公安.csv"]

@@ -29,7 +29,7 @@ use crate::vault::Vault;
 use crate::{
     Commit, CountedPerson, ImportListener, ImportRecord, ImportReport, ImportRow, ImportRun,
     Imported, Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary,
-    Receipt, Store, StoreError, ViewEntry, mask_resident_id,
+    Receipt, RunRecord, Store, StoreError, ViewEntry, mask_resident_id,
 };
 use crate::{import_runs, journal, name_index, permits, queries};
 
@@ -543,7 +543,9 @@ impl<B: Backend> Store for Engine<B> {
             };
             import::import(tx, &call, run.commit, run.changes, listener)
         };
-        let record = |tx: &mut dyn Sql, record| import::record(tx, &self.vault, run.actor, record);
+        let record = |tx: &mut dyn Sql, record: RunRecord<'_>| {
+            import::record(tx, &self.vault, run.actor, record)
+        };
         if run.commit == Commit::Never {
             // Nothing is written but the run's record: the rows are planned on
             // a snapshot, so that no writer waits while they are, and the
@@ -557,10 +559,16 @@ impl<B: Backend> Store for Engine<B> {
         }
         self.backend.write(|tx| {
             let imported = plan(tx, listener)?;
-            let event = listener
-                .ends_run(imported.committed)
-                .map(|ended| record(tx, ended))
-                .transpose()?;
+            let event = match listener.ends_run(imported.committed) {
+                Some(ended) => Some(record(tx, ended)?),
+                None if imported.committed => {
+                    if let Some(summary) = listener.unfinished() {
+                        import_runs::keep_unfinished(tx, run.actor, &summary)?;
+                    }
+                    None
+                }
+                None => None,
+            };
             Ok(Imported { event, ..imported })
         })
     }

@@ -71,6 +71,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/postgres/0013_import_run_reports.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/postgres/0014_import_unfinished.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

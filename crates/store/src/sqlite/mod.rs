@@ -66,6 +66,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_import_run_reports.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_import_unfinished.sql"),
+    ),
 ];
 
 /// The page size of a new database file, in bytes (an existing file keeps

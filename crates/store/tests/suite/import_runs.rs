@@ -1,12 +1,17 @@
 //! 导入记录 — an import run's record through `Store::import`: appended in the
 //! transaction of the rows it counts, never submitted as a change, listed to its
 //! maker and to who watches the area with its sender's name, and kept with its
-//! bad rows, why and as the file gave them (encrypted), for the one who ran it.
+//! bad rows, why and as the file gave them (encrypted), for the one who ran it;
+//! a run between its batches listed as unfinished until its record replaces it.
 
 use domain::event::{Change, ImportSummary, RefusedRow, RowError, Source};
-use store::{Commit, ImportListener, ImportRun, RowOutcome, RunRecord, Store, StoreError};
+use jiff::civil::date;
+use store::{
+    Commit, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome, RunRecord, Store,
+    StoreError,
+};
 
-use super::fixtures::{id, police_run, setup};
+use super::fixtures::{BINHU, id, police_run, registration, setup};
 use super::harness::each_backend;
 use super::imports::{another, arrivals, file, run};
 
@@ -17,6 +22,22 @@ impl ImportListener for Given<'_> {
     fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
 
     fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
+        Some(self.0.clone())
+    }
+}
+
+/// A listener for a batch of a run that goes on: it hears no row, ends no
+/// run, and gives the run as it stands.
+struct Batch(ImportSummary);
+
+impl ImportListener for Batch {
+    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
+
+    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
+        None
+    }
+
+    fn unfinished(&self) -> Option<ImportSummary> {
         Some(self.0.clone())
     }
 }
@@ -82,6 +103,78 @@ fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
         assert!(
             db.submit(&cast.station, Source::Station, Change::Import { summary })
                 .is_err()
+        );
+    });
+}
+
+#[test]
+fn a_run_between_its_batches_is_listed_unfinished_until_its_record_replaces_it() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let earlier = ImportSummary {
+            file: "旧.csv".into(),
+            ..police_run(1)
+        };
+        let old = record(&**db, &cast.station, earlier, &[], &[]);
+        let old = (Some(old), "旧.csv".to_owned(), 1);
+        let run = ImportRun {
+            actor: &cast.station,
+            file: &file(),
+            commit: Commit::ValidRows,
+            changes: false,
+        };
+        let so_far = |added| ImportSummary {
+            added,
+            valid_rows_only: true,
+            ..police_run(4)
+        };
+        let listed = |viewer: &domain::access::User, limit| -> Vec<(Option<i64>, String, u64)> {
+            db.import_runs(viewer, limit)
+                .unwrap()
+                .into_iter()
+                .map(|run| (run.seq, run.summary.file, run.summary.added))
+                .collect()
+        };
+        let unfinished = |added| (None, "公安.csv".to_owned(), added);
+        db.import(&run, &arrivals(0..2), &mut Batch(so_far(2)))
+            .unwrap();
+        // Unfinished runs come first; the limit counts them.
+        assert_eq!(listed(&cast.station, 10), [unfinished(2), old.clone()]);
+        assert_eq!(listed(&cast.station, 1), [unfinished(2)]);
+        // The next batch keeps the run as it then stands, in place of the first's.
+        db.import(&run, &arrivals(2..3), &mut Batch(so_far(3)))
+            .unwrap();
+        assert_eq!(listed(&cast.station, 10), [unfinished(3), old.clone()]);
+        // Who watches the area sees it with its sender; no one else does.
+        let watched = db.import_runs(&cast.officer_binhu, 10).unwrap();
+        assert_eq!(
+            (watched[0].seq, watched[0].actor, watched[0].sender.as_str()),
+            (None, cast.station.id, cast.station.name.as_str())
+        );
+        assert!(listed(&cast.station_liangxi, 10).is_empty());
+        // A call that commits nothing keeps nothing.
+        let refused = ImportRun {
+            commit: Commit::IfAllValid,
+            ..run
+        };
+        // The first row's person again, another day: the planner refuses it.
+        let again = [ImportRow {
+            row: 9,
+            change: RowChange::Change(registration(id(0), "张三", BINHU, date(2024, 4, 1), vec![])),
+        }];
+        let imported = db.import(&refused, &again, &mut Batch(so_far(9))).unwrap();
+        assert!(!imported.committed);
+        assert_eq!(listed(&cast.station, 10), [unfinished(3), old.clone()]);
+        // The last batch's record replaces it.
+        let mut last = Given(RunRecord {
+            summary: so_far(4),
+            errors: &[],
+            rows: &[],
+        });
+        let seq = db.import(&run, &arrivals(3..4), &mut last).unwrap().event;
+        assert_eq!(
+            listed(&cast.station, 10),
+            [(seq, "公安.csv".to_owned(), 4), old]
         );
     });
 }

@@ -269,6 +269,7 @@ catalogue! {
     ImportNothingNew => "无新内容，库中已有", "Nothing new: the registry holds it all";
     ImportDryRun => "仅检查，未写入", "Checked only: nothing written";
     ImportNothingWritten => "有错误行，未写入任何行", "Rows are bad: nothing written";
+    ImportUnfinished => "未完成：仍在进行，或已中断（再次导入同一文件即可完成，各行只写入一次）", "Unfinished: still running, or cut off (import the same file again to finish it, each row once)";
     RowsInFile => "文件行数", "Rows in the file";
     RowsAdded => "已写入", "Added";
     RowsWouldAdd => "可写入", "Would add";

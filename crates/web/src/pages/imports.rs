@@ -149,16 +149,21 @@ fn history(runs: &[store::ImportRecord], viewer: &User, lang: Lang) -> Markup {
                         @let summary = &run.summary;
                         tr {
                             td {
-                                @if run.actor == viewer.id {
-                                    a href={ "/imports/runs/" (run.seq) } { (describe::moment(run.at)) }
-                                } @else {
-                                    (describe::moment(run.at))
+                                @match run.seq.filter(|_| run.actor == viewer.id) {
+                                    Some(seq) => a href={ "/imports/runs/" (seq) } { (describe::moment(run.at)) },
+                                    None => (describe::moment(run.at)),
                                 }
                             }
                             td { (run.sender) }
                             td { (summary.file) }
                             td { (department_name(summary.department).in_(lang)) }
-                            td { (outcome(summary.committed, summary.dry_run, summary.added + summary.refused).in_(lang)) }
+                            td {
+                                @if run.seq.is_none() {
+                                    (Msg::ImportUnfinished.in_(lang))
+                                } @else {
+                                    (outcome(summary.committed, summary.dry_run, summary.added + summary.refused).in_(lang))
+                                }
+                            }
                             td { (summary.rows) }
                             td { @if summary.committed { (summary.added) } @else { "0" } }
                             td { (summary.already) }

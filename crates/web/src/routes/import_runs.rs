@@ -32,8 +32,11 @@ pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>,
 /// 导入记录 — the last 50 import runs (dry runs too) you may list, newest
 /// first, from the log: those of every server and of the command line, each
 /// with its file, SHA-256 and counts. Yours, and, for officers, leaders and
-/// administrators, every run of a user in their area. The report of a run of
-/// yours, bad rows and all, is at `/api/v1/imports/runs/{seq}`.
+/// administrators, every run of a user in their area. Runs still unfinished
+/// (valid rows only, some batches committed and the last not yet: running,
+/// or cut off) come first, without `seq`; importing the same file again
+/// finishes one. The report of a run of yours, bad rows and all, is at
+/// `/api/v1/imports/runs/{seq}`.
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
     responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
     security(("bearer" = [])))]

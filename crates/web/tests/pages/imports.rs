@@ -3,14 +3,17 @@
 //! row, column and reason, and as XLSX), the history of the viewer's runs is
 //! the log's and each run's report has a page of its own, which says how many
 //! rows ended or corrected a fact (a leader sees the city's runs, not their
-//! rows), a form without its CSRF token starts nothing, and another
+//! rows; a run cut off between its batches is listed as unfinished), a form
+//! without its CSRF token starts nothing, and another
 //! department's file, a file too large or none at all is refused beside the
 //! form.
 
 use axum::http::{StatusCode, header};
 use domain::access::{Department, Role, User};
+use domain::event::ImportSummary;
 use exchange::import::{self, Mode, Options, Report};
 use exchange::template::Template;
+use store::{Commit, ImportFile, ImportListener, ImportRun, RowOutcome, RunRecord};
 
 use crate::support::*;
 use crate::visitor::{Page, Visitor};
@@ -342,4 +345,62 @@ async fn another_departments_file_is_refused_beside_the_form() {
     .await;
     shows(&unchosen, "请选择要导入的文件");
     assert_eq!(test.events(), 0);
+}
+
+/// A batch of a run that goes on, as [`import::import`] sends the store one:
+/// it ends no run and gives the run as it stands.
+struct Batch(ImportSummary);
+
+impl ImportListener for Batch {
+    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
+
+    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
+        None
+    }
+
+    fn unfinished(&self) -> Option<ImportSummary> {
+        Some(self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn a_run_cut_off_between_its_batches_is_listed_unfinished() {
+    let test = TestApp::new();
+    let police = police(&test);
+    let file = ImportFile {
+        name: "中断.csv".into(),
+        sha256: "cd".repeat(32),
+    };
+    // The first 5,000 rows of 12,000 committed, and then nothing.
+    let so_far = ImportSummary {
+        department: Department::PublicSecurity,
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows: 12_000,
+        added: 5_000,
+        already: 0,
+        refused: 0,
+        committed: true,
+        dry_run: false,
+        valid_rows_only: true,
+        ended: 0,
+        corrected: 0,
+        moved: 0,
+    };
+    let run = ImportRun {
+        actor: &police,
+        file: &file,
+        commit: Commit::ValidRows,
+        changes: false,
+    };
+    test.store.import(&run, &[], &mut Batch(so_far)).unwrap();
+    let mut visitor = Visitor::new(&test);
+    visitor.login("police").await;
+    let page = visitor.get("/imports").await;
+    shows(
+        &page,
+        "<td>中断.csv</td><td>公安</td><td>未完成：仍在进行，或已中断（再次导入同一文件即可完成，各行只写入一次）</td><td>12000</td><td>5000</td><td>0</td><td>0</td>",
+    );
+    // It has no report yet to link to.
+    assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
 }
