@@ -76,7 +76,8 @@ pub(crate) fn write(
 }
 
 /// Forgets what an unfinished run of `actor`'s of the file `sha256` kept, in
-/// the transaction that appends the record of the run that finishes it.
+/// the transaction that appends the record of a run of theirs that commits
+/// the file's rows (and so finishes it: a dry run does not).
 pub(crate) fn forget_unfinished(
     tx: &mut dyn Sql,
     actor: &User,

@@ -165,6 +165,19 @@ fn a_run_between_its_batches_is_listed_unfinished_until_its_record_replaces_it()
         let imported = db.import(&refused, &again, &mut Batch(so_far(9))).unwrap();
         assert!(!imported.committed);
         assert_eq!(listed(&cast.station, 10), [unfinished(3), old.clone()]);
+        // A dry run of the file, recorded, does not finish it.
+        let dry = ImportSummary {
+            added: 0,
+            committed: false,
+            dry_run: true,
+            ..so_far(0)
+        };
+        let dry = record(&**db, &cast.station, dry, &[], &[]);
+        let dry = (Some(dry), "公安.csv".to_owned(), 0);
+        assert_eq!(
+            listed(&cast.station, 10),
+            [unfinished(3), dry.clone(), old.clone()]
+        );
         // The last batch's record replaces it.
         let mut last = Given(RunRecord {
             summary: so_far(4),
@@ -174,7 +187,7 @@ fn a_run_between_its_batches_is_listed_unfinished_until_its_record_replaces_it()
         let seq = db.import(&run, &arrivals(3..4), &mut last).unwrap().event;
         assert_eq!(
             listed(&cast.station, 10),
-            [(seq, "公安.csv".to_owned(), 4), old]
+            [(seq, "公安.csv".to_owned(), 4), dry, old]
         );
     });
 }

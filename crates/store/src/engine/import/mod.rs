@@ -112,7 +112,10 @@ pub(super) fn record(
 ) -> Result<i64, StoreError> {
     // Held already when the record follows the rows in their transaction.
     tx.lock_log()?;
-    import_runs::forget_unfinished(tx, actor, &record.summary.sha256)?;
+    if record.summary.committed {
+        // The run finishes the file, as far as it is its actor's to import.
+        import_runs::forget_unfinished(tx, actor, &record.summary.sha256)?;
+    }
     let RunRecord {
         summary,
         errors,
