@@ -10,10 +10,9 @@
 
 use axum::http::{StatusCode, header};
 use domain::access::{Department, Role, User};
-use domain::event::ImportSummary;
+use domain::resident_id::{ResidentId, Sex};
 use exchange::import::{self, Mode, Options, Report};
 use exchange::template::Template;
-use store::{Commit, ImportFile, ImportListener, ImportRun, RowOutcome, RunRecord};
 
 use crate::support::*;
 use crate::visitor::{Page, Visitor};
@@ -347,19 +346,17 @@ async fn another_departments_file_is_refused_beside_the_form() {
     assert_eq!(test.events(), 0);
 }
 
-/// A batch of a run that goes on, as [`import::import`] sends the store one:
-/// it ends no run and gives the run as it stands.
-struct Batch(ImportSummary);
+/// An import that dies once its first batch is committed, as a server killed
+/// mid-run does.
+struct DiesAfterFirstBatch;
 
-impl ImportListener for Batch {
-    fn row(&mut self, _row: u64, _outcome: &RowOutcome) {}
-
-    fn ends_run(&mut self, _committed: bool) -> Option<RunRecord<'_>> {
-        None
+impl import::Observer for DiesAfterFirstBatch {
+    fn wants_changes(&self) -> bool {
+        true
     }
 
-    fn unfinished(&self) -> Option<ImportSummary> {
-        Some(self.0.clone())
+    fn committed(&mut self, _changes: Vec<store::Changed>) {
+        panic!("the process dies here");
     }
 }
 
@@ -367,39 +364,45 @@ impl ImportListener for Batch {
 async fn a_run_cut_off_between_its_batches_is_listed_unfinished() {
     let test = TestApp::new();
     let police = police(&test);
-    let file = ImportFile {
-        name: "中断.csv".into(),
-        sha256: "cd".repeat(32),
-    };
-    // The first 5,000 rows of 12,000 committed, and then nothing.
-    let so_far = ImportSummary {
-        department: Department::PublicSecurity,
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows: 12_000,
-        added: 5_000,
-        already: 0,
-        refused: 0,
-        committed: true,
+    // One batch and one row more, of new persons.
+    let rows = import::BATCH as u32 + 1;
+    let mut file =
+        String::from("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n");
+    for n in 0..rows {
+        let birth = date("1980-01-01")
+            .checked_add(jiff::Span::new().days(i64::from(n / 1000)))
+            .unwrap();
+        let sex = [Sex::Female, Sex::Male][(n % 2) as usize];
+        let id = ResidentId::synthesize(340102, birth, (n % 1000) as u16, sex);
+        file.push_str(&format!(
+            "{},张{n},2024-03-01,{BINHU_VILLAGE},自购房,,\n",
+            id.as_str()
+        ));
+    }
+    let options = Options {
+        mode: Mode::ValidRowsOnly,
         dry_run: false,
-        valid_rows_only: true,
-        ended: 0,
-        corrected: 0,
-        moved: 0,
+        encoding: None,
+        limits: Default::default(),
     };
-    let run = ImportRun {
-        actor: &police,
-        file: &file,
-        commit: Commit::ValidRows,
-        changes: false,
-    };
-    test.store.import(&run, &[], &mut Batch(so_far)).unwrap();
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        import::import(
+            test.store.as_ref(),
+            &police,
+            Template::of(Department::PublicSecurity),
+            "中断.csv",
+            file.as_bytes(),
+            &options,
+            &mut DiesAfterFirstBatch,
+        )
+    }));
+    assert!(died.is_err());
     let mut visitor = Visitor::new(&test);
     visitor.login("police").await;
     let page = visitor.get("/imports").await;
     shows(
         &page,
-        "<td>中断.csv</td><td>公安</td><td>未完成：仍在进行，或已中断（再次导入同一文件即可完成，各行只写入一次）</td><td>12000</td><td>5000</td><td>0</td><td>0</td>",
+        "<td>中断.csv</td><td>公安</td><td>未完成：仍在进行，或已中断（再次导入同一文件即可完成，各行只写入一次）</td><td>5001</td><td>5000</td><td>0</td><td>0</td>",
     );
     // It has no report yet to link to.
     assert!(!page.html.contains("/imports/runs/"), "{}", page.html);
