@@ -485,6 +485,33 @@ fn the_schemas_describe_every_answer() {
     );
     let error = crate::error::ApiError::new(Code::InvalidField, Some("on"), "甲", "a");
     document.describes("ErrorBody", &error.body());
+    // A recorded run, and one still unfinished, which has no event yet.
+    for seq in [Some(7), None] {
+        document.describes(
+            "ImportRecord",
+            &store::ImportRecord {
+                seq,
+                actor: 1,
+                sender: "公安".into(),
+                at: jiff::Timestamp::UNIX_EPOCH,
+                summary: domain::event::ImportSummary {
+                    department: Department::PublicSecurity,
+                    file: "a.csv".into(),
+                    sha256: "00".into(),
+                    rows: 3,
+                    added: 2,
+                    already: 0,
+                    refused: 1,
+                    committed: true,
+                    dry_run: false,
+                    valid_rows_only: true,
+                    ended: 0,
+                    corrected: 0,
+                    moved: 0,
+                },
+            },
+        );
+    }
 }
 
 #[test]
