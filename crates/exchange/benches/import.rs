@@ -11,7 +11,8 @@
 //! `cargo bench -p exchange --bench import` (N = `ANJU_BENCH_ROWS`, default
 //! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server;
 //! `ANJU_BENCH_SKIP=pg-store` leaves out the PostgreSQL store;
-//! `ANJU_BENCH_RUNS=K` runs every peer K times in turn and prints the medians).
+//! `ANJU_BENCH_RUNS=K` runs every peer K times in turn and prints the medians;
+//! `ANJU_BENCH_CSV=FILE` only writes the file, for `anju import` to take).
 
 use std::time::Instant;
 
@@ -408,6 +409,11 @@ fn main() {
     let n = number("ANJU_BENCH_ROWS", 1_000_000);
     let runs = number("ANJU_BENCH_RUNS", 1).max(1);
     let csv = rows(n);
+    if let Ok(path) = std::env::var("ANJU_BENCH_CSV") {
+        std::fs::write(&path, &csv).unwrap();
+        println!("{n} police rows written to {path}, nothing measured");
+        return;
+    }
     let skip = std::env::var("ANJU_BENCH_SKIP").unwrap_or_default();
     println!("{n} police rows, {:.1} MB of CSV", csv.len() as f64 / 1e6);
     let report = |what: &str, seconds: f64| {

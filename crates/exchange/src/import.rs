@@ -5,7 +5,8 @@
 //!   if no row is refused; a bad cell anywhere means nothing is written, and the
 //!   report still names every bad row (the planner's reasons too, from a run that
 //!   is rolled back).
-//! - Valid rows only: rows in durable batches of [`BATCH`]; refused rows are left
+//! - Valid rows only: rows in durable batches, each a twentieth of the file
+//!   within [`LEAST_BATCH`] and [`MOST_BATCH`] rows; refused rows are left
 //!   out and named in [`Report::skipped`].
 //! - Dry run: everything checked and planned, nothing committed.
 //!
@@ -36,8 +37,24 @@ use crate::limits::Limits;
 use crate::read::{self, encoding::Encoding};
 use crate::template::{Template, column_positions, parse_rows, row_error};
 
-/// Rows per transaction when only valid rows are imported.
-pub const BATCH: usize = 5_000;
+/// The fewest rows a transaction takes when only valid rows are imported
+/// (fewer when the file has fewer).
+pub const LEAST_BATCH: usize = 5_000;
+
+/// The most rows a transaction takes when only valid rows are imported: a
+/// transaction holds the writer, so a station's change waits for it (about a
+/// second for 50,000 new persons).
+pub const MOST_BATCH: usize = 50_000;
+
+/// Rows per transaction when only valid rows of a file of `rows` are imported:
+/// a twentieth of the file, within [`LEAST_BATCH`] and [`MOST_BATCH`]. Each
+/// transaction writes again every page of the indexes its rows touch, at
+/// random places for ID numbers and name grams, so that the pages written
+/// grow with the number of transactions: 1,000,000 new persons took 82 s and
+/// wrote 29 GB in batches of 5,000, 18 s and 4.7 GB in twenty.
+fn batch_rows(rows: usize) -> usize {
+    (rows / 20).clamp(LEAST_BATCH, MOST_BATCH)
+}
 
 /// How refused rows are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -234,7 +251,7 @@ pub fn import(
         (false, Mode::ValidRowsOnly) => (Commit::ValidRows, Stage::Writing),
     };
     let batch = match commit {
-        Commit::ValidRows => BATCH,
+        Commit::ValidRows => batch_rows(rows.len()),
         Commit::Never | Commit::IfAllValid => rows.len().max(1),
     };
     let mut chunks: Vec<&[ImportRow]> = rows.chunks(batch).collect();

@@ -365,7 +365,7 @@ async fn a_run_cut_off_between_its_batches_is_listed_unfinished() {
     let test = TestApp::new();
     let police = police(&test);
     // One batch and one row more, of new persons.
-    let rows = import::BATCH as u32 + 1;
+    let rows = import::LEAST_BATCH as u32 + 1;
     let mut file =
         String::from("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n");
     for n in 0..rows {
