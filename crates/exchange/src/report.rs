@@ -4,7 +4,10 @@
 //! them under the template's headers, each with its row number and reasons
 //! beside it: put right there, the sheet is a file to import again (the reader
 //! takes the first sheet with the template's header, and leaves the row number
-//! and reasons out as columns of no template).
+//! and reasons out as columns of no template). A file may refuse every one of
+//! a million rows: each sheet is written row by row into an anonymous
+//! temporary file (`rust_xlsxwriter`'s constant memory mode; the system
+//! removes it with the process, whenever that ends) rather than kept in memory.
 
 use std::collections::HashMap;
 
@@ -23,7 +26,9 @@ pub fn errors_workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let sheet = workbook.add_worksheet().set_name("错误")?;
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()?
+        .set_name("错误")?;
     headers(sheet, &["行号 Row", "列 Column", "原因", "Reason"], &bold)?;
     for (i, width) in [10, 18, 50, 60].into_iter().enumerate() {
         sheet.set_column_width(i as u16, width)?;
@@ -37,7 +42,8 @@ pub fn errors_workbook(
         sheet.write_string(row, 3, &error.en)?;
     }
     if !rows.is_empty() {
-        refused_rows(workbook.add_worksheet(), template, errors, rows, &bold)?;
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        refused_rows(sheet, template, errors, rows, &bold)?;
     }
     workbook.save_to_buffer()
 }

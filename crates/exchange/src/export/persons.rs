@@ -113,7 +113,11 @@ pub fn persons_csv(persons: &[Person]) -> String {
 pub fn persons_xlsx(persons: &[Person]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = CellFormat::new().set_bold();
-    let sheet = workbook.add_worksheet().set_name("人员名单")?;
+    // Row by row into an anonymous temporary file, not memory: a district's
+    // list may be hundreds of thousands of persons.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()?
+        .set_name("人员名单")?;
     for (i, header) in HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, *header, &bold)?;
         sheet.set_column_width(i as u16, if i == 2 { 22 } else { 14 })?;
