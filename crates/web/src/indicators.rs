@@ -178,7 +178,7 @@ pub struct IndicatorQuery {
 }
 
 /// Every indicator of the policy for a unit and its direct children, as of a date.
-#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", operation_id = "indicators_as_of",
     params(IndicatorQuery),
     responses((status = 200, description = "One object per (indicator, unit)", body = Vec<Object>), ReadErrors),
     security(("bearer" = [])))]

@@ -35,7 +35,7 @@ struct Document(Value);
 
 impl Document {
     fn new() -> Document {
-        Document(serde_json::to_value(ApiDoc::openapi()).unwrap())
+        Document(document_json())
     }
 
     fn components(&self) -> &serde_json::Map<String, Value> {
@@ -209,7 +209,7 @@ fn references(value: &Value, found: &mut Vec<String>) {
 
 #[test]
 fn the_document_is_openapi_3_1_and_lists_every_route() {
-    let document = serde_json::to_value(ApiDoc::openapi()).unwrap();
+    let document = document_json();
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
     let routes = [
         ("/healthz", "get"),
@@ -281,6 +281,48 @@ fn the_document_is_openapi_3_1_and_lists_every_route() {
         "a documented route is missing from this list"
     );
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[test]
+fn operations_have_their_own_ids_and_every_link_opens_one_with_its_parameter() {
+    let document = document_json();
+    let operations: Vec<&Value> = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .collect();
+    let ids: Vec<&str> = operations
+        .iter()
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    let mut links = 0;
+    for operation in &operations {
+        for response in operation["responses"].as_object().unwrap().values() {
+            let Some(found) = response["links"].as_object() else {
+                continue;
+            };
+            for link in found.values() {
+                let to = link["operationId"].as_str().unwrap();
+                let target = operations
+                    .iter()
+                    .find(|operation| operation["operationId"] == to)
+                    .unwrap_or_else(|| panic!("no operation {to}"));
+                for parameter in link["parameters"].as_object().unwrap().keys() {
+                    assert!(
+                        target["parameters"]
+                            .as_array()
+                            .is_some_and(|all| all.iter().any(|p| p["name"] == *parameter)),
+                        "{to} takes no parameter {parameter}"
+                    );
+                }
+                links += 1;
+            }
+        }
+    }
+    assert_eq!(links, crate::openapi::LINKS.len());
 }
 
 #[test]

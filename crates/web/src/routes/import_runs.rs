@@ -37,7 +37,7 @@ pub(crate) async fn history(app: &App, user: &User) -> Result<Vec<ImportRecord>,
 /// or cut off) come first, without `seq`; importing the same file again
 /// finishes one. The report of a run of yours, bad rows and all, is at
 /// `/api/v1/imports/runs/{seq}`.
-#[utoipa::path(get, path = "/api/v1/imports", tag = "imports",
+#[utoipa::path(get, path = "/api/v1/imports", tag = "imports", operation_id = "import_runs",
     responses((status = 200, description = "Your runs", body = Vec<ImportRecord>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn list(

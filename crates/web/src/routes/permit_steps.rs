@@ -78,7 +78,7 @@ pub async fn apply(
 }
 
 /// A person's permits and applications, oldest first (recorded as a view).
-#[utoipa::path(get, path = "/api/v1/persons/{id}/permits", tag = "permits",
+#[utoipa::path(get, path = "/api/v1/persons/{id}/permits", tag = "permits", operation_id = "permits_of",
     params(("id" = i64, Path, description = "The person's number")),
     responses((status = 200, description = "The permits", body = Vec<Permit>), ReadErrors),
     security(("bearer" = [])))]

@@ -76,7 +76,7 @@ fn may_write_records(user: &domain::access::User) -> Result<(), ApiError> {
 }
 
 /// Lists records in your scope.
-#[utoipa::path(get, path = "/api/v1/records", tag = "records", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/records", tag = "records", operation_id = "records", params(ListQuery),
     responses((status = 200, description = "The records", body = Vec<Record>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn list(
@@ -117,7 +117,7 @@ pub async fn list(
 }
 
 /// One record in your scope.
-#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
+#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records", operation_id = "record",
     params(("id" = i64, Path, description = "The record's number")),
     responses((status = 200, description = "The record", body = Record), ReadErrors),
     security(("bearer" = [])))]
