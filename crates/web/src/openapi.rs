@@ -111,138 +111,68 @@ impl Modify for BearerAuth {
 
 /// The numbers an answer gives and the operations they open (OpenAPI links),
 /// so that a client, and schemathesis's stateful phase, can follow a new
-/// person, record, permit or import to what it opens: (the answering
-/// operation, its status, the link's name, the operation it opens, that
-/// operation's parameter, and where in the answer its value is).
-const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
+/// person, record, permit or import to what it opens: the answering operation
+/// and status, where in the answer the number is, and the links (each its
+/// name, the operation it opens and that operation's parameter).
+pub(crate) const LINKS: &[(&str, &str, &str, &[Link])] = &[
     (
         "register",
         "201",
-        "person",
-        "file",
-        "id",
         "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "facts",
-        "facts_on",
-        "id",
-        "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "add_fact",
-        "add_fact",
-        "id",
-        "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "timeline",
-        "timeline",
-        "id",
-        "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "views",
-        "views",
-        "id",
-        "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "eligibility",
-        "eligibility",
-        "id",
-        "$response.body#/person",
-    ),
-    (
-        "register",
-        "201",
-        "apply",
-        "apply",
-        "id",
-        "$response.body#/person",
+        &[
+            ("person", "file", "id"),
+            ("facts", "facts_on", "id"),
+            ("add_fact", "add_fact", "id"),
+            ("timeline", "timeline", "id"),
+            ("views", "views", "id"),
+            ("eligibility", "eligibility", "id"),
+            ("apply", "apply", "id"),
+        ],
     ),
     (
         "apply",
         "201",
-        "permits",
-        "permits_of",
-        "id",
         "$response.body#/person",
+        &[("permits", "permits_of", "id")],
     ),
     (
         "apply",
         "201",
-        "review",
-        "review",
-        "id",
         "$response.body#/permit",
+        &[("review", "review", "id")],
     ),
     (
         "create",
         "201",
-        "record",
-        "record",
-        "id",
         "$response.body#/record",
-    ),
-    (
-        "create",
-        "201",
-        "replace",
-        "replace",
-        "id",
-        "$response.body#/record",
+        &[("record", "record", "id"), ("replace", "replace", "id")],
     ),
     (
         "start",
         "202",
-        "status",
-        "status",
-        "id",
         "$response.body#/id",
-    ),
-    (
-        "start",
-        "202",
-        "errors",
-        "errors",
-        "id",
-        "$response.body#/id",
+        &[("status", "status", "id"), ("errors", "errors", "id")],
     ),
     (
         "status",
         "200",
-        "run",
-        "run_report",
-        "seq",
         "$response.body#/run",
-    ),
-    (
-        "status",
-        "200",
-        "run_errors",
-        "run_errors",
-        "seq",
-        "$response.body#/run",
+        &[
+            ("run", "run_report", "seq"),
+            ("run_errors", "run_errors", "seq"),
+        ],
     ),
 ];
+
+/// A link's name, the operation it opens and that operation's parameter.
+type Link = (&'static str, &'static str, &'static str);
 
 /// The document as served: [`ApiDoc`] with [`LINKS`] in the answers they start
 /// from. They are added to the JSON, since utoipa 5 writes a link's fields in
 /// snake case (`operation_id`), which no OpenAPI reader takes.
 pub(crate) fn document_json() -> serde_json::Value {
     let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
-    for &(from, status, name, to, parameter, value) in LINKS {
+    for &(from, status, value, links) in LINKS {
         let operation = document["paths"]
             .as_object_mut()
             .expect("the document has paths")
@@ -251,10 +181,12 @@ pub(crate) fn document_json() -> serde_json::Value {
             .flat_map(|item| item.values_mut())
             .find(|operation| operation["operationId"] == from)
             .unwrap_or_else(|| panic!("a link starts from operation {from}"));
-        operation["responses"][status]["links"][name] = serde_json::json!({
-            "operationId": to,
-            "parameters": { parameter: value },
-        });
+        for &(name, to, parameter) in links {
+            operation["responses"][status]["links"][name] = serde_json::json!({
+                "operationId": to,
+                "parameters": { parameter: value },
+            });
+        }
     }
     document
 }
