@@ -15,7 +15,6 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::now;
 use crate::journal;
 use crate::queries::{json_from, to_json};
 use crate::sql::{Sql, Val, first};
@@ -91,13 +90,14 @@ pub(crate) fn forget_unfinished(
 }
 
 /// Keeps `summary`, a run of `actor`'s that has committed batches and not yet
-/// its last, as unfinished (see [`crate::ImportListener::unfinished`]), in
-/// place of what an earlier batch of it, or an earlier unfinished run of the
-/// same file, kept.
+/// its last, as unfinished at `at` (see [`crate::ImportListener::unfinished`]),
+/// in place of what an earlier batch of it, or an earlier unfinished run of
+/// the same file, kept.
 pub(crate) fn keep_unfinished(
     tx: &mut dyn Sql,
     actor: &User,
     summary: &ImportSummary,
+    at: jiff::Timestamp,
 ) -> Result<(), StoreError> {
     tx.exec(
         "INSERT INTO import_unfinished (sha256, actor, unit, at, summary) \
@@ -107,7 +107,7 @@ pub(crate) fn keep_unfinished(
             summary.sha256.as_str().into(),
             actor.id.into(),
             actor.unit.into(),
-            now().into(),
+            at.into(),
             Val::Json(to_json(summary).into()),
         ],
     )?;

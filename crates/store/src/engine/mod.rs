@@ -563,7 +563,7 @@ impl<B: Backend> Store for Engine<B> {
                 Some(ended) => Some(record(tx, ended)?),
                 None if imported.committed => {
                     if let Some(summary) = listener.unfinished() {
-                        import_runs::keep_unfinished(tx, run.actor, &summary)?;
+                        import_runs::keep_unfinished(tx, run.actor, &summary, now())?;
                     }
                     None
                 }
