@@ -124,15 +124,22 @@ pub struct Report {
     pub moved: u64,
     /// Whether the rows were written.
     pub committed: bool,
-    /// Every bad row: its number, column and reason.
+    /// Rows refused (a row with several bad cells counts once).
+    pub refused: u64,
+    /// Every bad row (or, in a report read back a page at a time, the page's):
+    /// its number, column and reason.
     pub errors: Vec<RowError>,
-    /// The bad rows as the file gave them, to be put right and sent again
-    /// (see [`crate::report::errors_workbook`]).
+    /// The bad rows (the page's) as the file gave them, to be put right and
+    /// sent again (see [`crate::report::errors_workbook`]).
     pub refused_rows: Vec<RefusedRow>,
-    /// In valid-rows-only mode, the rows left out.
+    /// In valid-rows-only mode, the rows left out (the page's).
     pub skipped: Vec<u64>,
     /// The sequence number of the event that records this run (a dry run's too).
     pub event: i64,
+    /// The last bad row this report gives, when the run refused rows after it
+    /// that it leaves out: `GET /api/v1/imports/runs/{event}?after=…` gives
+    /// the next ones.
+    pub more_after: Option<u64>,
 }
 
 impl Report {
@@ -144,6 +151,7 @@ impl Report {
         summary: ImportSummary,
         errors: Vec<RowError>,
         refused_rows: Vec<RefusedRow>,
+        more_after: Option<u64>,
     ) -> Report {
         let skipped = if summary.committed && summary.valid_rows_only {
             row_numbers(&errors)
@@ -167,10 +175,12 @@ impl Report {
             corrected: summary.corrected,
             moved: summary.moved,
             committed: summary.committed,
+            refused: summary.refused,
             errors,
             refused_rows,
             skipped,
             event,
+            more_after,
         }
     }
 }
@@ -183,6 +193,7 @@ impl From<ImportReport> for Report {
             recorded.summary,
             recorded.errors,
             recorded.rows,
+            recorded.more_after,
         )
     }
 }
@@ -295,7 +306,13 @@ pub fn import(
     }
     let event = event.expect("the last call records the run");
     let summary = tally.summary.expect("the last call records the run");
-    Ok(Report::new(event, summary, tally.errors, tally.refused))
+    Ok(Report::new(
+        event,
+        summary,
+        tally.errors,
+        tally.refused,
+        None,
+    ))
 }
 
 /// Counts outcomes as the store reports them, and gives the run's record at

@@ -17,13 +17,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::journal;
 use crate::queries::{json_from, to_json};
-use crate::sql::{Sql, Val, first};
+use crate::sql::{Sql, Val};
 use crate::vault::Vault;
-use crate::{ImportRecord, ImportReport, StoreError};
+use crate::{ImportRecord, ImportReport, RefusedPage, StoreError};
 
 const WHAT: &str = "an import's report";
 
-/// The refused rows of a run as kept: why, and the rows themselves.
+/// The refused rows of a run (a piece of them) as kept: why, and the rows
+/// themselves.
 #[derive(Serialize)]
 struct Refused<'a> {
     errors: &'a [RowError],
@@ -42,8 +43,12 @@ enum Kept {
     Errors(Vec<RowError>),
 }
 
+/// Refused rows a piece of a run's report holds at most: a page of the
+/// report reads the pieces it needs (see [`read`]).
+const PIECE_ROWS: usize = 1_000;
+
 /// Keeps the run recorded by `event` (numbered `seq`), `errors`, why it
-/// refused rows, and `rows`, the rows it refused.
+/// refused rows, and `rows`, the rows it refused, both by row number.
 pub(crate) fn write(
     tx: &mut dyn Sql,
     vault: &Vault,
@@ -52,26 +57,82 @@ pub(crate) fn write(
     errors: &[RowError],
     rows: &[RefusedRow],
 ) -> Result<(), StoreError> {
-    let sealed = (!errors.is_empty()).then(|| {
-        let json =
-            serde_json::to_vec(&Refused { errors, rows }).expect("refused rows serialise to JSON");
-        let mut deflate = DeflateEncoder::new(Vec::new(), Compression::fast());
-        deflate
-            .write_all(&json)
-            .expect("deflating into memory cannot fail");
-        let deflated = deflate.finish().expect("deflating into memory cannot fail");
-        vault.encrypt_bytes(&deflated)
-    });
     tx.exec(
-        "INSERT INTO import_runs (seq, actor, unit, errors) VALUES (?1, ?2, ?3, ?4)",
-        &[
-            seq.into(),
-            event.actor.into(),
-            event.unit.into(),
-            Val::OptBlob(sealed.map(Into::into)),
-        ],
+        "INSERT INTO import_runs (seq, actor, unit) VALUES (?1, ?2, ?3)",
+        &[seq.into(), event.actor.into(), event.unit.into()],
     )?;
+    for (last_row, piece) in pieces(errors, rows) {
+        tx.exec(
+            "INSERT INTO import_run_refusals (seq, last_row, body) VALUES (?1, ?2, ?3)",
+            &[
+                seq.into(),
+                row_number(last_row).into(),
+                Val::Blob(seal(vault, &piece).into()),
+            ],
+        )?;
+    }
     Ok(())
+}
+
+/// `errors` and `rows` (by row number) in pieces of at most [`PIECE_ROWS`]
+/// refused rows, each with the last row it holds.
+fn pieces<'a>(mut errors: &'a [RowError], mut rows: &'a [RefusedRow]) -> Vec<(u64, Refused<'a>)> {
+    debug_assert!(errors.is_sorted_by_key(|e| e.row));
+    let mut pieces = Vec::new();
+    while let Some(first) = errors.first() {
+        let (mut end, mut last, mut held) = (0, first.row, 0);
+        while let Some(error) = errors.get(end) {
+            if end == 0 || error.row != last {
+                if held == PIECE_ROWS {
+                    break;
+                }
+                held += 1;
+            }
+            last = error.row;
+            end += 1;
+        }
+        let cells = rows.partition_point(|row| row.row <= last);
+        pieces.push((
+            last,
+            Refused {
+                errors: &errors[..end],
+                rows: &rows[..cells],
+            },
+        ));
+        (errors, rows) = (&errors[end..], &rows[cells..]);
+    }
+    pieces
+}
+
+/// A row number as the database keeps it (row numbers of files fit).
+fn row_number(row: u64) -> i64 {
+    i64::try_from(row).unwrap_or(i64::MAX)
+}
+
+/// A piece as kept: JSON, deflated, encrypted.
+fn seal(vault: &Vault, piece: &Refused) -> Vec<u8> {
+    let json = serde_json::to_vec(piece).expect("refused rows serialise to JSON");
+    let mut deflate = DeflateEncoder::new(Vec::new(), Compression::fast());
+    deflate
+        .write_all(&json)
+        .expect("deflating into memory cannot fail");
+    let deflated = deflate.finish().expect("deflating into memory cannot fail");
+    vault.encrypt_bytes(&deflated)
+}
+
+/// A piece as [`seal`] kept it, or as a run recorded before session 15 did.
+fn open(vault: &Vault, sealed: &[u8]) -> Result<(Vec<RowError>, Vec<RefusedRow>), StoreError> {
+    let deflated = vault.decrypt_bytes(sealed, WHAT)?;
+    let mut json = Vec::new();
+    DeflateDecoder::new(deflated.as_slice())
+        .read_to_end(&mut json)
+        .map_err(|e| StoreError::Database(format!("inflating {WHAT}: {e}")))?;
+    let kept = serde_json::from_slice(&json)
+        .map_err(|e| StoreError::Database(format!("reading {WHAT}: {e}")))?;
+    Ok(match kept {
+        Kept::Refused { errors, rows } => (errors, rows),
+        Kept::Errors(errors) => (errors, Vec::new()),
+    })
 }
 
 /// Forgets what an unfinished run of `actor`'s of the file `sha256` kept, in
@@ -181,12 +242,14 @@ pub(crate) fn list(
     Ok(runs)
 }
 
-/// The run recorded by event `seq`, with its refused rows, if `viewer` made it.
+/// The run recorded by event `seq`, with the `page` of its refused rows, if
+/// `viewer` made it.
 pub(crate) fn read(
     tx: &mut dyn Sql,
     vault: &Vault,
     viewer: &User,
     seq: i64,
+    page: RefusedPage,
 ) -> Result<ImportReport, StoreError> {
     let not_found = || StoreError::NotFound {
         what: "import",
@@ -199,34 +262,45 @@ pub(crate) fn read(
     if event.actor != viewer.id {
         return Err(not_found());
     }
-    let sealed = first(
+    // The page's pieces, the first perhaps begun before it, and the next, to
+    // tell whether rows follow it.
+    let wanted = (page.limit / PIECE_ROWS).saturating_add(2);
+    let sealed = crate::sql::rows(
         tx,
-        "SELECT errors FROM import_runs WHERE seq = ?1",
-        &[Val::from(seq)],
-        |row| Ok(row.opt_blob(0)?.map(<[u8]>::to_vec)),
+        "SELECT body FROM import_run_refusals WHERE seq = ?1 AND last_row > ?2 \
+         ORDER BY last_row LIMIT ?3",
+        &[
+            seq.into(),
+            row_number(page.after).into(),
+            i64::try_from(wanted).unwrap_or(i64::MAX).into(),
+        ],
+        |row| Ok(row.blob(0)?.to_vec()),
     )?;
-    let kept = match sealed.flatten() {
-        None => Kept::Errors(Vec::new()),
-        Some(sealed) => {
-            let deflated = vault.decrypt_bytes(&sealed, WHAT)?;
-            let mut json = Vec::new();
-            DeflateDecoder::new(deflated.as_slice())
-                .read_to_end(&mut json)
-                .map_err(|e| StoreError::Database(format!("inflating {WHAT}: {e}")))?;
-            serde_json::from_slice(&json)
-                .map_err(|e| StoreError::Database(format!("reading {WHAT}: {e}")))?
+    let (mut errors, mut rows, mut more_after) = (Vec::<RowError>::new(), Vec::new(), None);
+    let mut held = 0;
+    'pieces: for sealed in sealed {
+        let (piece_errors, piece_rows) = open(vault, &sealed)?;
+        rows.extend(piece_rows);
+        for error in piece_errors.into_iter().filter(|e| e.row > page.after) {
+            if errors.last().is_none_or(|last| last.row != error.row) {
+                if held == page.limit {
+                    more_after = Some(errors.last().map_or(page.after, |last| last.row));
+                    break 'pieces;
+                }
+                held += 1;
+            }
+            errors.push(error);
         }
-    };
-    let (errors, rows) = match kept {
-        Kept::Refused { errors, rows } => (errors, rows),
-        Kept::Errors(errors) => (errors, Vec::new()),
-    };
+    }
+    let last = errors.last().map_or(page.after, |last| last.row);
+    rows.retain(|row: &RefusedRow| row.row > page.after && row.row <= last);
     Ok(ImportReport {
         seq,
         at: event.at,
         summary,
         errors,
         rows,
+        more_after,
     })
 }
 

@@ -241,9 +241,15 @@ pub trait Store: Send + Sync {
         listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError>;
 
-    /// 导入报告 — the import run recorded by event `seq`, with every row it
-    /// refused, if `viewer` made it (else `NotFound`, as for no such run).
-    fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError>;
+    /// 导入报告 — the import run recorded by event `seq`, with the `page` of
+    /// the rows it refused, if `viewer` made it (else `NotFound`, as for no
+    /// such run).
+    fn import_report(
+        &self,
+        viewer: &User,
+        seq: i64,
+        page: RefusedPage,
+    ) -> Result<ImportReport, StoreError>;
 
     /// 导入记录 — the records of the import runs (events whose change is
     /// [`Change::Import`]) `viewer` may list, newest first, at most `limit`,

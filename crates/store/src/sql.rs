@@ -26,7 +26,6 @@ pub(crate) enum Val<'a> {
     OptDate(Option<Date>),
     Time(Timestamp),
     Blob(Cow<'a, [u8]>),
-    OptBlob(Option<Cow<'a, [u8]>>),
 }
 
 impl From<i64> for Val<'_> {

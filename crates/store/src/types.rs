@@ -417,8 +417,8 @@ pub struct ImportRecord {
     pub summary: domain::event::ImportSummary,
 }
 
-/// 导入报告 — an import run as the log keeps it: its record, and every row it
-/// refused (see [`crate::Store::import_report`]).
+/// 导入报告 — an import run as the log keeps it: its record, and a page of the
+/// rows it refused (see [`crate::Store::import_report`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     /// The sequence number of the event that records the run.
@@ -426,9 +426,28 @@ pub struct ImportReport {
     /// When the run ended.
     pub at: jiff::Timestamp,
     pub summary: domain::event::ImportSummary,
-    /// Every row refused, by row number.
+    /// Why the page's rows were refused, by row number.
     pub errors: Vec<domain::event::RowError>,
-    /// The rows refused, as the file gave them, by row number (none for a run
+    /// The page's rows, as the file gave them, by row number (none for a run
     /// recorded before session 15).
     pub rows: Vec<domain::event::RefusedRow>,
+    /// The page's last row, when the run refused rows after it that the page
+    /// leaves out: the next page starts after it.
+    pub more_after: Option<u64>,
+}
+
+/// Which of a run's refused rows a report gives: those numbered above
+/// `after`, at most `limit` of them (a row with several bad cells counts once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusedPage {
+    pub after: u64,
+    pub limit: usize,
+}
+
+impl RefusedPage {
+    /// Every refused row: for the workbook of a run's bad rows.
+    pub const ALL: RefusedPage = RefusedPage {
+        after: 0,
+        limit: usize::MAX,
+    };
 }

@@ -29,7 +29,7 @@ use crate::vault::Vault;
 use crate::{
     Commit, CountedPerson, ImportListener, ImportRecord, ImportReport, ImportRow, ImportRun,
     Imported, Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary,
-    Receipt, RunRecord, Store, StoreError, ViewEntry, mask_resident_id,
+    Receipt, RefusedPage, RunRecord, Store, StoreError, ViewEntry, mask_resident_id,
 };
 use crate::{import_runs, journal, name_index, permits, queries};
 
@@ -573,9 +573,14 @@ impl<B: Backend> Store for Engine<B> {
         })
     }
 
-    fn import_report(&self, viewer: &User, seq: i64) -> Result<ImportReport, StoreError> {
+    fn import_report(
+        &self,
+        viewer: &User,
+        seq: i64,
+        page: RefusedPage,
+    ) -> Result<ImportReport, StoreError> {
         self.backend
-            .read(|tx| import_runs::read(tx, &self.vault, viewer, seq))
+            .read(|tx| import_runs::read(tx, &self.vault, viewer, seq, page))
     }
 
     fn import_runs(&self, viewer: &User, limit: usize) -> Result<Vec<ImportRecord>, StoreError> {

@@ -75,6 +75,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("../../migrations/postgres/0014_import_unfinished.sql"),
     ),
+    (
+        15,
+        include_str!("../../migrations/postgres/0015_import_run_refusals.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

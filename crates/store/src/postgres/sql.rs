@@ -80,7 +80,6 @@ impl ToSql for Val<'_> {
             Val::OptDate(date) => date,
             Val::Time(time) => time,
             Val::Blob(bytes) => bytes,
-            Val::OptBlob(bytes) => bytes,
         };
         inner.to_sql_checked(ty, out)
     }

@@ -70,6 +70,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/sqlite/0012_import_unfinished.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/sqlite/0013_import_run_refusals.sql"),
+    ),
 ];
 
 /// The page size of a new database file, in bytes (an existing file keeps

@@ -29,10 +29,6 @@ impl ToSql for Val<'_> {
             }),
             Val::Time(time) => ToSqlOutput::Owned(Value::Integer(time.as_microsecond())),
             Val::Blob(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
-            Val::OptBlob(bytes) => match bytes {
-                Some(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
-                None => ToSqlOutput::Owned(Value::Null),
-            },
         })
     }
 }

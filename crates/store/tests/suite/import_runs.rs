@@ -7,8 +7,8 @@
 use domain::event::{Change, ImportSummary, RefusedRow, RowError, Source};
 use jiff::civil::date;
 use store::{
-    Commit, ImportListener, ImportRow, ImportRun, RowChange, RowOutcome, RunRecord, Store,
-    StoreError,
+    Commit, ImportListener, ImportRow, ImportRun, RefusedPage, RowChange, RowOutcome, RunRecord,
+    Store, StoreError,
 };
 
 use super::fixtures::{BINHU, id, police_run, registration, setup};
@@ -294,7 +294,9 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             cells: vec![quoted.as_str().to_owned(), "王芳".into(), "3月".into()],
         });
         let seq = record(&**db, &cast.station, summary.clone(), &errors, &rows);
-        let report = db.import_report(&cast.station, seq).unwrap();
+        let report = db
+            .import_report(&cast.station, seq, RefusedPage::ALL)
+            .unwrap();
         assert_eq!(
             (
                 report.seq,
@@ -304,6 +306,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             ),
             (seq, &summary, &errors, &rows[..])
         );
+        assert_eq!(report.more_after, None);
         assert_eq!(report.at, db.events_after(seq - 1, 1).unwrap()[0].at);
         assert_eq!(report.summary.rows_to_add(), 2);
         assert!(!db.raw_contains(quoted.as_str()), "kept in clear");
@@ -315,7 +318,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             (&cast.station, row_event),
             (&cast.station, seq + 1),
         ] {
-            let error = db.import_report(viewer, seq).unwrap_err();
+            let error = db.import_report(viewer, seq, RefusedPage::ALL).unwrap_err();
             assert!(
                 matches!(error, StoreError::NotFound { what: "import", .. }),
                 "{error}"
@@ -328,6 +331,155 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             ..summary
         };
         let seq = record(&**db, &cast.station, clean, &[], &[]);
-        assert_eq!(db.import_report(&cast.station, seq).unwrap().errors, []);
+        assert_eq!(
+            db.import_report(&cast.station, seq, RefusedPage::ALL)
+                .unwrap()
+                .errors,
+            []
+        );
+    });
+}
+
+#[test]
+fn a_report_of_many_refused_rows_is_read_a_page_at_a_time() {
+    each_backend(|db| {
+        let cast = setup(db);
+        // 2,500 refused rows (rows 2 to 2,501), every tenth with two bad cells.
+        let numbers: Vec<u64> = (2..2_502).collect();
+        let errors: Vec<RowError> = numbers
+            .iter()
+            .flat_map(|&row| {
+                let columns: &[&str] = if row % 10 == 0 {
+                    &["登记日期", "村（社区）代码"]
+                } else {
+                    &["登记日期"]
+                };
+                columns.iter().map(move |column| RowError {
+                    row,
+                    column: (*column).into(),
+                    zh: format!("第 {row} 行有误"),
+                    en: format!("row {row} is wrong"),
+                })
+            })
+            .collect();
+        let rows: Vec<RefusedRow> = numbers
+            .iter()
+            .map(|&row| RefusedRow {
+                row,
+                cells: vec![row.to_string()],
+            })
+            .collect();
+        let summary = ImportSummary {
+            added: 0,
+            refused: numbers.len() as u64,
+            committed: false,
+            dry_run: true,
+            ..police_run(numbers.len() as u64)
+        };
+        let seq = record(&**db, &cast.station, summary, &errors, &rows);
+
+        // Page by page, each row once with all its errors, in order, whatever
+        // the page's size against the pieces the rows are kept in.
+        for limit in [1, 999, 1_000, 1_001, 2_499, 2_500] {
+            let (mut read_errors, mut read_rows, mut after, mut pages) =
+                (Vec::new(), Vec::new(), 0, 0);
+            loop {
+                let page = RefusedPage { after, limit };
+                let report = db.import_report(&cast.station, seq, page).unwrap();
+                let held: std::collections::BTreeSet<u64> =
+                    report.errors.iter().map(|e| e.row).collect();
+                assert!(held.len() <= limit, "limit {limit}: {} rows", held.len());
+                assert_eq!(
+                    report.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+                    held.iter().copied().collect::<Vec<_>>()
+                );
+                read_errors.extend(report.errors);
+                read_rows.extend(report.rows);
+                pages += 1;
+                match report.more_after {
+                    Some(next) => after = next,
+                    None => break,
+                }
+            }
+            assert_eq!(pages, 2_500usize.div_ceil(limit), "limit {limit}");
+            assert_eq!(
+                (&read_errors, &read_rows),
+                (&errors, &rows),
+                "limit {limit}"
+            );
+        }
+        // A page after the last row is empty; one of none says rows follow.
+        let past = db
+            .import_report(
+                &cast.station,
+                seq,
+                RefusedPage {
+                    after: 2_501,
+                    limit: 10,
+                },
+            )
+            .unwrap();
+        assert_eq!((past.errors.len(), past.more_after), (0, None));
+        let none = db
+            .import_report(&cast.station, seq, RefusedPage { after: 7, limit: 0 })
+            .unwrap();
+        assert_eq!((none.errors.len(), none.more_after), (0, Some(7)));
+    });
+}
+
+#[test]
+fn a_report_kept_whole_before_it_was_kept_in_pieces_reads_as_one_piece() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let errors = [3, 4].map(|row| RowError {
+            row,
+            column: "姓名".into(),
+            zh: "姓名为空".into(),
+            en: "expected a name".into(),
+        });
+        let rows = [3, 4].map(|row| RefusedRow {
+            row,
+            cells: vec![id(row as u32).as_str().to_owned(), String::new()],
+        });
+        let summary = ImportSummary {
+            added: 0,
+            refused: 2,
+            committed: false,
+            dry_run: true,
+            ..police_run(3)
+        };
+        let seq = record(&**db, &cast.station, summary, &errors, &rows);
+        // The layout of migrations 0011 (PostgreSQL 0013) to 0012 (0014): the
+        // run's one sealed piece in a column of its own.
+        let version = match db.backend() {
+            "postgres" => 15,
+            _ => 13,
+        };
+        for sql in [
+            "ALTER TABLE import_runs ADD COLUMN errors BYTEA".to_owned(),
+            "UPDATE import_runs SET errors = \
+             (SELECT body FROM import_run_refusals r WHERE r.seq = import_runs.seq)"
+                .to_owned(),
+            "DROP TABLE import_run_refusals".to_owned(),
+            format!("DELETE FROM schema_migrations WHERE version = {version}"),
+        ] {
+            db.raw_exec(&sql).unwrap();
+        }
+        // Opening migrates; the store opened before reads the new table.
+        drop(db.reopen());
+        for page in [RefusedPage::ALL, RefusedPage { after: 3, limit: 5 }] {
+            let report = db.import_report(&cast.station, seq, page).unwrap();
+            let from = if page.after == 3 { 1 } else { 0 };
+            assert_eq!(
+                (&report.errors[..], &report.rows[..], report.more_after),
+                (&errors[from..], &rows[from..], None)
+            );
+        }
+        let first = RefusedPage { after: 0, limit: 1 };
+        let report = db.import_report(&cast.station, seq, first).unwrap();
+        assert_eq!(
+            (&report.errors[..], report.more_after),
+            (&errors[..1], Some(3))
+        );
     });
 }

@@ -15,6 +15,7 @@ use domain::access::User;
 use exchange::import::{Mode, Report, Stage};
 use exchange::template::{TEMPLATES, Template};
 use maud::{Markup, html};
+use store::RefusedPage;
 
 use super::catalogue::{Lang, Msg};
 use super::describe;
@@ -372,7 +373,7 @@ fn report(report: &Report, lang: Lang) -> Markup {
         Msg::RowsWouldAdd
     };
     html! {
-        p.outcome { (outcome(report.committed, report.dry_run, report.added + report.errors.len() as u64).in_(lang)) }
+        p.outcome { (outcome(report.committed, report.dry_run, report.added + report.refused).in_(lang)) }
         table {
             tbody {
                 tr { th { (Msg::RowsInFile.in_(lang)) } td { (report.rows) } }
@@ -387,9 +388,9 @@ fn report(report: &Report, lang: Lang) -> Markup {
                     }
                 }
                 tr { th { (Msg::RowsAlready.in_(lang)) } td { (report.already) } }
-                tr { th { (Msg::RowsWithErrors.in_(lang)) } td { (report.errors.len()) } }
+                tr { th { (Msg::RowsWithErrors.in_(lang)) } td { (report.refused) } }
                 @if !report.skipped.is_empty() {
-                    tr { th { (Msg::RowsSkipped.in_(lang)) } td { (row_list(&report.skipped)) } }
+                    tr { th { (Msg::RowsSkipped.in_(lang)) } td { (row_list(&report.skipped, report.refused)) } }
                 }
                 tr { th { "SHA-256" } td { code { (report.sha256) } } }
             }
@@ -401,7 +402,7 @@ fn report(report: &Report, lang: Lang) -> Markup {
                     th { (Msg::Row.in_(lang)) } th { (Msg::Column.in_(lang)) } th { (Msg::Reason.in_(lang)) }
                 } }
                 tbody {
-                    @for error in report.errors.iter().take(ERRORS_SHOWN) {
+                    @for error in &report.errors {
                         tr {
                             td { (error.row) }
                             td { (error.column) }
@@ -410,21 +411,26 @@ fn report(report: &Report, lang: Lang) -> Markup {
                     }
                 }
             }
-            @if report.errors.len() > ERRORS_SHOWN {
+            @if report.more_after.is_some() {
                 p { (Msg::MoreErrorsInXlsx.in_(lang)) }
             }
         }
     }
 }
 
-/// Bad rows shown on the page; the XLSX has them all.
-const ERRORS_SHOWN: usize = 200;
+/// The bad rows the page shows, read as a report's first page; the XLSX has
+/// them all.
+const ERRORS_SHOWN: RefusedPage = RefusedPage {
+    after: 0,
+    limit: 200,
+};
 
-/// Row numbers, the first [`ERRORS_SHOWN`] of them, then how many in all.
-fn row_list(rows: &[u64]) -> String {
-    let shown: Vec<String> = rows.iter().take(ERRORS_SHOWN).map(u64::to_string).collect();
-    if rows.len() > ERRORS_SHOWN {
-        format!("{} … ({})", shown.join(", "), rows.len())
+/// Row numbers, the first of `all` (those the page shows), then how many in
+/// all when there are more.
+fn row_list(rows: &[u64], all: u64) -> String {
+    let shown: Vec<String> = rows.iter().map(u64::to_string).collect();
+    if all > rows.len() as u64 {
+        format!("{} … ({all})", shown.join(", "))
     } else {
         shown.join(", ")
     }
@@ -437,7 +443,7 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
     let Some(status) = app.imports().status(id, &viewer.user) else {
         return layout::error_page(lang, api::not_found(id));
     };
-    let status = match api::with_report(&app, &viewer.user, status).await {
+    let status = match api::with_report(&app, &viewer.user, status, ERRORS_SHOWN).await {
         Ok(status) => status,
         Err(error) => return layout::error_page(lang, error),
     };
@@ -465,7 +471,7 @@ pub async fn status(State(app): State<App>, viewer: Viewer, Path(id): Path<u64>)
 /// whichever server or command line ran it.
 pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
     let lang = viewer.lang;
-    let (at, recorded) = match import_runs::recorded(&app, &viewer.user, seq).await {
+    let (at, recorded) = match import_runs::recorded(&app, &viewer.user, seq, ERRORS_SHOWN).await {
         Ok(recorded) => (recorded.at, Report::from(recorded)),
         Err(error) => return layout::error_page(lang, error),
     };
@@ -480,7 +486,7 @@ pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -
 
 /// `GET /imports/runs/{seq}/errors`: a run's bad rows as XLSX.
 pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
-    let errors = import_runs::recorded(&app, &viewer.user, seq)
+    let errors = import_runs::recorded(&app, &viewer.user, seq, RefusedPage::ALL)
         .await
         .and_then(|recorded| api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded));
     errors.unwrap_or_else(|error| layout::error_page(viewer.lang, error))
@@ -534,9 +540,10 @@ mod tests {
 
     #[test]
     fn skipped_rows_are_named_up_to_a_limit() {
-        assert_eq!(row_list(&[3, 7]), "3, 7");
-        let many: Vec<u64> = (2..=301).collect();
-        let listed = row_list(&many);
+        assert_eq!(row_list(&[3, 7], 2), "3, 7");
+        // The page's first 200 of 300.
+        let shown: Vec<u64> = (2..=201).collect();
+        let listed = row_list(&shown, 300);
         assert!(listed.starts_with("2, 3, 4"), "{listed}");
         assert!(listed.ends_with("200, 201 … (300)"), "{listed}");
     }

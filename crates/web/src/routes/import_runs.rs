@@ -2,20 +2,23 @@
 //! line ran them: `GET /api/v1/imports` lists the last runs the caller may see
 //! (their own, and for officers, leaders and administrators every run of their
 //! area: counts, not rows), `GET /api/v1/imports/runs/{seq}` gives the report of
-//! one of the caller's runs, bad rows and all, and `…/errors` the bad rows as
-//! XLSX. The imports running on this server are [`super::imports`]'.
+//! one of the caller's runs with its bad rows a page at a time, and `…/errors`
+//! the bad rows as XLSX. The imports running on this server are [`super::imports`]'.
 
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use domain::access::User;
 use exchange::import::Report;
-use store::ImportRecord;
+use serde::Deserialize;
+use store::{ImportRecord, RefusedPage};
+use utoipa::IntoParams;
 
 use super::imports::errors_workbook;
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query, count_param};
 use crate::openapi::ReadErrors;
 
 /// Runs that history lists.
@@ -47,29 +50,78 @@ pub async fn list(
     history(&app, &user).await.map(Json)
 }
 
-/// The import run recorded by event `seq`, which `user` made, with its bad rows.
+/// The import run recorded by event `seq`, which `user` made, with the
+/// `page` of its bad rows.
 pub(crate) async fn recorded(
     app: &App,
     user: &User,
     seq: i64,
+    page: RefusedPage,
 ) -> Result<store::ImportReport, ApiError> {
     let user = user.clone();
-    app.run(move |store| store.import_report(&user, seq)).await
+    app.run(move |store| store.import_report(&user, seq, page))
+        .await
+}
+
+/// Bad rows a report gives at most, unless asked for fewer.
+const PAGE_ROWS: usize = 1_000;
+/// Bad rows a report gives at most when asked for more.
+const MOST_PAGE_ROWS: usize = 10_000;
+
+/// The page of bad rows a report gives unless asked for another.
+pub(crate) const FIRST_PAGE: RefusedPage = RefusedPage {
+    after: 0,
+    limit: PAGE_ROWS,
+};
+
+/// Which bad rows of a run to give.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RunQuery {
+    /// The bad rows after this row number: the `more_after` of the page
+    /// before (also in its `Link` header, `rel="next"`). From the first when
+    /// absent.
+    pub after: Option<String>,
+    /// How many bad rows at most (1–10000, default 1000); a row with several
+    /// bad cells counts once.
+    pub limit: Option<String>,
 }
 
 /// 导入报告 — an import run of yours as the log keeps it, whichever server or
-/// command line ran it and however long ago: its counts and every bad row.
+/// command line ran it and however long ago: its counts and its bad rows, a
+/// page at a time (the first thousand unless asked otherwise); when more
+/// follow, `more_after` and the `Link` header (`rel="next"`) say where the
+/// next page starts. The XLSX at `…/errors` has them all.
 #[utoipa::path(get, path = "/api/v1/imports/runs/{seq}", tag = "imports",
-    params(("seq" = i64, Path, description = "The sequence number of the event that records the run")),
-    responses((status = 200, description = "The run's report", body = Report), ReadErrors),
+    params(("seq" = i64, Path, description = "The sequence number of the event that records the run"), RunQuery),
+    responses((status = 200, description = "The run's report, with a page of its bad rows", body = Report,
+        headers(("Link" = String, description = "The next page of bad rows, when there is one"))), ReadErrors),
     security(("bearer" = [])))]
 pub async fn run_report(
     State(app): State<App>,
     CurrentUser(user): CurrentUser,
     Path(seq): Path<i64>,
-) -> Result<Json<Report>, ApiError> {
-    let report = recorded(&app, &user, seq).await?;
-    Ok(Json(report.into()))
+    Query(query): Query<RunQuery>,
+) -> Result<(HeaderMap, Json<Report>), ApiError> {
+    let page = RefusedPage {
+        after: count_param("after", query.after.as_deref(), 0, u32::MAX as usize)? as u64,
+        limit: count_param("limit", query.limit.as_deref(), PAGE_ROWS, MOST_PAGE_ROWS)?.max(1),
+    };
+    let report = recorded(&app, &user, seq, page).await?;
+    let mut headers = HeaderMap::new();
+    if let Some(after) = report.more_after {
+        let link = format!(
+            "</api/v1/imports/runs/{seq}?after={after}&limit={}>; rel=\"next\"",
+            page.limit
+        );
+        headers.insert(
+            header::LINK,
+            HeaderValue::from_str(&link)
+                .map_err(|e| ApiError::internal(&format!("the next page's link: {e}")))?,
+        );
+    }
+    Ok((headers, Json(report.into())))
 }
 
 /// The bad rows of an import run of yours, as the log keeps it, as XLSX: row,
@@ -83,6 +135,6 @@ pub async fn run_errors(
     CurrentUser(user): CurrentUser,
     Path(seq): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let report = recorded(&app, &user, seq).await?;
+    let report = recorded(&app, &user, seq, RefusedPage::ALL).await?;
     errors_workbook(&format!("import-run-{seq}-errors"), &report)
 }

@@ -24,7 +24,7 @@ use exchange::limits::Limits;
 use exchange::read::encoding::Encoding;
 use exchange::template::Template;
 use serde::{Deserialize, Serialize};
-use store::Changed;
+use store::{Changed, RefusedPage};
 use utoipa::{IntoParams, ToSchema};
 
 use super::import_runs;
@@ -392,14 +392,17 @@ pub(crate) async fn with_report(
     app: &App,
     user: &User,
     mut status: ImportStatus,
+    page: RefusedPage,
 ) -> Result<ImportStatus, ApiError> {
     if let Some(run) = status.run {
-        status.report = Some(import_runs::recorded(app, user, run).await?.into());
+        status.report = Some(import_runs::recorded(app, user, run, page).await?.into());
     }
     Ok(status)
 }
 
-/// An import you started: its progress and, when done, its report.
+/// An import you started: its progress and, when done, its report, with its
+/// first thousand bad rows (`report.more_after` says where the others start:
+/// `GET /api/v1/imports/runs/{seq}?after=…`).
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
     params(("id" = u64, Path, description = "The import's number")),
     responses((status = 200, description = "The import", body = ImportStatus), ReadErrors),
@@ -413,7 +416,9 @@ pub async fn status(
         .imports()
         .status(id, &user)
         .ok_or_else(|| not_found(id))?;
-    with_report(&app, &user, status).await.map(Json)
+    with_report(&app, &user, status, import_runs::FIRST_PAGE)
+        .await
+        .map(Json)
 }
 
 /// The error of an import `id` the caller did not start, or that is gone.
@@ -455,7 +460,10 @@ pub async fn errors(
         .ok_or_else(|| not_found(id))?;
     let name = format!("import-{id}-errors");
     match status.run {
-        Some(run) => errors_workbook(&name, &import_runs::recorded(&app, &user, run).await?),
+        Some(run) => {
+            let recorded = import_runs::recorded(&app, &user, run, RefusedPage::ALL).await?;
+            errors_workbook(&name, &recorded)
+        }
         // Not done yet: no bad row is known.
         None => workbook(&name, template(&status.kind)?, &[], &[]),
     }

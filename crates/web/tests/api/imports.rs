@@ -120,6 +120,65 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
 }
 
 #[tokio::test]
+async fn a_report_of_many_bad_rows_comes_a_page_at_a_time() {
+    let test = TestApp::new();
+    let token = test.session("binhu", Role::Officer, "320211").await;
+    // 2,500 rows, every one dated in month 13.
+    let mut file =
+        String::from("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n");
+    for n in 0..2_500u16 {
+        file.push_str(&format!(
+            "{},张伟,2024-13-01,{BINHU_VILLAGE},自购房,,\n",
+            resident_id(n % 900).as_str()
+        ));
+    }
+    let done = import(&test, &token, "", file.into_bytes()).await;
+    let report = &done["report"];
+    assert_eq!(report["refused"], 2_500, "{}", report["refused"]);
+    // The status gives the first thousand bad rows, and where the rest start.
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1_000);
+    assert_eq!(report["refused_rows"].as_array().unwrap().len(), 1_000);
+    assert_eq!(report["more_after"], 1_001);
+
+    // The run's report, page by page along its links.
+    let mut uri = format!("/api/v1/imports/runs/{}?limit=900", report["event"]);
+    let mut rows = Vec::new();
+    loop {
+        let page = test.get(&uri, &token).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.body["refused"], 2_500);
+        rows.extend(
+            page.body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|error| error["row"].as_u64().unwrap()),
+        );
+        let Some(link) = page.headers.get("link") else {
+            assert_eq!(page.body["more_after"], Value::Null);
+            break;
+        };
+        let link = link.to_str().unwrap();
+        assert_eq!(
+            link,
+            format!(
+                "</api/v1/imports/runs/{}?after={}&limit=900>; rel=\"next\"",
+                report["event"], page.body["more_after"]
+            )
+        );
+        uri = link[1..link.find('>').unwrap()].to_owned();
+    }
+    assert_eq!(rows, (2..=2_501).collect::<Vec<u64>>());
+
+    for (query, field) in [("limit=10001", "limit"), ("after=-1", "after")] {
+        let run = format!("/api/v1/imports/runs/{}?{query}", report["event"]);
+        let refused = test.get(&run, &token).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert_eq!(refused.body["error"]["field"], field, "{}", refused.body);
+    }
+}
+
+#[tokio::test]
 async fn what_an_upload_writes_is_counted_at_once() {
     let test = TestApp::new();
     let token = test.session("binhu", Role::Officer, "320211").await;
