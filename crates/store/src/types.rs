@@ -443,11 +443,3 @@ pub struct RefusedPage {
     pub after: u64,
     pub limit: usize,
 }
-
-impl RefusedPage {
-    /// Every refused row: for the workbook of a run's bad rows.
-    pub const ALL: RefusedPage = RefusedPage {
-        after: 0,
-        limit: usize::MAX,
-    };
-}

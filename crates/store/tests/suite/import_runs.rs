@@ -15,6 +15,12 @@ use super::fixtures::{BINHU, id, police_run, registration, setup};
 use super::harness::each_backend;
 use super::imports::{another, arrivals, file, run};
 
+/// Every row a run refused.
+const ALL: RefusedPage = RefusedPage {
+    after: 0,
+    limit: usize::MAX,
+};
+
 /// A listener that hears no row and ends the run with a record made beforehand.
 struct Given<'a>(RunRecord<'a>);
 
@@ -294,9 +300,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             cells: vec![quoted.as_str().to_owned(), "王芳".into(), "3月".into()],
         });
         let seq = record(&**db, &cast.station, summary.clone(), &errors, &rows);
-        let report = db
-            .import_report(&cast.station, seq, RefusedPage::ALL)
-            .unwrap();
+        let report = db.import_report(&cast.station, seq, ALL).unwrap();
         assert_eq!(
             (
                 report.seq,
@@ -318,7 +322,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
             (&cast.station, row_event),
             (&cast.station, seq + 1),
         ] {
-            let error = db.import_report(viewer, seq, RefusedPage::ALL).unwrap_err();
+            let error = db.import_report(viewer, seq, ALL).unwrap_err();
             assert!(
                 matches!(error, StoreError::NotFound { what: "import", .. }),
                 "{error}"
@@ -332,9 +336,7 @@ fn a_runs_bad_rows_are_kept_beside_it_for_the_one_who_ran_it() {
         };
         let seq = record(&**db, &cast.station, clean, &[], &[]);
         assert_eq!(
-            db.import_report(&cast.station, seq, RefusedPage::ALL)
-                .unwrap()
-                .errors,
+            db.import_report(&cast.station, seq, ALL).unwrap().errors,
             []
         );
     });
@@ -467,7 +469,7 @@ fn a_report_kept_whole_before_it_was_kept_in_pieces_reads_as_one_piece() {
         }
         // Opening migrates; the store opened before reads the new table.
         drop(db.reopen());
-        for page in [RefusedPage::ALL, RefusedPage { after: 3, limit: 5 }] {
+        for page in [ALL, RefusedPage { after: 3, limit: 5 }] {
             let report = db.import_report(&cast.station, seq, page).unwrap();
             let from = if page.after == 3 { 1 } else { 0 };
             assert_eq!(

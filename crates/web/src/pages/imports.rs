@@ -486,10 +486,10 @@ pub async fn run(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -
 
 /// `GET /imports/runs/{seq}/errors`: a run's bad rows as XLSX.
 pub async fn run_errors(State(app): State<App>, viewer: Viewer, Path(seq): Path<i64>) -> Response {
-    let errors = import_runs::recorded(&app, &viewer.user, seq, RefusedPage::ALL)
+    let name = format!("import-run-{seq}-errors");
+    api::run_workbook(&app, &viewer.user, seq, &name)
         .await
-        .and_then(|recorded| api::errors_workbook(&format!("import-run-{seq}-errors"), &recorded));
-    errors.unwrap_or_else(|error| layout::error_page(viewer.lang, error))
+        .unwrap_or_else(|error| layout::error_page(viewer.lang, error))
 }
 
 /// `GET /templates/{kind}`: a department's template as XLSX.

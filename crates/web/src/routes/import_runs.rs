@@ -14,7 +14,7 @@ use serde::Deserialize;
 use store::{ImportRecord, RefusedPage};
 use utoipa::IntoParams;
 
-use super::imports::errors_workbook;
+use super::imports::run_workbook;
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -135,6 +135,5 @@ pub async fn run_errors(
     CurrentUser(user): CurrentUser,
     Path(seq): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let report = recorded(&app, &user, seq, RefusedPage::ALL).await?;
-    errors_workbook(&format!("import-run-{seq}-errors"), &report)
+    run_workbook(&app, &user, seq, &format!("import-run-{seq}-errors")).await
 }

@@ -18,13 +18,13 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::access::{User, UserId};
-use domain::event::{RefusedRow, RowError};
 use exchange::import::{Mode, Observer, Options, Progress, Report};
 use exchange::limits::Limits;
 use exchange::read::encoding::Encoding;
+use exchange::report::ErrorsWorkbook;
 use exchange::template::Template;
 use serde::{Deserialize, Serialize};
-use store::{Changed, RefusedPage};
+use store::{Changed, RefusedPage, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::import_runs;
@@ -460,34 +460,58 @@ pub async fn errors(
         .ok_or_else(|| not_found(id))?;
     let name = format!("import-{id}-errors");
     match status.run {
-        Some(run) => {
-            let recorded = import_runs::recorded(&app, &user, run, RefusedPage::ALL).await?;
-            errors_workbook(&name, &recorded)
-        }
+        Some(run) => run_workbook(&app, &user, run, &name).await,
         // Not done yet: no bad row is known.
-        None => workbook(&name, template(&status.kind)?, &[], &[]),
+        None => {
+            let empty = exchange::report::errors_workbook(template(&status.kind)?, &[], &[]);
+            Ok(xlsx(&name, empty.map_err(unwritten)?))
+        }
     }
 }
 
-/// The bad rows of a recorded run as an XLSX download named `name`.
-pub(crate) fn errors_workbook(
+/// Bad rows the workbook of a run reads at a time.
+const WORKBOOK_PAGE: usize = 10_000;
+
+/// The bad rows of the run recorded by event `seq`, which `user` made, as an
+/// XLSX download named `name`.
+pub(crate) async fn run_workbook(
+    app: &App,
+    user: &User,
+    seq: i64,
     name: &str,
-    recorded: &store::ImportReport,
 ) -> Result<Response, ApiError> {
-    let template = Template::of(recorded.summary.department);
-    workbook(name, template, &recorded.errors, &recorded.rows)
+    let user = user.clone();
+    let bytes = app
+        .run(move |store| Ok(run_workbook_bytes(store, &user, seq)))
+        .await??;
+    Ok(xlsx(name, bytes))
 }
 
-/// Bad rows of `template`'s files as an XLSX download named `name`.
-fn workbook(
-    name: &str,
-    template: &Template,
-    errors: &[RowError],
-    rows: &[RefusedRow],
-) -> Result<Response, ApiError> {
-    let bytes = exchange::report::errors_workbook(template, errors, rows)
-        .map_err(|e| ApiError::internal(&format!("writing the errors workbook: {e}")))?;
-    Ok(xlsx(name, bytes))
+/// The workbook of [`run_workbook`], its bad rows read a page at a time, so
+/// that a run that refused a million rows is never held whole.
+fn run_workbook_bytes(store: &dyn Store, user: &User, seq: i64) -> Result<Vec<u8>, ApiError> {
+    let mut page = RefusedPage {
+        after: 0,
+        limit: WORKBOOK_PAGE,
+    };
+    let mut report = store.import_report(user, seq, page)?;
+    let template = Template::of(report.summary.department);
+    let mut workbook = ErrorsWorkbook::new(template).map_err(unwritten)?;
+    loop {
+        workbook
+            .add(&report.errors, &report.rows)
+            .map_err(unwritten)?;
+        let Some(after) = report.more_after else {
+            return workbook.finish().map_err(unwritten);
+        };
+        page.after = after;
+        report = store.import_report(user, seq, page)?;
+    }
+}
+
+/// The error of an errors workbook that could not be written.
+fn unwritten(error: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(&format!("writing the errors workbook: {error}"))
 }
 
 /// A department's import template as XLSX: the headers, and a sheet explaining

@@ -123,10 +123,11 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
 async fn a_report_of_many_bad_rows_comes_a_page_at_a_time() {
     let test = TestApp::new();
     let token = test.session("binhu", Role::Officer, "320211").await;
-    // 2,500 rows, every one dated in month 13.
+    // 10,001 rows (one more than the errors workbook reads at a time), every
+    // one dated in month 13.
     let mut file =
         String::from("身份证号,姓名,登记日期,村（社区）代码,居住方式,居住场所编号,暂住证号码\n");
-    for n in 0..2_500u16 {
+    for n in 0..10_001u16 {
         file.push_str(&format!(
             "{},张伟,2024-13-01,{BINHU_VILLAGE},自购房,,\n",
             resident_id(n % 900).as_str()
@@ -134,19 +135,19 @@ async fn a_report_of_many_bad_rows_comes_a_page_at_a_time() {
     }
     let done = import(&test, &token, "", file.into_bytes()).await;
     let report = &done["report"];
-    assert_eq!(report["refused"], 2_500, "{}", report["refused"]);
+    assert_eq!(report["refused"], 10_001, "{}", report["refused"]);
     // The status gives the first thousand bad rows, and where the rest start.
     assert_eq!(report["errors"].as_array().unwrap().len(), 1_000);
     assert_eq!(report["refused_rows"].as_array().unwrap().len(), 1_000);
     assert_eq!(report["more_after"], 1_001);
 
     // The run's report, page by page along its links.
-    let mut uri = format!("/api/v1/imports/runs/{}?limit=900", report["event"]);
+    let mut uri = format!("/api/v1/imports/runs/{}?limit=4000", report["event"]);
     let mut rows = Vec::new();
     loop {
         let page = test.get(&uri, &token).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        assert_eq!(page.body["refused"], 2_500);
+        assert_eq!(page.body["refused"], 10_001);
         rows.extend(
             page.body["errors"]
                 .as_array()
@@ -162,13 +163,25 @@ async fn a_report_of_many_bad_rows_comes_a_page_at_a_time() {
         assert_eq!(
             link,
             format!(
-                "</api/v1/imports/runs/{}?after={}&limit=900>; rel=\"next\"",
+                "</api/v1/imports/runs/{}?after={}&limit=4000>; rel=\"next\"",
                 report["event"], page.body["more_after"]
             )
         );
         uri = link[1..link.find('>').unwrap()].to_owned();
     }
-    assert_eq!(rows, (2..=2_501).collect::<Vec<u64>>());
+    assert_eq!(rows, (2..=10_002).collect::<Vec<u64>>());
+    // The workbook has them all, read a page at a time.
+    let run = format!("/api/v1/imports/runs/{}/errors", report["event"]);
+    let workbook = test.get(&run, &token).await;
+    assert_eq!(workbook.status, StatusCode::OK);
+    let police = Template::named("public_security").unwrap();
+    let fix = read(&workbook.bytes, None, &Limits::default(), &|row| {
+        police.is_header(row)
+    })
+    .unwrap();
+    let numbers: Vec<&str> = fix.rows.iter().map(|(_, row)| &row[0]).collect();
+    let expected: Vec<String> = (2..=10_002).map(|row: u64| row.to_string()).collect();
+    assert_eq!(numbers, expected);
 
     for (query, field) in [("limit=10001", "limit"), ("after=-1", "after")] {
         let run = format!("/api/v1/imports/runs/{}?{query}", report["event"]);
