@@ -172,8 +172,10 @@ fn engine_failed(error: analytics::EngineError) -> StoreError {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct IndicatorQuery {
     /// A division code, e.g. 320211.
+    #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// YYYY-MM-DD; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub as_of: Option<String>,
 }
 
@@ -200,15 +202,19 @@ pub async fn get(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SeriesQuery {
     /// A division code, e.g. 320211.
+    #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// An indicator of the policy, e.g. E1.
     pub indicator: String,
     /// month, quarter or year.
+    #[param(pattern = "^(month|quarter|year)$")]
     pub step: String,
     /// YYYY-MM-DD: the series starts with the period that holds this day.
+    #[param(value_type = String, format = Date)]
     pub from: String,
     /// YYYY-MM-DD: the series ends with the period that holds this day, evaluated
     /// as of it; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
 }
 

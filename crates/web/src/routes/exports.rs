@@ -24,12 +24,16 @@ use crate::openapi::ReadErrors;
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// A division code, e.g. 320211.
+    #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// YYYY-MM-DD; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub as_of: Option<String>,
     /// `csv`, `xlsx`, `adx` or `dhis2`.
+    #[param(pattern = "^(csv|xlsx|adx|dhis2)$")]
     pub format: String,
     /// `true`: a table meant for publication, small counts suppressed.
+    #[param(value_type = Option<bool>)]
     pub publication: Option<String>,
 }
 
@@ -120,8 +124,10 @@ fn attachment(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
 #[serde(deny_unknown_fields)]
 pub struct PersonsQuery {
     /// A division code inside your own unit, e.g. 320211.
+    #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// `csv` or `xlsx`.
+    #[param(pattern = "^(csv|xlsx)$")]
     pub format: String,
 }
 

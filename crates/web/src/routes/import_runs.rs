@@ -82,9 +82,11 @@ pub struct RunQuery {
     /// The bad rows after this row number: the `more_after` of the page
     /// before (also in its `Link` header, `rel="next"`). From the first when
     /// absent.
+    #[param(value_type = Option<u32>, minimum = 0)]
     pub after: Option<String>,
     /// How many bad rows at most (1–10000, default 1000); a row with several
     /// bad cells counts once.
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 10000)]
     pub limit: Option<String>,
 }
 

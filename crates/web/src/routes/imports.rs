@@ -156,14 +156,20 @@ impl Imports {
 pub struct ImportQuery {
     /// The template: public_security, labour, education, health, family_planning,
     /// trade_union, justice or statistics.
+    #[param(
+        pattern = "^(public_security|labour|education|health|family_planning|trade_union|justice|statistics)$"
+    )]
     pub kind: String,
     /// The file's name, for the record (default `upload`).
     pub file: Option<String>,
     /// `true`: check every row, write nothing.
+    #[param(value_type = Option<bool>)]
     pub dry_run: Option<String>,
     /// `true`: write the valid rows and skip the others (default: all or nothing).
+    #[param(value_type = Option<bool>)]
     pub valid_rows_only: Option<String>,
     /// The CSV's encoding, `utf-8` or `gb18030` (`gbk`); detected when absent.
+    #[param(pattern = "^(utf-8|utf8|gb18030|gbk)$")]
     pub encoding: Option<String>,
 }
 
@@ -517,7 +523,7 @@ fn unwritten(error: impl std::fmt::Display) -> ApiError {
 /// A department's import template as XLSX: the headers, and a sheet explaining
 /// each column in Chinese and English.
 #[utoipa::path(get, path = "/api/v1/templates/{kind}", tag = "imports",
-    params(("kind" = String, Path, description = "The template: public_security, labour, education, health, family_planning, trade_union, justice or statistics")),
+    params(("kind" = String, Path, description = "The template: public_security, labour, education, health, family_planning, trade_union, justice or statistics", pattern = "^(public_security|labour|education|health|family_planning|trade_union|justice|statistics)$")),
     responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), ReadErrors),
     security(("bearer" = [])))]
 pub async fn template_file(

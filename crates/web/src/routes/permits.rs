@@ -24,6 +24,7 @@ use crate::openapi::ReadErrors;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AsOfQuery {
     /// `YYYY-MM-DD`; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub as_of: Option<String>,
 }
 
@@ -31,8 +32,10 @@ pub struct AsOfQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UnitAsOfQuery {
     /// A division code, e.g. 320211.
+    #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// `YYYY-MM-DD`; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub as_of: Option<String>,
 }
 

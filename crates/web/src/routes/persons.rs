@@ -212,10 +212,12 @@ pub struct FamilyRequest {
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// The full ID number: at most one hit, 404 when none in your scope.
+    #[param(value_type = Option<domain::resident_id::ResidentId>)]
     pub resident_id: Option<String>,
     /// Part of a name: the persons in your scope whose name contains it.
     pub name: Option<String>,
     /// How many hits at most for a name search (1–100, default 20).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 100)]
     pub limit: Option<String>,
     /// Where a name search's page starts: the `after` of the `Link` header
     /// (`rel="next"`) of the page before. Exact names come first, then the others
@@ -229,6 +231,7 @@ pub struct SearchQuery {
 #[into_params(parameter_in = Query)]
 pub struct OnQuery {
     /// `YYYY-MM-DD`; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub on: Option<String>,
 }
 

@@ -60,10 +60,13 @@ impl RecordBody {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// A kind such as `employer` or `rental_house`; all kinds when absent.
+    #[param(pattern = "^[a-z_]{1,40}$")]
     pub kind: Option<String>,
     /// How many to skip (default 0).
+    #[param(value_type = Option<u32>, minimum = 0)]
     pub offset: Option<String>,
     /// How many at most (1–500, default 50).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 500)]
     pub limit: Option<String>,
 }
 

@@ -36,7 +36,7 @@ pub struct UnitView {
 
 /// A unit, its breadcrumbs and its children valid on a date (today by default).
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units", operation_id = "unit",
-    params(("code" = String, Path, description = "A division code, e.g. 320213"), OnQuery),
+    params(("code" = domain::division::DivisionCode, Path, description = "A division code, e.g. 320213"), OnQuery),
     responses((status = 200, description = "The unit", body = UnitView), ReadErrors),
     security(("bearer" = [])))]
 pub async fn get(
