@@ -282,7 +282,8 @@ pub struct Imported {
     /// Whether the rows were written.
     pub committed: bool,
     /// When asked for and committed: each person the rows changed, once (before
-    /// the rows and after them), then each reported value in file order.
+    /// the rows and after them; a large file planned in sections, once a
+    /// section, in order), then each reported value in file order.
     pub changed: Vec<Changed>,
     /// When the call ended the run: the sequence number of the event that
     /// records it (see [`ImportListener::ends_run`]).

@@ -41,11 +41,12 @@ pub(crate) trait Backend: Send + Sync + 'static {
     where
         Self: 'a;
     /// A write transaction: serialised against other writers where the backend
-    /// needs it (SQLite's single writer), durable on return.
-    fn write<T>(
+    /// needs it (SQLite's single writer), durable on return; rolled back when
+    /// `f` fails (with an error of its own, if it has one to give back).
+    fn write<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError>;
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E>;
     /// A read-only transaction on a pooled connection.
     fn read<T>(
         &self,
@@ -221,6 +222,19 @@ impl<B: Backend> Engine<B> {
             shown.push(summary(&relative));
         }
         Ok(shown)
+    }
+}
+
+/// Why an import's write transaction was rolled back.
+enum Unwritten {
+    Store(StoreError),
+    /// All or nothing, and a row refused: the run, to record apart.
+    Refused(Imported),
+}
+
+impl From<StoreError> for Unwritten {
+    fn from(error: StoreError) -> Self {
+        Unwritten::Store(error)
     }
 }
 
@@ -546,31 +560,47 @@ impl<B: Backend> Store for Engine<B> {
         let record = |tx: &mut dyn Sql, record: RunRecord<'_>| {
             import::record(tx, &self.vault, run.actor, record)
         };
-        if run.commit == Commit::Never {
-            // Nothing is written but the run's record: the rows are planned on
-            // a snapshot, so that no writer waits while they are, and the
-            // record is appended after.
-            let imported = self.backend.read(|tx| plan(tx, listener))?;
-            let event = listener
+        // The record of a run that commits nothing, appended once its rows
+        // are planned and, if any were written, rolled back.
+        let record_apart = |listener: &mut dyn ImportListener| {
+            listener
                 .ends_run(false)
                 .map(|ended| self.backend.write(|tx| record(tx, ended)))
-                .transpose()?;
+                .transpose()
+        };
+        if run.commit == Commit::Never {
+            // Nothing is written but the run's record: the rows are planned on
+            // a snapshot, so that no writer waits while they are.
+            let imported = self.backend.read(|tx| plan(tx, listener))?;
+            let event = record_apart(listener)?;
             return Ok(Imported { event, ..imported });
         }
-        self.backend.write(|tx| {
+        let written = self.backend.write(|tx| {
             let imported = plan(tx, listener)?;
-            let event = match listener.ends_run(imported.committed) {
+            if !imported.committed {
+                // All or nothing, and a row refused: whatever the rows wrote
+                // (a large file's sections) goes back with the transaction.
+                return Err(Unwritten::Refused(imported));
+            }
+            let event = match listener.ends_run(true) {
                 Some(ended) => Some(record(tx, ended)?),
-                None if imported.committed => {
+                None => {
                     if let Some(summary) = listener.unfinished() {
                         import_runs::keep_unfinished(tx, run.actor, &summary, now())?;
                     }
                     None
                 }
-                None => None,
             };
             Ok(Imported { event, ..imported })
-        })
+        });
+        match written {
+            Ok(imported) => Ok(imported),
+            Err(Unwritten::Store(error)) => Err(error),
+            Err(Unwritten::Refused(imported)) => {
+                let event = record_apart(listener)?;
+                Ok(Imported { event, ..imported })
+            }
+        }
     }
 
     fn import_report(

@@ -135,11 +135,11 @@ impl Postgres {
 }
 
 /// Runs `f` in `tx` and commits.
-fn run<T>(
+fn run<T, E: From<StoreError>>(
     tx: postgres::Transaction<'_>,
     read_only: bool,
-    f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+    f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+) -> Result<T, E> {
     let mut sql = PgSql { tx, read_only };
     let out = f(&mut sql)?;
     sql.tx.commit().map_err(pg_error("committing"))?;
@@ -149,10 +149,10 @@ fn run<T>(
 impl Backend for Postgres {
     type Bulk<'a> = PgBulk;
 
-    fn write<T>(
+    fn write<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.connection()?;
         run(
             conn.transaction().map_err(pg_error("beginning a write"))?,

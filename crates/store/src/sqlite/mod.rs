@@ -176,11 +176,11 @@ pub(crate) fn open(path: &Path, vault: Vault) -> Result<Engine<Sqlite>, StoreErr
 }
 
 /// Runs `f` in a transaction of `conn` that begins as `behavior` says.
-fn run<T>(
+fn run<T, E: From<StoreError>>(
     conn: &mut Connection,
     behavior: TransactionBehavior,
-    f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+    f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+) -> Result<T, E> {
     let fail =
         |what: &str, e: rusqlite::Error| StoreError::Database(format!("sqlite: {what}: {e}"));
     let tx = conn
@@ -227,10 +227,10 @@ impl Sqlite {
 impl Backend for Sqlite {
     type Bulk<'a> = SqliteBulk<'a>;
 
-    fn write<T>(
+    fn write<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
         let out = run(&mut self.writer(), TransactionBehavior::Immediate, f)?;
         self.checkpointer.nudge();
         Ok(out)

@@ -695,3 +695,72 @@ fn a_file_adding_many_persons_leaves_every_index_whole() {
         assert_eq!(added(&outcomes), 1, "{outcomes:?}");
     });
 }
+
+#[test]
+fn a_large_all_or_nothing_file_of_facts_is_planned_in_sections_as_if_whole() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let (_, committed) = run(
+            &**db,
+            &cast.station,
+            &arrivals(0..1_000),
+            Commit::IfAllValid,
+        );
+        assert!(committed);
+        // 50,001 rows, more than a section: a thousand persons' union
+        // memberships of a day each, every other day, the persons' rows
+        // interleaved; the last row about person 0 again, planned in the
+        // second section against what the first wrote.
+        let day = |k: i64| {
+            date(2020, 1, 1)
+                .checked_add(jiff::Span::new().days(2 * k))
+                .unwrap()
+        };
+        let mut rows: Vec<ImportRow> = (0..50_000u32)
+            .map(|i| {
+                let k = i64::from(i / 1_000);
+                union(u64::from(i) + 2, i % 1_000, day(k), Some(day(k)))
+            })
+            .collect();
+        let union_file = another("工会.csv", "cd");
+        let events = db.raw_count("events");
+        let first = db
+            .find_by_resident_id(&cast.station, &id(0))
+            .unwrap()
+            .unwrap()
+            .id;
+        let memberships = |db: &TestDb| {
+            let file = db.person(&cast.station, first).unwrap();
+            file.facts
+                .iter()
+                .filter(|fact| fact.kind == FactKind::UnionMembership)
+                .count()
+        };
+
+        // The last row, from the day before the first's, overlaps it: refused,
+        // and nothing is written.
+        rows.push(union(50_002, 0, date(2019, 12, 31), Some(day(0))));
+        let (outcomes, committed) =
+            run_of(&**db, &cast.station, &union_file, &rows, Commit::IfAllValid);
+        assert!(!committed);
+        assert_eq!(added(&outcomes), 50_000);
+        assert!(
+            matches!(outcomes[50_000], RowOutcome::Refused(_)),
+            "{:?}",
+            outcomes[50_000]
+        );
+        assert_eq!(db.raw_count("events"), events);
+        assert_eq!(memberships(db), 0);
+
+        // A day of its own: every row written, the last after the first's.
+        rows[50_000] = union(50_002, 0, day(50), Some(day(50)));
+        let (outcomes, committed) =
+            run_of(&**db, &cast.station, &union_file, &rows, Commit::IfAllValid);
+        assert!(committed);
+        assert_eq!(added(&outcomes), 50_001);
+        assert_eq!(memberships(db), 51);
+        assert_eq!(db.raw_count("events"), events + 50_001);
+        let (again, _) = run_of(&**db, &cast.station, &union_file, &rows, Commit::IfAllValid);
+        assert!(again.iter().all(|o| *o == RowOutcome::AlreadyImported));
+    });
+}

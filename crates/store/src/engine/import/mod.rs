@@ -22,12 +22,13 @@ use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
 use crate::{
-    Commit, Effect, ImportFile, ImportListener, ImportRow, Imported, Receipt, RowOutcome,
-    RunRecord, StoreError, import_runs, journal,
+    Commit, Effect, ImportFile, ImportListener, ImportRow, Imported, Receipt, RowChange,
+    RowOutcome, RunRecord, StoreError, import_runs, journal,
 };
 use replay::Planned;
 
 /// The city, the caller and the file, as every row of a run needs them.
+#[derive(Clone, Copy)]
 pub(super) struct Run<'a> {
     pub vault: &'a Vault,
     pub city: &'a City,
@@ -39,9 +40,23 @@ pub(super) struct Run<'a> {
     pub rows: &'a [ImportRow],
 }
 
+/// Rows of facts about registered persons an all-or-nothing run plans at a
+/// time (see [`import`]).
+const SECTION_ROWS: usize = 50_000;
+
 /// Plans `run.rows` inside `tx`, tells `listener` what became of each row,
 /// and writes them when `commit` says so; with `changes`, what the rows
-/// changed. (The caller appends the run's record, see [`record`].)
+/// changed (each person once, or, in a run planned in sections, once a
+/// section). (The caller appends the run's record, see [`record`].)
+///
+/// An all-or-nothing run of more than [`SECTION_ROWS`] rows that registers
+/// no one is planned and written a section at a time, each against what the
+/// sections before wrote: exactly what planning the whole would give, in a
+/// section's memory (a million facts planned at once held 2 GB, and took
+/// longer). If any row is refused, the run does not commit, and the caller
+/// rolls back what the sections wrote with the transaction (a savepoint did
+/// it, but made SQLite three times as slow). New persons are planned whole,
+/// so that a large file builds the persons' indexes once (see [`write`]).
 pub(super) fn import(
     tx: &mut dyn Sql,
     run: &Run,
@@ -50,6 +65,39 @@ pub(super) fn import(
     listener: &mut dyn ImportListener,
 ) -> Result<Imported, StoreError> {
     tx.lock_log()?;
+    let registers =
+        |row: &ImportRow| matches!(row.change, RowChange::Change(Change::Register { .. }));
+    if commit != Commit::IfAllValid
+        || run.rows.len() <= SECTION_ROWS
+        || run.rows.iter().any(registers)
+    {
+        return section(tx, run, commit, changes, listener).map(|(imported, _)| imported);
+    }
+    let (mut refused, mut changed) = (false, Vec::new());
+    for rows in run.rows.chunks(SECTION_ROWS) {
+        let run = Run { rows, ..*run };
+        let (imported, refusing) = section(tx, &run, Commit::ValidRows, changes, listener)?;
+        refused |= refusing;
+        changed.extend(imported.changed);
+    }
+    if refused {
+        changed.clear();
+    }
+    Ok(Imported {
+        committed: !refused,
+        changed,
+        event: None,
+    })
+}
+
+/// [`import`] of `run.rows` planned at once; and whether it refused any row.
+fn section(
+    tx: &mut dyn Sql,
+    run: &Run,
+    commit: Commit,
+    changes: bool,
+    listener: &mut dyn ImportListener,
+) -> Result<(Imported, bool), StoreError> {
     let done = keys::Done::read(tx, &run.file.sha256)?;
     let known = known::Known::read(tx, run.vault, run.rows)?;
     let mut replayed = replay::replay(run, known, run.rows, &done)?;
@@ -95,11 +143,12 @@ pub(super) fn import(
     } else {
         Vec::new()
     };
-    Ok(Imported {
+    let imported = Imported {
         committed,
         changed,
         event: None,
-    })
+    };
+    Ok((imported, refused))
 }
 
 /// Appends the event that records an import run, and keeps the rows it
