@@ -175,7 +175,7 @@ pub struct IndicatorQuery {
     #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// YYYY-MM-DD; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub as_of: Option<String>,
 }
 
@@ -210,11 +210,11 @@ pub struct SeriesQuery {
     #[param(pattern = "^(month|quarter|year)$")]
     pub step: String,
     /// YYYY-MM-DD: the series starts with the period that holds this day.
-    #[param(value_type = String, format = Date)]
+    #[param(value_type = crate::extract::DateText)]
     pub from: String,
     /// YYYY-MM-DD: the series ends with the period that holds this day, evaluated
     /// as of it; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub to: Option<String>,
 }
 

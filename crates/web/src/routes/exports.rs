@@ -27,7 +27,7 @@ pub struct ExportQuery {
     #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// YYYY-MM-DD; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub as_of: Option<String>,
     /// `csv`, `xlsx`, `adx` or `dhis2`.
     #[param(pattern = "^(csv|xlsx|adx|dhis2)$")]

@@ -24,7 +24,7 @@ use crate::openapi::ReadErrors;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AsOfQuery {
     /// `YYYY-MM-DD`; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub as_of: Option<String>,
 }
 
@@ -35,7 +35,7 @@ pub struct UnitAsOfQuery {
     #[param(value_type = domain::division::DivisionCode)]
     pub unit: String,
     /// `YYYY-MM-DD`; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub as_of: Option<String>,
 }
 

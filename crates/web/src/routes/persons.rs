@@ -231,7 +231,7 @@ pub struct SearchQuery {
 #[into_params(parameter_in = Query)]
 pub struct OnQuery {
     /// `YYYY-MM-DD`; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<crate::extract::DateText>)]
     pub on: Option<String>,
 }
 
