@@ -277,10 +277,10 @@ catalogue! {
     RowsEnded => "其中：结束原有信息", "Of which: ended a fact";
     RowsCorrected => "其中：更正结束日期", "Of which: corrected a last day";
     RowsMoved => "其中：迁移", "Of which: moved a person";
-    RowsWithErrors => "错误", "Errors";
+    RowsWithErrors => "错误行", "Rows with errors";
     RowsSkipped => "已跳过的行", "Rows skipped";
     ErrorsAsXlsx => "下载错误行（XLSX：原因，及可在“待改行”表中改正后重新导入的原行）", "The bad rows as XLSX: why, and the rows themselves on the sheet 待改行, to put right there and import again";
-    MoreErrorsInXlsx => "此处只列出前 200 处错误，全部错误见 XLSX", "Only the first 200 errors are listed here; the XLSX has them all";
+    MoreErrorsInXlsx => "此处只列出前 200 个错误行，全部见 XLSX", "Only the first 200 bad rows are listed here; the XLSX has them all";
     Row => "行号", "Row";
     Column => "列", "Column";
     DownloadFigures => "下载本表", "Download these figures";

@@ -286,6 +286,31 @@ async fn a_runs_page_says_which_rows_ended_or_corrected_a_fact() {
 }
 
 #[tokio::test]
+async fn a_runs_page_lists_its_first_200_bad_rows_and_counts_them_all() {
+    let test = TestApp::new();
+    let police = police(&test);
+    // 201 rows without a name, row 2 also without a village: 202 reasons.
+    let rows: Vec<(u16, &str)> = (0..201).map(|n| (n, "")).collect();
+    let file = police_file(&rows).replacen(BINHU_VILLAGE, "", 1);
+    let seq = from_command_line(&test, &police, "坏.csv", &file, Mode::AllOrNothing).event;
+    let mut visitor = Visitor::new(&test);
+    visitor.login("police").await;
+    let page = visitor.get(&format!("/imports/runs/{seq}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    shows(&page, "<th>错误行</th><td>201</td>");
+    shows(&page, "此处只列出前 200 个错误行，全部见 XLSX");
+    // Rows 2 to 201, row 2 with both its reasons; not row 202.
+    assert_eq!(
+        page.html.matches("<tr><td>2</td>").count(),
+        2,
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("<tr><td>201</td>"), "{}", page.html);
+    assert!(!page.html.contains("<tr><td>202</td>"), "{}", page.html);
+}
+
+#[tokio::test]
 async fn an_upload_without_its_token_starts_nothing() {
     let test = TestApp::new();
     test.user("binhu", Role::Officer, "320211");
