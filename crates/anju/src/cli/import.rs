@@ -148,8 +148,19 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
+/// Bad rows printed at most (the errors workbook, `--errors`, has them all):
+/// a file may refuse every one of a million rows.
+const ROWS_PRINTED: usize = 200;
+
 fn print_report(report: &Report) {
-    for error in &report.errors {
+    let mut printed = 0;
+    for (at, error) in report.errors.iter().enumerate() {
+        if at == 0 || report.errors[at - 1].row != error.row {
+            if printed == ROWS_PRINTED {
+                break;
+            }
+            printed += 1;
+        }
         let column = if error.column.is_empty() {
             "—"
         } else {
@@ -159,6 +170,10 @@ fn print_report(report: &Report) {
             "第 {} 行 row {} [{column}] {} / {}",
             error.row, error.row, error.zh, error.en
         );
+    }
+    let unprinted = report.refused.saturating_sub(printed as u64);
+    if unprinted > 0 {
+        println!("…… 另有 {unprinted} 行错误未列出 / {unprinted} more bad rows not listed here");
     }
     let verb = match (report.dry_run, report.committed) {
         (true, _) => "可导入 would add",
@@ -181,8 +196,18 @@ fn print_report(report: &Report) {
         );
     }
     if !report.skipped.is_empty() {
-        let rows: Vec<String> = report.skipped.iter().map(u64::to_string).collect();
-        println!("已跳过的行 skipped rows: {}", rows.join(", "));
+        let rows: Vec<String> = report
+            .skipped
+            .iter()
+            .take(ROWS_PRINTED)
+            .map(u64::to_string)
+            .collect();
+        let more = if report.skipped.len() > ROWS_PRINTED {
+            format!(" … ({})", report.skipped.len())
+        } else {
+            String::new()
+        };
+        println!("已跳过的行 skipped rows: {}{more}", rows.join(", "));
     }
     println!("导入记录 the run's report: /imports/runs/{}", report.event);
 }

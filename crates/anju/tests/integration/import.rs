@@ -292,6 +292,25 @@ fn the_bad_rows_come_back_to_be_put_right_and_imported_again() {
 }
 
 #[test]
+fn a_file_of_many_bad_rows_prints_the_first_200() {
+    let city = City::new();
+    let file = city.arrivals(250);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("2024-03-01", "2024-02-30")).unwrap();
+    let output = city
+        .command(&file, &["--valid-rows-only"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let reasons: Vec<&str> = printed.lines().filter(|l| l.starts_with("第 ")).collect();
+    assert_eq!(reasons.len(), 200, "{printed}");
+    assert!(reasons[199].starts_with("第 201 行"), "{}", reasons[199]);
+    assert!(printed.contains("另有 50 行错误未列出 / 50 more bad rows not listed here"));
+    assert!(printed.contains(", 200, 201 … (250)"), "{printed}");
+}
+
+#[test]
 fn another_departments_file_is_refused_whole() {
     let city = City::new();
     let file = city.dir.path().join("劳动.csv");
