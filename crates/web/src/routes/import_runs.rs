@@ -6,7 +6,7 @@
 //! the bad rows as XLSX. The imports running on this server are [`super::imports`]'.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::access::User;
 use exchange::import::Report;
@@ -15,6 +15,7 @@ use store::{ImportRecord, RefusedPage};
 use utoipa::IntoParams;
 
 use super::imports::run_workbook;
+use super::next_page;
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -111,18 +112,13 @@ pub async fn run_report(
         limit: count_param("limit", query.limit.as_deref(), PAGE_ROWS, MOST_PAGE_ROWS)?.max(1),
     };
     let report = recorded(&app, &user, seq, page).await?;
-    let mut headers = HeaderMap::new();
-    if let Some(after) = report.more_after {
-        let link = format!(
-            "</api/v1/imports/runs/{seq}?after={after}&limit={}>; rel=\"next\"",
+    let headers = match report.more_after {
+        Some(after) => next_page(&format!(
+            "/api/v1/imports/runs/{seq}?after={after}&limit={}",
             page.limit
-        );
-        headers.insert(
-            header::LINK,
-            HeaderValue::from_str(&link)
-                .map_err(|e| ApiError::internal(&format!("the next page's link: {e}")))?,
-        );
-    }
+        ))?,
+        None => HeaderMap::new(),
+    };
     Ok((headers, Json(report.into())))
 }
 

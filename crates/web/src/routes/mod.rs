@@ -16,7 +16,7 @@ pub mod session;
 pub mod units;
 pub mod values;
 
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use domain::access::User;
 use domain::event::{Change, Source};
 use serde::Serialize;
@@ -110,4 +110,11 @@ pub(crate) async fn submit(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// The headers of a page that has a next one at `uri`: `Link: <uri>; rel="next"`.
+pub(crate) fn next_page(uri: &str) -> Result<HeaderMap, ApiError> {
+    let link = HeaderValue::from_str(&format!("<{uri}>; rel=\"next\""))
+        .map_err(|e| ApiError::internal(&format!("the next page's link: {e}")))?;
+    Ok(HeaderMap::from_iter([(header::LINK, link)]))
 }

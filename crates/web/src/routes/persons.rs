@@ -8,7 +8,7 @@
 //! store.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use domain::event::{Change, Correction, Event, FactForm, ResidenceForm};
 use domain::registry::{
     Fact, FactId, FactKind, FamilyLink, Housing, NewPerson, PersonId, RecordId, Relation,
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use store::{NameCursor, PersonFile, PersonSummary, Receipt, ViewEntry};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{may_read_persons, may_write_persons, submit};
+use super::{may_read_persons, may_write_persons, next_page, submit};
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Code};
@@ -529,21 +529,18 @@ pub async fn search(
             let found = app
                 .run(move |store| store.search_by_name_page(&user, &name, after.as_ref(), limit))
                 .await?;
-            let mut headers = HeaderMap::new();
-            if let Some(next) = found.next {
-                let query = serde_urlencoded::to_string([
-                    ("name", wanted),
-                    ("limit", limit.to_string()),
-                    ("after", next.to_text()),
-                ])
-                .map_err(|e| ApiError::internal(&format!("encoding the next page: {e}")))?;
-                let link = format!("</api/v1/persons?{query}>; rel=\"next\"");
-                headers.insert(
-                    header::LINK,
-                    HeaderValue::from_str(&link)
-                        .map_err(|e| ApiError::internal(&format!("the next page's link: {e}")))?,
-                );
-            }
+            let headers = match found.next {
+                Some(next) => {
+                    let query = serde_urlencoded::to_string([
+                        ("name", wanted),
+                        ("limit", limit.to_string()),
+                        ("after", next.to_text()),
+                    ])
+                    .map_err(|e| ApiError::internal(&format!("encoding the next page: {e}")))?;
+                    next_page(&format!("/api/v1/persons?{query}"))?
+                }
+                None => HeaderMap::new(),
+            };
             Ok((headers, Json(found.hits)))
         }
         (Some(_), Some(_)) => Err(ApiError::new(
