@@ -92,7 +92,7 @@ impl<'e> ImportFiles<'e> {
 
 /// The number of the file named `file` with SHA-256 `sha256` in
 /// `import_files`, added if new.
-fn import_file(tx: &mut dyn Sql, file: &str, sha256: &str) -> Result<i64, StoreError> {
+pub(crate) fn import_file(tx: &mut dyn Sql, file: &str, sha256: &str) -> Result<i64, StoreError> {
     let add = "INSERT INTO import_files (sha256, file) VALUES (?1, ?2) \
                ON CONFLICT (sha256, file) DO NOTHING";
     tx.exec(add, &[sha256.into(), file.into()])?;
@@ -111,9 +111,10 @@ pub(crate) fn append_event(
     let values = event_values(event, file, |id| vault.encrypt(id));
     let sql = "INSERT INTO events \
                (seq, at, actor, unit, person, channel, source_detail, change, import_file) \
-               VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), \
-               ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq";
-    returning_id(tx, sql, &values[1..])
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq";
+    let mut values = values;
+    values[0] = (last_seq(tx)? + 1).into();
+    returning_id(tx, sql, &values)
 }
 
 /// An event's columns, with the name and SHA-256 of the file an imported row
@@ -344,14 +345,13 @@ pub(crate) fn insert_session(
     Ok(())
 }
 
-/// The sequence number of the newest event, 0 for an empty log.
+/// The sequence number of the newest event, in the log or a segment, 0 for
+/// an empty log.
 pub(crate) fn last_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
-    Ok(
-        first(tx, "SELECT COALESCE(MAX(seq), 0) FROM events", &[], |row| {
-            row.int(0)
-        })?
-        .unwrap_or(0),
-    )
+    let log = first(tx, "SELECT COALESCE(MAX(seq), 0) FROM events", &[], |row| {
+        row.int(0)
+    })?;
+    Ok(log.unwrap_or(0).max(crate::segment::last_numbers(tx)?.2))
 }
 
 /// Ends a session (logout); ending an unknown one does nothing.

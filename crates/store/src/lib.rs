@@ -18,6 +18,7 @@ mod pack;
 mod permits;
 mod postgres;
 mod queries;
+mod segment;
 mod sql;
 mod sqlite;
 mod types;

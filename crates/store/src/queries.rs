@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 use crate::vault::{SealedId, Vault};
 use crate::{Page, StoreError};
-use crate::{fact_codec, pack};
+use crate::{fact_codec, pack, segment};
 
 /// The name serde gives a unit-like enum value, e.g. `female`.
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
@@ -99,7 +99,8 @@ pub(crate) fn person(
     first(tx, &sql, &[id.into()], |row| person_row(row, vault))
 }
 
-/// The person whose ID number has this blind index.
+/// The person whose ID number has this blind index, in the tables or a
+/// segment.
 pub(crate) fn person_by_index(
     tx: &mut dyn Sql,
     vault: &Vault,
@@ -110,7 +111,11 @@ pub(crate) fn person_by_index(
         "{PERSON} WHERE id_index = ?1{}",
         if lock { tx.for_update() } else { "" }
     );
-    first(tx, &sql, &[index[..].into()], |row| person_row(row, vault))
+    if let Some(person) = first(tx, &sql, &[index[..].into()], |row| person_row(row, vault))? {
+        return Ok(Some(person));
+    }
+    let mut held = segment::persons_indexed(tx, vault, std::slice::from_ref(index))?;
+    Ok(held.pop().map(|(_, state)| state.person))
 }
 
 /// Every person whose unit lies in the subtree `range`, by number.
@@ -177,12 +182,15 @@ pub(crate) fn insert_person(
 ) -> Result<PersonId, StoreError> {
     let sealed = vault.seal(&row.resident_id);
     let person = new_person(row, on);
-    let sql = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, registered_on, left_on, unit) \
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
+    let sql = "INSERT INTO persons (id_cipher, id_index, name, sex, birth_date, hukou, registered_on, left_on, unit, id) \
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
     if person_by_index(tx, vault, &sealed.index, false)?.is_some() {
         return Err(duplicate_id());
     }
-    returning_id(tx, sql, &person_values(sealed, &person))
+    let id = max_person(tx)? + 1;
+    let mut values = person_values(sealed, &person);
+    values.push(id.into());
+    returning_id(tx, sql, &values)
 }
 
 /// Rewrites a person's row; an ID number another person has is refused.
@@ -432,24 +440,20 @@ pub(crate) fn persons_with_facts(
     Ok(out)
 }
 
-/// The largest fact number, 0 when there are none.
+/// The largest fact number, in the tables or a segment, 0 when there are none.
 pub(crate) fn max_fact(tx: &mut dyn Sql) -> Result<FactId, StoreError> {
-    Ok(
-        first(tx, "SELECT COALESCE(MAX(id), 0) FROM facts", &[], |row| {
-            row.int(0)
-        })?
-        .unwrap_or(0),
-    )
+    let tables = first(tx, "SELECT COALESCE(MAX(id), 0) FROM facts", &[], |row| {
+        row.int(0)
+    })?;
+    Ok(tables.unwrap_or(0).max(segment::last_numbers(tx)?.1))
 }
 
-/// The largest person number, 0 when there are none.
+/// The largest person number, in the tables or a segment, 0 when there are none.
 pub(crate) fn max_person(tx: &mut dyn Sql) -> Result<PersonId, StoreError> {
-    Ok(
-        first(tx, "SELECT COALESCE(MAX(id), 0) FROM persons", &[], |row| {
-            row.int(0)
-        })?
-        .unwrap_or(0),
-    )
+    let tables = first(tx, "SELECT COALESCE(MAX(id), 0) FROM persons", &[], |row| {
+        row.int(0)
+    })?;
+    Ok(tables.unwrap_or(0).max(segment::last_numbers(tx)?.0))
 }
 
 /// The facts of a person that hold on `date` (both ends inclusive).
@@ -496,9 +500,12 @@ pub(crate) fn insert_fact(
     from: Date,
     to: Option<Date>,
 ) -> Result<FactId, StoreError> {
-    let sql = "INSERT INTO facts (person, kind, from_day, to_day, unit, record, value, amount) \
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
-    returning_id(tx, sql, &fact_values(person, kind, from, to))
+    let sql = "INSERT INTO facts (person, kind, from_day, to_day, unit, record, value, amount, id) \
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
+    let id = max_fact(tx)? + 1;
+    let mut values = fact_values(person, kind, from, to);
+    values.push(id.into());
+    returning_id(tx, sql, &values)
 }
 
 pub(crate) fn update_fact(tx: &mut dyn Sql, fact: &Fact) -> Result<(), StoreError> {

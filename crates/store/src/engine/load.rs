@@ -149,7 +149,7 @@ fn numbered(id: i64, rest: Vec<Val<'_>>) -> Vec<Val<'_>> {
 
 /// What one load writes: a [`LoadBatch`], or the rows an import planned,
 /// borrowed.
-pub(super) struct Rows<'b> {
+pub(crate) struct Rows<'b> {
     pub records: &'b [Record],
     /// The persons by number, each with the blind index of their ID number if
     /// the caller has worked it out already.
@@ -209,7 +209,7 @@ fn load_batch(tx: &mut dyn Sql, vault: &Vault, batch: &LoadBatch) -> Result<(), 
 /// Writes `rows`; ids are the caller's. Each ID number is encrypted once, by
 /// the thread that makes the persons' rows, and an event that registers one
 /// of these persons carries the same ciphertext.
-pub(super) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), StoreError> {
+pub(crate) fn load(tx: &mut dyn Sql, vault: &Vault, rows: &Rows) -> Result<(), StoreError> {
     tx.lock_log()?;
     stream(
         tx,

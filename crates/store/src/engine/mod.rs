@@ -4,7 +4,7 @@
 //! speed and back); the SQL it runs is shared (see [`crate::sql`]).
 
 mod import;
-mod load;
+pub(crate) mod load;
 mod submit;
 
 pub(crate) use load::refuse_unfinished;
@@ -31,7 +31,7 @@ use crate::{
     Imported, Loader, LogSince, NameCursor, NamePage, NewUser, Page, PersonFile, PersonSummary,
     Receipt, RefusedPage, RunRecord, Store, StoreError, ViewEntry, mask_resident_id,
 };
-use crate::{import_runs, journal, name_index, permits, queries};
+use crate::{import_runs, journal, name_index, permits, queries, segment};
 
 /// How a backend runs transactions. Each call commits when `f` succeeds and rolls
 /// back when it fails.
@@ -190,6 +190,7 @@ impl<B: Backend> Engine<B> {
             return Err(may_not_read());
         }
         self.backend.write(|tx| {
+            segment::move_out(tx, &self.vault, id)?;
             let person = queries::person(tx, &self.vault, id, false)?
                 .filter(|person| viewer.covers(person.unit))
                 .ok_or_else(|| person_not_found(id))?;
@@ -320,6 +321,7 @@ impl<B: Backend> Store for Engine<B> {
             else {
                 return Ok(None);
             };
+            segment::move_out(tx, &self.vault, person.id)?;
             journal::record_view(tx, viewer.id, person.id, now(), "lookup")?;
             Ok(Some(summary(&person)))
         })
@@ -381,7 +383,11 @@ impl<B: Backend> Store for Engine<B> {
             return Err(may_not_read());
         }
         self.backend.read(|tx| {
-            queries::person(tx, &self.vault, id, false)?
+            let person = match queries::person(tx, &self.vault, id, false)? {
+                Some(person) => Some(person),
+                None => segment::person(tx, &self.vault, id)?.map(|state| state.person),
+            };
+            person
                 .filter(|person| viewer.covers(person.unit))
                 .ok_or_else(|| person_not_found(id))?;
             journal::views_of(tx, id)
@@ -554,6 +560,7 @@ impl<B: Backend> Store for Engine<B> {
                 actor: run.actor,
                 file: run.file,
                 rows,
+                segments: run.segments,
             };
             import::import(tx, &call, run.commit, run.changes, listener)
         };

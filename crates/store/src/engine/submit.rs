@@ -13,7 +13,9 @@ use domain::registry::{FactKind, Person, PersonId};
 use super::{City, now};
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{Changed, PersonState, Receipt, StoreError, journal, name_index, permits, queries};
+use crate::{
+    Changed, PersonState, Receipt, StoreError, journal, name_index, permits, queries, segment,
+};
 
 /// The state a change touches, read under the write lock.
 struct Loaded {
@@ -37,15 +39,23 @@ fn person_named(tx: &mut dyn Sql, change: &Change) -> Result<Option<PersonId>, S
     Ok(change.person())
 }
 
+/// Reads what `change` is planned against. The persons it names are moved
+/// out of their segment first (see [`segment`]): the change is applied to
+/// the tables.
 fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Loaded, StoreError> {
-    let person = match change {
+    let named = match change {
         Change::Register { person, .. } => {
-            queries::person_by_index(tx, vault, &vault.blind_index(&person.resident_id), true)?
+            let index = vault.blind_index(&person.resident_id);
+            queries::person_by_index(tx, vault, &index, true)?.map(|person| person.id)
         }
-        _ => match person_named(tx, change)? {
-            Some(id) => queries::person(tx, vault, id, true)?,
-            None => None,
-        },
+        _ => person_named(tx, change)?,
+    };
+    for id in named.iter().copied().chain(change.others()) {
+        segment::move_out(tx, vault, id)?;
+    }
+    let person = match named {
+        Some(id) => queries::person(tx, vault, id, true)?,
+        None => None,
     };
     let facts = match &person {
         Some(person) => queries::facts_of(tx, person.id)?,

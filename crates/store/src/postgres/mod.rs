@@ -79,6 +79,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         15,
         include_str!("../../migrations/postgres/0015_import_run_refusals.sql"),
     ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_person_segments.sql"),
+    ),
 ];
 
 /// The most connections one store opens.

@@ -74,6 +74,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/sqlite/0013_import_run_refusals.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/sqlite/0014_person_segments.sql"),
+    ),
 ];
 
 /// The page size of a new database file, in bytes (an existing file keeps

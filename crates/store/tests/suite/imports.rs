@@ -79,6 +79,7 @@ fn run_of(
         file,
         commit,
         changes: false,
+        segments: false,
     };
     let imported = store
         .import(&run, rows, &mut |_, outcome: &RowOutcome| {

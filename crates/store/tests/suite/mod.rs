@@ -19,4 +19,5 @@ mod reads;
 mod registration;
 mod scan;
 mod scope;
+mod segments;
 mod values;

@@ -1,5 +1,6 @@
 //! 已知状态 — the state the rows of a file touch, read once for the whole file
-//! under the write lock: the persons its ID numbers name (with every fact), the
+//! under the write lock: the persons its ID numbers name (with every fact, from
+//! the tables or a segment), the
 //! records its rows name, and which of the values it reports the registry holds. Each row is then planned against this state in
 //! memory ([`super::replay`]) rather than read back row by row.
 
@@ -14,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::sql::Sql;
 use crate::vault::Vault;
-use crate::{ImportRow, PersonState, RowChange, StoreError, queries};
+use crate::{ImportRow, PersonState, RowChange, StoreError, queries, segment};
 
 /// A person's key in a file: the blind index of their ID number.
 pub(super) type Key = crate::vault::BlindIndex;
@@ -79,10 +80,14 @@ impl Known {
         let by_id: HashMap<_, _> = found.iter().map(|(key, id)| (*id, *key)).collect();
         let mut ids: Vec<_> = by_id.keys().copied().collect();
         ids.sort_unstable();
-        let persons = queries::persons_with_facts(tx, vault, &ids)?
+        let mut persons: HashMap<Key, PersonState> = queries::persons_with_facts(tx, vault, &ids)?
             .into_iter()
             .map(|(person, facts)| (by_id[&person.id], PersonState { person, facts }))
             .collect();
+        // The tables win; the segments are asked for the other keys.
+        let held: HashSet<Key> = found.iter().map(|(key, _)| *key).collect();
+        wanted.retain(|key| !held.contains(key));
+        persons.extend(segment::persons_indexed(tx, vault, &wanted)?);
         let mut named: Vec<RecordId> = rows.iter().flat_map(records_of).collect();
         named.sort_unstable();
         named.dedup();

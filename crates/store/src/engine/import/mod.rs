@@ -38,6 +38,8 @@ pub(super) struct Run<'a> {
     pub actor: &'a User,
     pub file: &'a ImportFile,
     pub rows: &'a [ImportRow],
+    /// Whether new persons may be kept in a segment ([`crate::ImportRun::segments`]).
+    pub segments: bool,
 }
 
 /// Rows of facts about registered persons an all-or-nothing run plans at a
