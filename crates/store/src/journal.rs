@@ -2,6 +2,8 @@
 //! append-only event log, recorded views, users and sessions, and the city's
 //! settings and divisions.
 
+use std::collections::HashSet;
+
 use domain::access::{User, UserId};
 use domain::division::Unit;
 use domain::event::{Event, Source};
@@ -15,7 +17,7 @@ use crate::event_codec;
 use crate::queries::{code, enum_from, enum_text, json_from, opt_code, to_json};
 use crate::sql::{Row, Sql, Val, first, returning_id, rows};
 use crate::vault::{CIPHER_LEN, Vault};
-use crate::{NewUser, StoreError, ViewEntry};
+use crate::{NewUser, StoreError, ViewEntry, segment};
 
 /// The values of an event's row, in [`EVENT_COLUMNS`] order (`seq` first);
 /// `import_file` is the number of the file an imported row came from (see
@@ -157,7 +159,8 @@ pub(crate) fn events_of(
     )
 }
 
-/// Events after `seq`, oldest first.
+/// Events after `seq`, oldest first, the registrations segments hold among
+/// them.
 pub(crate) fn events_after(
     tx: &mut dyn Sql,
     vault: &Vault,
@@ -165,9 +168,18 @@ pub(crate) fn events_after(
     limit: usize,
 ) -> Result<Vec<Event>, StoreError> {
     let sql = format!("{EVENT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2");
-    rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
+    let mut events = rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
         event_row(row, vault)
-    })
+    })?;
+    let logged: HashSet<i64> = events.iter().map(|event| event.seq).collect();
+    let held = segment::events_after(tx, vault, seq, limit)?;
+    events.extend(
+        held.into_iter()
+            .filter(|event| !logged.contains(&event.seq)),
+    );
+    events.sort_unstable_by_key(|event| event.seq);
+    events.truncate(limit);
+    Ok(events)
 }
 
 /// The event numbered `seq`, if there is one.
@@ -192,10 +204,15 @@ pub(crate) fn log_since(
     known_persons: PersonId,
 ) -> Result<crate::LogSince, StoreError> {
     let span = "SELECT MAX(seq), MIN(person), MAX(person) FROM events WHERE seq > ?1";
-    let (last, lowest, highest) = first(tx, span, &[seq.into()], |row| {
+    let (mut last, mut lowest, mut highest) = first(tx, span, &[seq.into()], |row| {
         Ok((row.opt_int(0)?, row.opt_int(1)?, row.opt_int(2)?))
     })?
     .unwrap_or_default();
+    if let Some((held_last, held_lowest, held_highest)) = segment::span_after(tx, seq)? {
+        last = last.max(Some(held_last));
+        lowest = Some(lowest.map_or(held_lowest, |low| low.min(held_lowest)));
+        highest = highest.max(Some(held_highest));
+    }
     let Some(last) = last else {
         return Ok(crate::LogSince {
             last: seq,
@@ -351,7 +368,7 @@ pub(crate) fn last_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
     let log = first(tx, "SELECT COALESCE(MAX(seq), 0) FROM events", &[], |row| {
         row.int(0)
     })?;
-    Ok(log.unwrap_or(0).max(crate::segment::last_numbers(tx)?.2))
+    Ok(log.unwrap_or(0).max(segment::last_numbers(tx)?.2))
 }
 
 /// Ends a session (logout); ending an unknown one does nothing.

@@ -15,7 +15,8 @@ use domain::registry::{Person, PersonId};
 use rayon::slice::ParallelSliceMut;
 
 use crate::sql::{Sql, Val, first, rows};
-use crate::{NameCursor, StoreError};
+use crate::vault::Vault;
+use crate::{NameCursor, StoreError, segment};
 
 /// The columns of `name_grams`.
 pub(crate) const COLUMNS: [&str; 4] = ["gram", "name", "person", "unit"];
@@ -277,9 +278,11 @@ fn rarest(tx: &mut dyn Sql, grams: &[i64]) -> Result<Option<i64>, StoreError> {
 /// One page of the persons in the subtree `range` whose name contains `query`:
 /// those named exactly `query` first (by number), then the others by name and
 /// number; at most `limit`, after `after`. Also where the next page starts, if
-/// there is one.
+/// there is one. The persons segments hold are read beside the index, name by
+/// name.
 pub(crate) fn search(
     tx: &mut dyn Sql,
+    vault: &Vault,
     range: (u64, u64),
     query: &str,
     after: Option<&NameCursor>,
@@ -347,6 +350,12 @@ pub(crate) fn search(
             break;
         }
     }
+    let held = segment::named(tx, vault, range, query, &wanted)?;
+    hits.extend(
+        held.into_iter()
+            .filter(|hit| after.is_none_or(|cursor| order(hit) > order(cursor))),
+    );
+    hits.sort_by(|a, b| order(a).cmp(&order(b)));
     let next = if hits.len() > limit {
         hits.truncate(limit);
         hits.last().cloned()
@@ -356,8 +365,15 @@ pub(crate) fn search(
     Ok((hits.into_iter().map(|hit| hit.person).collect(), next))
 }
 
+/// Where a hit comes in the pages: exact names first by number, then the
+/// others by name and number.
+fn order(hit: &NameCursor) -> (bool, &str, PersonId) {
+    let name = if hit.exact { "" } else { hit.name.as_str() };
+    (!hit.exact, name, hit.person)
+}
+
 /// Whether `name` holds `part` as a run of characters.
-fn contains(name: &[char], part: &[char]) -> bool {
+pub(crate) fn contains(name: &[char], part: &[char]) -> bool {
     part.is_empty() || name.windows(part.len()).any(|run| run == part)
 }
 

@@ -324,7 +324,7 @@ pub(crate) fn save_pack(tx: &mut dyn Sql, state: &crate::PersonState) -> Result<
 
 /// The persons with numbers in `ids` (inclusive) as the engine counts them, by
 /// number: from their packs, or, for a person without one (written before packs
-/// existed), from their rows.
+/// existed), from their rows, or from the segment that holds them.
 pub(crate) fn counted_in(
     tx: &mut dyn Sql,
     vault: &Vault,
@@ -345,9 +345,7 @@ pub(crate) fn counted_in(
             Ok(())
         },
     )?;
-    if unpacked.is_empty() {
-        return Ok(counted);
-    }
+    counted.extend(segment::counted_in(tx, vault, ids)?);
     for id in unpacked {
         let person = person(tx, vault, id, false)?
             .ok_or_else(|| StoreError::Database(format!("person {id} vanished while read")))?;

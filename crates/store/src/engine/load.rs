@@ -333,9 +333,9 @@ pub(super) struct Deferred {
     sql: String,
 }
 
-/// Whether none of the tables a load fills holds a row.
+/// Whether none of the tables a load fills, nor a segment, holds a row.
 fn registry_empty(tx: &mut dyn Sql) -> Result<bool, StoreError> {
-    for table in LOADED {
+    for table in LOADED.iter().chain(&["person_segments"]) {
         let sql = format!("SELECT 1 FROM {table} LIMIT 1");
         if first(tx, &sql, &[], |row| row.int(0))?.is_some() {
             return Ok(false);

@@ -190,7 +190,7 @@ impl<B: Backend> Engine<B> {
             return Err(may_not_read());
         }
         self.backend.write(|tx| {
-            segment::move_out(tx, &self.vault, id)?;
+            segment::move_out(tx, &self.vault, &[id])?;
             let person = queries::person(tx, &self.vault, id, false)?
                 .filter(|person| viewer.covers(person.unit))
                 .ok_or_else(|| person_not_found(id))?;
@@ -321,7 +321,7 @@ impl<B: Backend> Store for Engine<B> {
             else {
                 return Ok(None);
             };
-            segment::move_out(tx, &self.vault, person.id)?;
+            segment::move_out(tx, &self.vault, &[person.id])?;
             journal::record_view(tx, viewer.id, person.id, now(), "lookup")?;
             Ok(Some(summary(&person)))
         })
@@ -347,7 +347,8 @@ impl<B: Backend> Store for Engine<B> {
         }
         self.backend.write(|tx| {
             let range = viewer.unit.subtree_range();
-            let (found, next) = name_index::search(tx, range, name, after, limit)?;
+            let (found, next) = name_index::search(tx, &self.vault, range, name, after, limit)?;
+            segment::move_out(tx, &self.vault, &found)?;
             let at = now();
             let mut hits = Vec::with_capacity(found.len());
             for id in found {
@@ -372,6 +373,7 @@ impl<B: Backend> Store for Engine<B> {
             )));
         }
         self.backend.write(|tx| {
+            segment::move_out_units(tx, &self.vault, unit.subtree_range())?;
             let listed = queries::persons_in(tx, &self.vault, unit.subtree_range())?;
             journal::record_views(tx, viewer.id, listed.iter().map(|p| p.id), now(), "list")?;
             Ok(listed)

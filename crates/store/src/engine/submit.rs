@@ -50,9 +50,8 @@ fn load_context(tx: &mut dyn Sql, vault: &Vault, change: &Change) -> Result<Load
         }
         _ => person_named(tx, change)?,
     };
-    for id in named.iter().copied().chain(change.others()) {
-        segment::move_out(tx, vault, id)?;
-    }
+    let touched: Vec<PersonId> = named.into_iter().chain(change.others()).collect();
+    segment::move_out(tx, vault, &touched)?;
     let person = match named {
         Some(id) => queries::person(tx, vault, id, true)?,
         None => None,

@@ -18,13 +18,14 @@ mod piece;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use domain::event::Event;
 use domain::registry::{FactId, PersonId};
 use rand::Rng;
 
 use crate::engine::load::{self, Rows};
 use crate::sql::{Sql, Val, rows};
 use crate::vault::{BlindIndex, Vault};
-use crate::{PersonState, StoreError, journal};
+use crate::{CountedPerson, NameCursor, PersonState, StoreError, journal, name_index};
 pub(crate) use piece::{Header, PIECE_ROWS, Slot};
 use piece::{Packed, Piece};
 
@@ -39,21 +40,30 @@ struct Listed {
     id: i64,
     stamp: i64,
     first_person: PersonId,
+    first_seq: i64,
     rows: i64,
 }
 
-/// The pieces of the database, by number.
+impl Listed {
+    fn persons(&self) -> std::ops::Range<PersonId> {
+        self.first_person..self.first_person + self.rows
+    }
+}
+
+/// The pieces of the database, by number (and so by their persons' and
+/// events' numbers).
 fn listed(tx: &mut dyn Sql) -> Result<Vec<Listed>, StoreError> {
     rows(
         tx,
-        "SELECT id, stamp, first_person, rows FROM person_segments ORDER BY id",
+        "SELECT id, stamp, first_person, first_seq, rows FROM person_segments ORDER BY id",
         &[],
         |row| {
             Ok(Listed {
                 id: row.int(0)?,
                 stamp: row.int(1)?,
                 first_person: row.int(2)?,
-                rows: row.int(3)?,
+                first_seq: row.int(3)?,
+                rows: row.int(4)?,
             })
         },
     )
@@ -188,26 +198,6 @@ pub(crate) fn persons_indexed(
     Ok(found)
 }
 
-/// The piece and slot of the person numbered `id`, if a piece holds them
-/// and they have not moved out.
-fn holding(
-    tx: &mut dyn Sql,
-    vault: &Vault,
-    id: PersonId,
-) -> Result<Option<(Arc<Piece>, usize)>, StoreError> {
-    let Some(listed) = listed(tx)?
-        .into_iter()
-        .find(|listed| (listed.first_person..listed.first_person + listed.rows).contains(&id))
-    else {
-        return Ok(None);
-    };
-    if !moved(tx, id..id + 1)?.is_empty() {
-        return Ok(None);
-    }
-    let piece = read(tx, vault, &listed)?;
-    Ok(piece.slot_of_person(id).map(|slot| (piece, slot)))
-}
-
 /// The person numbered `id` and their facts, if a piece holds them and they
 /// have not moved out.
 pub(crate) fn person(
@@ -215,28 +205,186 @@ pub(crate) fn person(
     vault: &Vault,
     id: PersonId,
 ) -> Result<Option<PersonState>, StoreError> {
-    Ok(holding(tx, vault, id)?.map(|(piece, slot)| piece.state(slot)))
+    Ok(held(tx, vault, id..id + 1, |piece, slot| Some(piece.state(slot)))?.pop())
 }
 
-/// Moves the person numbered `id` out of their piece into the tables, if a
-/// piece holds them: their row, residence, pack and name, and the event that
-/// registered them, each with the number the piece gave it.
-pub(crate) fn move_out(tx: &mut dyn Sql, vault: &Vault, id: PersonId) -> Result<(), StoreError> {
-    let Some((piece, slot)) = holding(tx, vault, id)? else {
+/// `pick` of every slot whose person is numbered in `persons` and has not
+/// moved out (`None` passes a slot over), by number.
+fn held<T>(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    persons: std::ops::Range<PersonId>,
+    mut pick: impl FnMut(&Piece, usize) -> Option<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    for listed in listed(tx)? {
+        let own = listed.persons();
+        let (from, to) = (own.start.max(persons.start), own.end.min(persons.end));
+        if from >= to {
+            continue;
+        }
+        let piece = read(tx, vault, &listed)?;
+        let moved = moved(tx, from..to)?;
+        out.extend(
+            (from..to)
+                .filter(|id| !moved.contains(id))
+                .filter_map(|id| pick(&piece, (id - own.start) as usize)),
+        );
+    }
+    Ok(out)
+}
+
+/// Moves the persons numbered `ids` whom a piece holds out into the tables:
+/// their rows, residences, packs and names, and the events that registered
+/// them, each with the number the piece gave it.
+pub(crate) fn move_out(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    ids: &[PersonId],
+) -> Result<(), StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut states = Vec::new();
+    let mut events = Vec::new();
+    for listed in listed(tx)? {
+        let own = listed.persons();
+        let inside: Vec<PersonId> = ids.iter().copied().filter(|id| own.contains(id)).collect();
+        let (Some(&from), Some(&to)) = (inside.first(), inside.last()) else {
+            continue;
+        };
+        let piece = read(tx, vault, &listed)?;
+        let moved = moved(tx, from..to + 1)?;
+        for id in inside.into_iter().filter(|id| !moved.contains(id)) {
+            let slot = (id - own.start) as usize;
+            states.push(piece.state(slot));
+            events.push(piece.event(slot));
+        }
+    }
+    if states.is_empty() {
         return Ok(());
-    };
-    let state = piece.state(slot);
-    let event = piece.event(slot);
+    }
     let rows = Rows {
         records: &[],
-        persons: vec![(&state.person, None)],
-        facts: state.facts.iter().collect(),
+        persons: states.iter().map(|state| (&state.person, None)).collect(),
+        facts: states.iter().flat_map(|state| &state.facts).collect(),
         links: &[],
         values: &[],
         permits: &[],
-        events: std::slice::from_ref(&event),
+        events: &events,
     };
     load::load(tx, vault, &rows)
+}
+
+/// Moves every person a piece holds in the subtree `units` out into the
+/// tables (see [`move_out`]).
+pub(crate) fn move_out_units(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    units: (u64, u64),
+) -> Result<(), StoreError> {
+    let inside = |piece: &Piece, slot: usize| {
+        let unit = piece.unit(slot).as_u64();
+        (units.0..=units.1)
+            .contains(&unit)
+            .then(|| piece.header.first_person + slot as PersonId)
+    };
+    let ids = held(tx, vault, 0..PersonId::MAX, inside)?;
+    move_out(tx, vault, &ids)
+}
+
+/// The persons numbered in `ids` (inclusive) whom the pieces hold, as the
+/// indicator engine counts them, by number.
+pub(crate) fn counted_in(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    ids: (PersonId, PersonId),
+) -> Result<Vec<CountedPerson>, StoreError> {
+    held(tx, vault, ids.0..ids.1.saturating_add(1), |piece, slot| {
+        let PersonState { person, facts } = piece.state(slot);
+        Some(CountedPerson {
+            id: person.id,
+            sex: person.sex,
+            birth_date: person.birth_date,
+            left_on: person.left_on,
+            facts,
+        })
+    })
+}
+
+/// The first `limit` registration events the pieces hold after `seq`,
+/// oldest first, those of persons moved out among them (the log holds
+/// those too, under the same numbers).
+pub(crate) fn events_after(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    seq: i64,
+    limit: usize,
+) -> Result<Vec<Event>, StoreError> {
+    let mut events = Vec::new();
+    for listed in listed(tx)? {
+        let last = listed.first_seq + listed.rows - 1;
+        if last <= seq {
+            continue;
+        }
+        let piece = read(tx, vault, &listed)?;
+        let from = (seq + 1).max(listed.first_seq);
+        for at in from..=last {
+            if events.len() == limit {
+                return Ok(events);
+            }
+            events.push(piece.event((at - listed.first_seq) as usize));
+        }
+    }
+    Ok(events)
+}
+
+/// The registration events the pieces hold after `seq`: the last one's
+/// number, and the lowest and highest numbers of the persons they register.
+pub(crate) fn span_after(
+    tx: &mut dyn Sql,
+    seq: i64,
+) -> Result<Option<(i64, PersonId, PersonId)>, StoreError> {
+    let mut span: Option<(i64, PersonId, PersonId)> = None;
+    for listed in listed(tx)? {
+        let last = listed.first_seq + listed.rows - 1;
+        if last <= seq {
+            continue;
+        }
+        let skipped = (seq + 1 - listed.first_seq).max(0);
+        let (lowest, highest) = (listed.first_person + skipped, listed.persons().end - 1);
+        span = Some(match span {
+            None => (last, lowest, highest),
+            Some((at, low, high)) => (at.max(last), low.min(lowest), high.max(highest)),
+        });
+    }
+    Ok(span)
+}
+
+/// Every person the pieces hold in the subtree `units` whose name contains
+/// `wanted` (a query as [`name_index::normalise`] gives it): named exactly
+/// `query`, or containing it.
+pub(crate) fn named(
+    tx: &mut dyn Sql,
+    vault: &Vault,
+    units: (u64, u64),
+    query: &str,
+    wanted: &[char],
+) -> Result<Vec<NameCursor>, StoreError> {
+    held(tx, vault, 0..PersonId::MAX, |piece, slot| {
+        let unit = piece.unit(slot).as_u64();
+        if !(units.0..=units.1).contains(&unit) {
+            return None;
+        }
+        let name = piece.name(slot);
+        let exact = name == query;
+        let contains = || name_index::contains(&name_index::normalise(name), wanted);
+        (exact || contains()).then(|| NameCursor {
+            exact,
+            name: name.to_owned(),
+            person: piece.header.first_person + slot as PersonId,
+        })
+    })
 }
 
 /// The largest person, fact and event numbers the pieces hold, 0 for none.

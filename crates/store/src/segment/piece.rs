@@ -294,16 +294,14 @@ impl Piece {
         Some(self.keys[at].1 as usize)
     }
 
-    /// The slot of the person with this number.
-    pub(crate) fn slot_of_person(&self, id: PersonId) -> Option<usize> {
-        self.persons()
-            .contains(&id)
-            .then(|| (id - self.header.first_person) as usize)
-    }
-
     /// The name in a slot.
     pub(crate) fn name(&self, slot: usize) -> &str {
         &self.names[self.name_at[slot] as usize..self.name_at[slot + 1] as usize]
+    }
+
+    /// The village of a slot.
+    pub(crate) fn unit(&self, slot: usize) -> DivisionCode {
+        self.units[slot]
     }
 
     /// The registration in a slot.

@@ -9,7 +9,7 @@ use domain::registry::{FactKind, PersonId};
 use jiff::civil::date;
 use store::{Commit, ImportFile, ImportRow, ImportRun, Receipt, RowOutcome, Store, StoreError};
 
-use super::fixtures::{BINHU, BINHU_2, code, id, own_home, refusal, register, setup};
+use super::fixtures::{BINHU, BINHU_2, code, id, own_home, refusal, register, registration, setup};
 use super::harness::{TestDb, each_backend};
 use super::imports::{another, arrivals, file};
 
@@ -170,7 +170,12 @@ fn a_segment_holds_its_id_numbers_and_what_is_numbered_after_it_comes_after() {
                 facts: vec![],
             }),
         }];
-        let outcomes = import(&**db, &cast.officer_binhu, &another("迁移.csv", "ef"), &moved);
+        let outcomes = import(
+            &**db,
+            &cast.officer_binhu,
+            &another("迁移.csv", "ef"),
+            &moved,
+        );
         let receipt = &receipts(&outcomes)[0];
         assert_eq!(person_of(receipt), person_of(&added[3]));
         let page = db.person(&cast.officer_binhu, person_of(receipt)).unwrap();
@@ -223,5 +228,127 @@ fn a_file_of_more_persons_than_a_piece_holds_is_kept_in_pieces() {
                 .expect("found by ID number");
             assert_eq!(found.id, person_of(&added[n as usize]));
         }
+    });
+}
+
+/// Row `row` of a file: person `n`, named `name`, registered in Binhu.
+fn arrival(row: u64, n: u32, name: &str) -> ImportRow {
+    ImportRow {
+        row,
+        change: store::RowChange::Change(registration(
+            id(n),
+            name,
+            BINHU,
+            date(2024, 3, 1),
+            vec![],
+        )),
+    }
+}
+
+#[test]
+fn the_log_and_the_scan_read_a_segments_registrations_in_their_places() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let s = &cast.station;
+        let before = register(db, s, id(100), "王五", BINHU, date(2024, 1, 1)).unwrap();
+        let added = receipts(&import(&**db, s, &file(), &arrivals(0..4)));
+        let after = register(db, s, id(101), "赵六", BINHU, date(2024, 5, 1)).unwrap();
+        assert_eq!((before.seq, after.seq), (1, 6));
+
+        let seqs = |events: Vec<domain::event::Event>| -> Vec<i64> {
+            events.iter().map(|event| event.seq).collect()
+        };
+        let all = db.events_after(0, 10).unwrap();
+        assert_eq!(seqs(all.clone()), [1, 2, 3, 4, 5, 6]);
+        for (event, receipt) in all[1..5].iter().zip(&added) {
+            assert_eq!(event.person, receipt.person);
+            assert_eq!(event.change.name(), "register");
+            assert!(matches!(event.source, Source::Import { .. }));
+        }
+        assert_eq!(seqs(db.events_after(0, 3).unwrap()), [1, 2, 3]);
+        assert_eq!(seqs(db.events_after(3, 2).unwrap()), [4, 5]);
+        assert_eq!(seqs(db.events_after(5, 10).unwrap()), [6]);
+
+        let since = db.log_since(0, 0).unwrap();
+        assert_eq!(since.last, 6);
+        assert!(!since.known_touched);
+        let ids: Vec<_> = since.new_persons.iter().map(|person| person.id).collect();
+        assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
+        let since = db.log_since(2, 2).unwrap();
+        assert!(!since.known_touched);
+        let ids: Vec<_> = since.new_persons.iter().map(|person| person.id).collect();
+        assert_eq!(ids, [3, 4, 5, 6]);
+        assert_eq!(db.log_since(6, 6).unwrap().last, 6);
+
+        // A person moved out of the segment is read once, from the tables.
+        db.person(&cast.officer_binhu, person_of(&added[1]))
+            .unwrap();
+        assert_eq!(db.raw_count("events"), 3);
+        assert_eq!(db.events_after(0, 10).unwrap(), all);
+        let since = db.log_since(2, 3).unwrap();
+        assert!(since.known_touched, "person 3's registration is seq 3");
+        super::scan::assert_scan_matches_files(db, &cast.officer_binhu, 6);
+    });
+}
+
+#[test]
+fn the_name_search_and_the_village_list_find_persons_in_a_segment() {
+    each_backend(|db| {
+        let cast = setup(db);
+        let s = &cast.station;
+        let first = register(db, s, id(100), "张三", BINHU, date(2024, 1, 1)).unwrap();
+        let rows = [
+            arrival(2, 0, "李张三"),
+            arrival(3, 1, "张三"),
+            arrival(4, 2, "张三丰"),
+        ];
+        let added = receipts(&import(&**db, s, &file(), &rows));
+        let last = register(db, s, id(101), "张三", BINHU, date(2024, 5, 1)).unwrap();
+        let ids = [
+            first,
+            added[0].clone(),
+            added[1].clone(),
+            added[2].clone(),
+            last,
+        ]
+        .map(|r| person_of(&r));
+        assert_eq!(ids, [1, 2, 3, 4, 5]);
+
+        // Exact names by number, then the others by name; page by page,
+        // each hit moving into the tables as it is seen.
+        let mut seen = Vec::new();
+        let mut after: Option<store::NameCursor> = None;
+        loop {
+            let page = db
+                .search_by_name_page(s, "张三", after.as_ref(), 2)
+                .unwrap();
+            seen.extend(page.hits.iter().map(|hit| hit.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+            assert!(seen.len() <= 5, "{seen:?}");
+        }
+        assert_eq!(seen, [1, 3, 5, 4, 2]);
+        assert_eq!(db.raw_count("persons"), 5);
+        assert!(
+            db.search_by_name(&cast.station_liangxi, "张三", 10)
+                .unwrap()
+                .is_empty()
+        );
+    });
+    each_backend(|db| {
+        let cast = setup(db);
+        register(db, &cast.station, id(100), "张三", BINHU, date(2024, 1, 1)).unwrap();
+        import(&**db, &cast.station, &file(), &arrivals(0..3));
+        let listed = db.person_list(&cast.officer_binhu, code(BINHU)).unwrap();
+        let ids: Vec<_> = listed.iter().map(|person| person.id).collect();
+        assert_eq!(ids, [1, 2, 3, 4]);
+        assert_eq!(listed[2].resident_id, id(1));
+        assert!(
+            db.person_list(&cast.officer_binhu, code(BINHU_2))
+                .unwrap()
+                .is_empty()
+        );
     });
 }

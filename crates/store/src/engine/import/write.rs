@@ -302,9 +302,12 @@ fn write_tables(
     registry: &RegistryRows,
     values: &[ReportedValue],
 ) -> Result<(), StoreError> {
-    for (before, _) in &registry.changed {
-        segment::move_out(tx, run.vault, before.person.id)?;
-    }
+    let moved: Vec<_> = registry
+        .changed
+        .iter()
+        .map(|(before, _)| before.person.id)
+        .collect();
+    segment::move_out(tx, run.vault, &moved)?;
     for (before, now) in &registry.changed {
         if before.person != now.person {
             queries::update_person(tx, run.vault, &now.person)?;
