@@ -296,7 +296,6 @@ pub fn import(
             file: &file,
             commit,
             changes: tally.observer.wants_changes(),
-            segments: false,
         };
         tally.calls_left -= 1;
         let imported = store.import(&run, chunk, &mut tally)?;

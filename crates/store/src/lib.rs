@@ -25,6 +25,7 @@ mod types;
 pub mod vault;
 
 pub use error::StoreError;
+pub use segment::SEGMENT_MIN_PERSONS;
 pub use types::*;
 
 use domain::Date;
@@ -235,12 +236,28 @@ pub trait Store: Send + Sync {
     /// `run.commit` says whether the transaction commits the rows. A call that
     /// never commits them ([`Commit::Never`]) plans on a read snapshot, holding
     /// up no writer, and takes the writer only to append the run's record.
+    ///
+    /// A call whose rows only register new persons, many of them (see
+    /// `docs/design.md`, "Segments"), keeps them packed in a segment: one row
+    /// per 65,536 persons, which every reader merges with the tables, until
+    /// [`Store::fold_segment`] folds it in or a change or view of a person
+    /// moves them into the tables.
     fn import(
         &self,
         run: &ImportRun<'_>,
         rows: &[ImportRow],
         listener: &mut dyn ImportListener,
     ) -> Result<Imported, StoreError>;
+
+    /// 并入 — folds the oldest segment piece into the tables, in a
+    /// transaction of its own: the persons it still holds are written into
+    /// the tables with the numbers it gave them, and the piece is deleted.
+    /// Readers see the same persons before and after; the tables answer a
+    /// name search or a village list from their indexes, where a piece is
+    /// read name by name. How many persons moved; `None` when no piece is
+    /// left. (A large file of new persons is kept in a segment on import,
+    /// see [`Store::import`].)
+    fn fold_segment(&self) -> Result<Option<usize>, StoreError>;
 
     /// 导入报告 — the import run recorded by event `seq`, with the `page` of
     /// the rows it refused, if `viewer` made it (else `NotFound`, as for no

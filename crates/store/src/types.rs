@@ -274,11 +274,6 @@ pub struct ImportRun<'a> {
     /// Whether to hand back what the rows changed (an indicator engine wants it;
     /// the command line does not, and saves the memory).
     pub changes: bool,
-    /// 分段 — whether rows that only register new persons may keep them
-    /// packed in a segment rather than in the tables. Not yet for the command
-    /// line or the web: the village lists, the name search, the log and the
-    /// indicator engine's scan do not read segments yet (docs/design.md).
-    pub segments: bool,
 }
 
 /// What one call of [`crate::Store::import`] did.

@@ -271,17 +271,26 @@ pub const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Serves `app` on `listener` until Ctrl-C, then finishes the requests in flight.
 /// Every [`FOLLOW_EVERY`] the engine catches up with events other processes
-/// committed ([`App::catch_up`]).
+/// committed ([`App::catch_up`]), and one segment piece a large import left is
+/// folded into the tables ([`Store::fold_segment`]).
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let follower = app.clone();
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(FOLLOW_EVERY).await;
             let app = follower.clone();
-            match tokio::task::spawn_blocking(move || app.catch_up()).await {
+            let work = move || {
+                app.catch_up()?;
+                app.store().fold_segment()
+            };
+            match tokio::task::spawn_blocking(work).await {
                 Ok(Ok(_)) => {}
-                Ok(Err(error)) => eprintln!("跟进日志失败 / catching up with the log: {error}"),
-                Err(join) => eprintln!("跟进日志失败 / catching up with the log: {join}"),
+                Ok(Err(error)) => eprintln!(
+                    "跟进日志或并入分段失败 / catching up with the log or folding a segment: {error}"
+                ),
+                Err(join) => eprintln!(
+                    "跟进日志或并入分段失败 / catching up with the log or folding a segment: {join}"
+                ),
             }
         }
     });

@@ -11,6 +11,7 @@ use exchange::import::{self, Mode, Observer, Options, Progress, Report, Stage};
 use exchange::limits::Limits;
 use exchange::template::{TEMPLATES, Template};
 use indicatif::{ProgressBar, ProgressStyle};
+use store::Store;
 
 use super::{Database, existing_vault, open, user_named};
 
@@ -139,6 +140,9 @@ pub fn run(args: Args) -> Result<()> {
         print_report(&report);
         print_errors_hint(&report, args.errors.as_deref());
     }
+    if report.committed {
+        fold(store.as_ref(), args.quiet || args.json)?;
+    }
     if report.committed || (report.dry_run && report.errors.is_empty()) {
         Ok(())
     } else {
@@ -146,6 +150,26 @@ pub fn run(args: Args) -> Result<()> {
         let noun = if errors == 1 { "error" } else { "errors" };
         bail!("有 {errors} 处错误，未写入任何行 / {errors} {noun}: no row was written")
     }
+}
+
+/// Folds every segment piece into the tables (see [`Store::fold_segment`]):
+/// the rows are in and every reader sees them already; folded, the name
+/// search and the village lists read them from the tables' indexes. Each
+/// piece is a transaction of its own: stopped midway, the rest waits for the
+/// next import or a server.
+fn fold(store: &dyn Store, quiet: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut folded = 0;
+    while let Some(persons) = store.fold_segment()? {
+        folded += persons;
+    }
+    if folded > 0 && !quiet {
+        println!(
+            "已将 {folded} 人并入表 / {folded} persons folded into the tables ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// Bad rows printed at most (the errors workbook, `--errors`, has them all):

@@ -562,7 +562,6 @@ impl<B: Backend> Store for Engine<B> {
                 actor: run.actor,
                 file: run.file,
                 rows,
-                segments: run.segments,
             };
             import::import(tx, &call, run.commit, run.changes, listener)
         };
@@ -610,6 +609,13 @@ impl<B: Backend> Store for Engine<B> {
                 Ok(Imported { event, ..imported })
             }
         }
+    }
+
+    fn fold_segment(&self) -> Result<Option<usize>, StoreError> {
+        self.backend.write(|tx| {
+            tx.lock_log()?;
+            segment::fold(tx, &self.vault)
+        })
     }
 
     fn import_report(

@@ -29,6 +29,11 @@ use crate::{CountedPerson, NameCursor, PersonState, StoreError, journal, name_in
 pub(crate) use piece::{Header, PIECE_ROWS, Slot};
 use piece::{Packed, Piece};
 
+/// The fewest new persons an import keeps in a segment: a smaller file's
+/// are written into the tables (a piece per small file would leave many
+/// pieces for every lookup to ask).
+pub const SEGMENT_MIN_PERSONS: usize = 10_000;
+
 /// The most pieces the process keeps read back (about 4,000,000 persons).
 const CACHED: usize = 64;
 
@@ -170,8 +175,8 @@ fn moved(
     )
 }
 
-/// The persons the pieces hold with these blind indexes, who have not moved
-/// out, each with their key.
+/// The persons the pieces hold with these blind indexes (sorted), who have
+/// not moved out, each with their key.
 pub(crate) fn persons_indexed(
     tx: &mut dyn Sql,
     vault: &Vault,
@@ -180,10 +185,7 @@ pub(crate) fn persons_indexed(
     let mut found = Vec::new();
     for listed in listed(tx)? {
         let piece = read(tx, vault, &listed)?;
-        let slots: Vec<(BlindIndex, usize)> = keys
-            .iter()
-            .filter_map(|key| Some((*key, piece.slot_of_key(key)?)))
-            .collect();
+        let slots = piece.slots_of_keys(keys);
         if slots.is_empty() {
             continue;
         }
@@ -205,7 +207,8 @@ pub(crate) fn person(
     vault: &Vault,
     id: PersonId,
 ) -> Result<Option<PersonState>, StoreError> {
-    Ok(held(tx, vault, id..id + 1, |piece, slot| Some(piece.state(slot)))?.pop())
+    let one = id..id.saturating_add(1);
+    Ok(held(tx, vault, one, |piece, slot| Some(piece.state(slot)))?.pop())
 }
 
 /// `pick` of every slot whose person is numbered in `persons` and has not
@@ -385,6 +388,24 @@ pub(crate) fn named(
             person: piece.header.first_person + slot as PersonId,
         })
     })
+}
+
+/// Folds the oldest piece into the tables: moves out every person it still
+/// holds ([`move_out`]) and deletes it. How many persons it moved; `None`
+/// when there is no piece.
+pub(crate) fn fold(tx: &mut dyn Sql, vault: &Vault) -> Result<Option<usize>, StoreError> {
+    let Some(oldest) = listed(tx)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let ids = held(tx, vault, oldest.persons(), |piece, slot| {
+        Some(piece.header.first_person + slot as PersonId)
+    })?;
+    move_out(tx, vault, &ids)?;
+    tx.exec(
+        "DELETE FROM person_segments WHERE id = ?1",
+        &[oldest.id.into()],
+    )?;
+    Ok(Some(ids.len()))
 }
 
 /// The largest person, fact and event numbers the pieces hold, 0 for none.

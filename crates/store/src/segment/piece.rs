@@ -75,6 +75,40 @@ impl Slot {
     }
 }
 
+impl Slot {
+    /// The person a slot registers, numbered `person`, and their residence,
+    /// numbered `fact`: what the tables would hold of them.
+    pub(crate) fn state(&self, person: PersonId, fact: FactId) -> PersonState {
+        let id = &self.resident_id;
+        let person = Person {
+            id: person,
+            resident_id: *id,
+            name: self.name.clone(),
+            sex: id.sex(),
+            birth_date: id.birth_date(),
+            hukou: id.hukou(),
+            registered_on: self.on,
+            left_on: None,
+            unit: self.unit,
+        };
+        let residence = Fact {
+            id: fact,
+            person: person.id,
+            kind: FactKind::Residence {
+                housing: self.housing,
+                unit: self.unit,
+                place: self.place,
+            },
+            from: self.on,
+            to: None,
+        };
+        PersonState {
+            person,
+            facts: vec![residence],
+        }
+    }
+}
+
 /// Where a piece's numbers start, and who wrote it when, from which file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Header {
@@ -288,10 +322,27 @@ impl Piece {
         first..first + self.len() as PersonId
     }
 
-    /// The slot of the person with this blind index.
-    pub(crate) fn slot_of_key(&self, key: &BlindIndex) -> Option<usize> {
-        let at = self.keys.binary_search_by(|(own, _)| own.cmp(key)).ok()?;
-        Some(self.keys[at].1 as usize)
+    /// Those of `keys` (sorted) whose persons the piece holds, each with its
+    /// slot: a few looked up one by one, many merged with the piece's own.
+    pub(crate) fn slots_of_keys(&self, keys: &[BlindIndex]) -> Vec<(BlindIndex, usize)> {
+        if keys.len() < self.keys.len() / 16 {
+            return keys
+                .iter()
+                .filter_map(|key| {
+                    let at = self.keys.binary_search_by(|(own, _)| own.cmp(key)).ok()?;
+                    Some((*key, self.keys[at].1 as usize))
+                })
+                .collect();
+        }
+        let mut found = Vec::new();
+        let mut own = self.keys.iter().peekable();
+        for key in keys {
+            while own.next_if(|(held, _)| held < key).is_some() {}
+            if let Some((_, slot)) = own.next_if(|(held, _)| held == key) {
+                found.push((*key, *slot as usize));
+            }
+        }
+        found
     }
 
     /// The name in a slot.
@@ -319,33 +370,11 @@ impl Piece {
 
     /// The person in a slot and their facts, as the tables would give them.
     pub(crate) fn state(&self, slot: usize) -> PersonState {
-        let id = &self.ids[slot];
-        let person = Person {
-            id: self.header.first_person + slot as PersonId,
-            resident_id: *id,
-            name: self.name(slot).to_owned(),
-            sex: id.sex(),
-            birth_date: id.birth_date(),
-            hukou: id.hukou(),
-            registered_on: self.days[slot],
-            left_on: None,
-            unit: self.units[slot],
-        };
-        let residence = Fact {
-            id: self.header.first_fact + slot as FactId,
-            person: person.id,
-            kind: FactKind::Residence {
-                housing: self.housing[slot],
-                unit: self.units[slot],
-                place: self.places[slot],
-            },
-            from: self.days[slot],
-            to: None,
-        };
-        PersonState {
-            person,
-            facts: vec![residence],
-        }
+        let header = &self.header;
+        self.slot(slot).state(
+            header.first_person + slot as PersonId,
+            header.first_fact + slot as FactId,
+        )
     }
 
     /// The event that registered the person in a slot, as the log would give it.

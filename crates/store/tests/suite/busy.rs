@@ -93,7 +93,6 @@ fn a_dry_run_is_planned_while_another_process_writes_then_recorded() {
         file: &file,
         commit: Commit::Never,
         changes: false,
-        segments: false,
     };
     let mut listener = Timed {
         first_row: None,

@@ -63,7 +63,6 @@ fn record(
         file: &file,
         commit: Commit::Never,
         changes: false,
-        segments: false,
     };
     let mut given = Given(RunRecord {
         summary,
@@ -84,7 +83,6 @@ fn a_run_is_recorded_with_its_rows_as_an_event_that_cannot_be_submitted() {
             file: &file(),
             commit: Commit::IfAllValid,
             changes: false,
-            segments: false,
         };
         let mut given = Given(RunRecord {
             summary: summary.clone(),
@@ -130,7 +128,6 @@ fn a_run_between_its_batches_is_listed_unfinished_until_its_record_replaces_it()
             file: &file(),
             commit: Commit::ValidRows,
             changes: false,
-            segments: false,
         };
         let so_far = |added| ImportSummary {
             added,

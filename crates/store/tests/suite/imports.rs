@@ -79,7 +79,6 @@ fn run_of(
         file,
         commit,
         changes: false,
-        segments: false,
     };
     let imported = store
         .import(&run, rows, &mut |_, outcome: &RowOutcome| {

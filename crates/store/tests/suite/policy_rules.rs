@@ -87,7 +87,6 @@ fn an_import_cannot_carry_a_permit_step_past_the_rules() {
             file: &file,
             commit: Commit::ValidRows,
             changes: false,
-            segments: false,
         };
         let error = db
             .import(&run, &rows, &mut |_, _: &store::RowOutcome| {})

@@ -9,6 +9,7 @@
 //! loader's path ([`write`]): one event per row, as if each had been submitted
 //! in turn, without a round trip per row.
 
+mod fresh;
 mod keys;
 mod known;
 mod replay;
@@ -38,8 +39,6 @@ pub(super) struct Run<'a> {
     pub actor: &'a User,
     pub file: &'a ImportFile,
     pub rows: &'a [ImportRow],
-    /// Whether new persons may be kept in a segment ([`crate::ImportRun::segments`]).
-    pub segments: bool,
 }
 
 /// Rows of facts about registered persons an all-or-nothing run plans at a
@@ -67,6 +66,9 @@ pub(super) fn import(
     listener: &mut dyn ImportListener,
 ) -> Result<Imported, StoreError> {
     tx.lock_log()?;
+    if let Some(imported) = fresh::import(tx, run, commit, changes, listener)? {
+        return Ok(imported);
+    }
     let registers =
         |row: &ImportRow| matches!(row.change, RowChange::Change(Change::Register { .. }));
     if commit != Commit::IfAllValid

@@ -15,7 +15,7 @@ use super::Run;
 use super::known::Key;
 use super::replay::{PROVISIONAL, Planned, Replayed, Track};
 use crate::engine::load::{self, Rows};
-use crate::segment::{self, Header, Slot};
+use crate::segment;
 use crate::sql::Sql;
 use crate::{Changed, PersonState, StoreError, journal, name_index, queries};
 
@@ -201,9 +201,8 @@ fn changes_of(registry: RegistryRows, values: Vec<ReportedValue>) -> Vec<Changed
     out
 }
 
-/// Writes the numbered rows, into a segment when they only register new
-/// persons and the run allows it, else into the tables; with `changes`, what
-/// they changed (see [`changes_of`]).
+/// Writes the numbered rows: persons, facts, packs, values and events; with
+/// `changes`, what they changed (see [`changes_of`]).
 pub(super) fn write(
     tx: &mut dyn Sql,
     run: &Run,
@@ -219,10 +218,7 @@ pub(super) fn write(
         || events_of(run, rows, at),
         || registry_rows(tracks, first_fact),
     );
-    match segment_slots(run, &events, &registry) {
-        Some(slots) => write_segments(tx, run, &events, &registry, &slots, at)?,
-        None => write_tables(tx, run, &events, &registry, &values)?,
-    }
+    write_tables(tx, run, &events, &registry, &values)?;
     if changes {
         let changed = changes_of(registry, values);
         free_beside(events);
@@ -233,68 +229,8 @@ pub(super) fn write(
     }
 }
 
-/// The rows as slots of a segment, if the run may keep new persons packed
-/// and its rows do nothing else: each registers a new person, with no fact
-/// but the residence, and the persons, their residences and their events are
-/// numbered one after another.
-fn segment_slots(run: &Run, events: &[Event], registry: &RegistryRows) -> Option<Vec<(Slot, Key)>> {
-    let RegistryRows {
-        persons,
-        facts,
-        changed,
-    } = registry;
-    let (first, fact, event) = (persons.first()?, facts.first()?, events.first()?);
-    if !run.segments || !changed.is_empty() || events.len() != persons.len() {
-        return None;
-    }
-    if facts.len() != persons.len() {
-        return None;
-    }
-    let mut slots = Vec::with_capacity(persons.len());
-    for (at, ((person, key), (new_fact, new_event))) in
-        persons.iter().zip(facts.iter().zip(events)).enumerate()
-    {
-        let at = at as i64;
-        let numbered = person.id == first.0.id + at
-            && new_fact.id == fact.id + at
-            && new_fact.person == person.id
-            && new_event.seq == event.seq + at
-            && new_event.person == Some(person.id);
-        let Source::Import { row, .. } = new_event.source else {
-            return None;
-        };
-        let slot = Slot::of(row, &new_event.change).filter(|slot| slot.unit == new_event.unit)?;
-        if !numbered {
-            return None;
-        }
-        slots.push((slot, *key));
-    }
-    Some(slots)
-}
-
-/// Writes the new persons of `slots` as a segment's pieces.
-fn write_segments(
-    tx: &mut dyn Sql,
-    run: &Run,
-    events: &[Event],
-    registry: &RegistryRows,
-    slots: &[(Slot, Key)],
-    at: Timestamp,
-) -> Result<(), StoreError> {
-    let header = Header {
-        first_person: registry.persons[0].0.id,
-        first_fact: registry.facts[0].id,
-        first_seq: events[0].seq,
-        at,
-        actor: run.actor.id,
-        file: run.file.name.clone(),
-        sha256: run.file.sha256.clone(),
-    };
-    segment::write(tx, run.vault, &header, slots)
-}
-
-/// Writes the numbered rows into the tables: persons, facts, packs, values
-/// and events.
+/// Writes the numbered rows into the tables, the persons they change moved
+/// out of their segments first.
 fn write_tables(
     tx: &mut dyn Sql,
     run: &Run,
