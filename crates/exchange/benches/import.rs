@@ -2,11 +2,11 @@
 //! PostgreSQL's COPY into a plain table without any check, the same rows
 //! inserted without any check into a plain table of a SQLite file, then read, checked,
 //! planned and committed by `exchange::import` (all or nothing, durable) to a
-//! fresh city in SQLite and to one in PostgreSQL as the store's backend; then
-//! the rows the SQLite store wrote, copied by SQLite into a new file without any
-//! check (the floor of what the store keeps); last, the rows checked as the
-//! import checks them and packed by column into one segment (the floor of a
-//! design the store has not taken).
+//! fresh city in SQLite and to one in PostgreSQL as the store's backend (new
+//! persons, many: kept in a segment); then the SQLite store's segment folded
+//! into its tables, as `anju import` does after the commit; last, the rows
+//! checked as the import checks them and packed by column into one segment by
+//! hand (the floor of the segment's road: no planner, nothing a reader finds).
 //!
 //! `cargo bench -p exchange --bench import` (N = `ANJU_BENCH_ROWS`, default
 //! 1,000,000; PostgreSQL from `ANJU_TEST_PG`, default the test server;
@@ -77,8 +77,9 @@ fn rows(n: u32) -> String {
     text
 }
 
-/// Imports `csv` into a fresh city in the store at `url`; the seconds it took.
-fn import_into(url: &str, csv: &[u8]) -> f64 {
+/// Imports `csv` into a fresh city in the store at `url`; the seconds it
+/// took, and the store.
+fn import_into(url: &str, csv: &[u8]) -> (f64, Box<dyn store::Store>) {
     let store = store::open(url, Vault::from_key([9; 32])).unwrap();
     store
         .initialise(
@@ -120,66 +121,18 @@ fn import_into(url: &str, csv: &[u8]) -> f64 {
         "{:?}",
         &report.errors[..1]
     );
-    seconds
+    (seconds, store)
 }
 
-/// The SQLite store's import of `csv`, and the same rows copied unchecked (see
-/// [`store_rows_unchecked`]): seconds each.
+/// The SQLite store's import of `csv`, and the folding of the segment it
+/// kept into its tables afterwards: seconds each.
 fn sqlite(csv: &[u8]) -> (f64, f64) {
     let dir = tempfile::tempdir().unwrap();
-    let imported = dir.path().join("bench.db");
-    let store = import_into(&format!("sqlite://{}", imported.display()), csv);
-    (
-        store,
-        store_rows_unchecked(&imported, &dir.path().join("copy.db")),
-    )
-}
-
-/// The floor of what the store keeps, whatever checks it: every row of
-/// `imported` (the import's and the city's few), copied by SQLite itself into
-/// empty tables of the same schema in a new file (`copy`), in key order,
-/// without checks, secondary indexes built after the rows, one durable
-/// transaction. The store's import
-/// cannot be faster than this unless it keeps fewer or smaller rows.
-fn store_rows_unchecked(imported: &std::path::Path, copy: &std::path::Path) -> f64 {
-    let mut db = rusqlite::Connection::open(copy).unwrap();
-    db.execute_batch(STORE_WRITER).unwrap();
-    db.execute(
-        "ATTACH DATABASE ?1 AS imported",
-        [imported.to_str().unwrap()],
-    )
-    .unwrap();
-    // Names and statements of the tables, then of the indexes.
-    let schema = |kind: &str| -> Vec<(String, String)> {
-        let mut statement = db
-            .prepare(
-                "SELECT name, sql FROM imported.sqlite_schema \
-                 WHERE type = ?1 AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'",
-            )
-            .unwrap();
-        statement
-            .query_map([kind], |row| Ok((row.get(0)?, row.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
-    let (tables, indexes) = (schema("table"), schema("index"));
-    for (_, create) in &tables {
-        db.execute_batch(create).unwrap();
-    }
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let (imported, store) = import_into(&url, csv);
     let start = Instant::now();
-    let tx = db.transaction().unwrap();
-    for (table, _) in &tables {
-        tx.execute_batch(&format!(
-            "INSERT INTO main.{table} SELECT * FROM imported.{table}"
-        ))
-        .unwrap();
-    }
-    for (_, create) in &indexes {
-        tx.execute_batch(create).unwrap();
-    }
-    tx.commit().unwrap();
-    start.elapsed().as_secs_f64()
+    while store.fold_segment().unwrap().is_some() {}
+    (imported, start.elapsed().as_secs_f64())
 }
 
 /// The test server's URL, and a connection to it for creating databases.
@@ -217,7 +170,7 @@ fn postgres_store(csv: &[u8]) -> f64 {
         let port = config.get_ports().first().copied().unwrap_or(5432);
         let user = config.get_user().unwrap_or("postgres");
         let db = config.get_dbname().unwrap();
-        import_into(&format!("postgres://{user}@{host}:{port}/{db}"), csv)
+        import_into(&format!("postgres://{user}@{host}:{port}/{db}"), csv).0
     })
 }
 
@@ -424,7 +377,7 @@ fn main() {
     };
     // Each run takes every peer in turn, so that a machine whose speed drifts
     // slows them alike.
-    let (mut copies, mut stores, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut copies, mut stores, mut folds) = (Vec::new(), Vec::new(), Vec::new());
     for run in 1..=runs {
         if runs > 1 {
             println!("run {run} of {runs}");
@@ -435,9 +388,9 @@ fn main() {
             "SQLite plain table, no checks:",
             sqlite_plain(csv.as_bytes()),
         );
-        let (store, floor) = sqlite(csv.as_bytes());
+        let (store, fold) = sqlite(csv.as_bytes());
         report("SQLite store, checked, planned, durable:", store);
-        report("SQLite, the store's rows copied unchecked:", floor);
+        report("SQLite store, then folded into its tables:", fold);
         report(
             "SQLite, checked and packed in one segment:",
             sqlite_segment(csv.as_bytes()),
@@ -451,17 +404,13 @@ fn main() {
         println!("SQLite / COPY time: {:.2}", store / copy);
         copies.push(copy);
         stores.push(store);
-        floors.push(floor);
+        folds.push(fold);
     }
     if runs > 1 {
-        let (copy, store, floor) = (
-            median(&mut copies),
-            median(&mut stores),
-            median(&mut floors),
-        );
+        let (copy, store, fold) = (median(&mut copies), median(&mut stores), median(&mut folds));
         println!(
-            "medians of {runs} runs: COPY {copy:.2} s, SQLite store {store:.2} s, its rows \
-             copied {floor:.2} s, SQLite / COPY {:.2}",
+            "medians of {runs} runs: COPY {copy:.2} s, SQLite store {store:.2} s, its segment \
+             folded {fold:.2} s, SQLite / COPY {:.2}",
             store / copy
         );
     }
