@@ -372,9 +372,10 @@ fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
-/// The number of every person whose blind index is in `indexes`, with that index:
-/// by a scan of the whole index when the registry holds at most as many persons
-/// as are asked about (a file of new arrivals), else by lookups, many to a query.
+/// The number of every person whose blind index is in `indexes` (sorted), with
+/// that index: by a scan of the whole index when the registry holds at most as
+/// many persons as are asked about (a file of new arrivals), else by lookups,
+/// many to a query.
 pub(crate) fn persons_indexed(
     tx: &mut dyn Sql,
     indexes: &[[u8; 16]],
@@ -386,11 +387,10 @@ pub(crate) fn persons_indexed(
         Ok((bytes, row.int(1)?))
     };
     if max_person(tx)? as usize <= indexes.len() {
-        let wanted: std::collections::HashSet<&[u8; 16]> = indexes.iter().collect();
         let mut found = Vec::new();
         tx.query("SELECT id_index, id FROM persons", &[], &mut |row| {
             let (index, id) = index_of(row)?;
-            if wanted.contains(&index) {
+            if indexes.binary_search(&index).is_ok() {
                 found.push((index, id));
             }
             Ok(())

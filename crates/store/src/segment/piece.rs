@@ -9,9 +9,11 @@
 //!
 //! Columns (little-endian): `keys` the blind indexes sorted, each with its
 //! slot (`u32`); `ids` the ID numbers side by side, 18 bytes each, sealed as
-//! one message by the vault; `body` the file rows (`u64`), days (`i16` year,
-//! month, day), villages (`u64`), housing (one byte), places (`i64`, 0 for
-//! none), then the names: `rows + 1` offsets (`u32`) into the UTF-8 after them.
+//! one message by the vault; `body` the file rows (`u32`), then the days, the
+//! villages and the places each as a dictionary (its length, `u32`, its
+//! entries: a day as `i16` year, month and day, a village as `u64`, a place as
+//! `i64`, 0 for none) and each slot's entry (`u16`), the housing (a byte
+//! each), and the names: each one's length (a byte), then their UTF-8.
 
 use domain::Date;
 use domain::access::UserId;
@@ -52,7 +54,8 @@ pub(crate) struct Slot {
 
 impl Slot {
     /// The slot of a registration, if a piece can hold it: one with no fact
-    /// but the residence, of a housing kind the format knows.
+    /// but the residence, of a housing kind the format knows, a name of at
+    /// most 255 bytes, on a row numbered within 32 bits.
     pub(crate) fn of(row: u64, change: &Change) -> Option<Slot> {
         let Change::Register {
             person,
@@ -63,7 +66,8 @@ impl Slot {
         else {
             return None;
         };
-        (facts.is_empty() && HOUSING.contains(&residence.housing)).then(|| Slot {
+        let fits = u32::try_from(row).is_ok() && person.name.len() <= usize::from(u8::MAX);
+        (fits && facts.is_empty() && HOUSING.contains(&residence.housing)).then(|| Slot {
             row,
             resident_id: person.resident_id,
             name: person.name.clone(),
@@ -155,32 +159,36 @@ pub(crate) fn pack(vault: &Vault, slots: &[(Slot, BlindIndex)]) -> Packed {
         .collect();
     keys.sort_unstable();
     let mut ids = Vec::with_capacity(slots.len() * ID_LEN);
-    let mut body = Vec::with_capacity(slots.len() * 48);
+    let mut body = Vec::with_capacity(slots.len() * 24);
     for (slot, _) in slots {
         ids.extend_from_slice(slot.resident_id.as_str().as_bytes());
-        body.extend_from_slice(&slot.row.to_le_bytes());
+        body.extend_from_slice(&(slot.row as u32).to_le_bytes());
     }
-    for (slot, _) in slots {
-        body.extend_from_slice(&slot.on.year().to_le_bytes());
-        body.push(slot.on.month() as u8);
-        body.push(slot.on.day() as u8);
-    }
-    for (slot, _) in slots {
-        body.extend_from_slice(&slot.unit.as_u64().to_le_bytes());
-    }
+    put_dictionary(
+        &mut body,
+        slots.iter().map(|(slot, _)| slot.on),
+        |out, day| {
+            out.extend_from_slice(&day.year().to_le_bytes());
+            out.extend([day.month() as u8, day.day() as u8]);
+        },
+    );
+    put_dictionary(
+        &mut body,
+        slots.iter().map(|(slot, _)| slot.unit),
+        |out, unit| out.extend_from_slice(&unit.as_u64().to_le_bytes()),
+    );
+    put_dictionary(
+        &mut body,
+        slots.iter().map(|(slot, _)| slot.place.unwrap_or(0)),
+        |out, place| out.extend_from_slice(&place.to_le_bytes()),
+    );
     for (slot, _) in slots {
         let kind = HOUSING.iter().position(|h| *h == slot.housing);
         body.push(kind.expect("a slot's housing is one the format knows") as u8);
     }
     for (slot, _) in slots {
-        body.extend_from_slice(&slot.place.unwrap_or(0).to_le_bytes());
+        body.push(slot.name.len() as u8);
     }
-    let mut at = 0u32;
-    for (slot, _) in slots {
-        body.extend_from_slice(&at.to_le_bytes());
-        at += slot.name.len() as u32;
-    }
-    body.extend_from_slice(&at.to_le_bytes());
     for (slot, _) in slots {
         body.extend_from_slice(slot.name.as_bytes());
     }
@@ -191,6 +199,31 @@ pub(crate) fn pack(vault: &Vault, slots: &[(Slot, BlindIndex)]) -> Packed {
             .collect(),
         ids: vault.encrypt_bytes(&ids),
         body,
+    }
+}
+
+/// Writes `values` as a dictionary: how many distinct ones (`u32`), each by
+/// `put`, then each value's place among them (`u16`; a piece has at most
+/// [`PIECE_ROWS`] values).
+fn put_dictionary<T: Copy + Eq + std::hash::Hash>(
+    out: &mut Vec<u8>,
+    values: impl Iterator<Item = T> + Clone,
+    put: impl Fn(&mut Vec<u8>, T),
+) {
+    let mut entries: std::collections::HashMap<T, u16> = std::collections::HashMap::new();
+    let mut order = Vec::new();
+    for value in values.clone() {
+        entries.entry(value).or_insert_with(|| {
+            order.push(value);
+            (order.len() - 1) as u16
+        });
+    }
+    out.extend_from_slice(&(order.len() as u32).to_le_bytes());
+    for value in order {
+        put(out, value);
+    }
+    for value in values {
+        out.extend_from_slice(&entries[&value].to_le_bytes());
     }
 }
 
@@ -211,6 +244,31 @@ impl<'b> Cursor<'b> {
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], StoreError> {
         Ok(self.take(N)?.try_into().expect("took N bytes"))
+    }
+
+    /// A dictionary written by [`put_dictionary`] for `rows` values, each
+    /// entry read by `get`: the values.
+    fn dictionary<T: Copy>(
+        &mut self,
+        rows: usize,
+        get: impl Fn(&mut Self) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let entries = u32::from_le_bytes(self.array()?) as usize;
+        if entries > rows.max(1) {
+            return Err(damaged("a dictionary is longer than its column"));
+        }
+        let entries = (0..entries)
+            .map(|_| get(self))
+            .collect::<Result<Vec<T>, _>>()?;
+        (0..rows)
+            .map(|_| {
+                let at = u16::from_le_bytes(self.array()?) as usize;
+                entries
+                    .get(at)
+                    .copied()
+                    .ok_or_else(|| damaged("a value is not in its dictionary"))
+            })
+            .collect()
     }
 }
 
@@ -255,21 +313,22 @@ impl Piece {
             bytes: &packed.body,
         };
         let rows_of = (0..rows)
-            .map(|_| Ok(u64::from_le_bytes(body.array()?)))
+            .map(|_| Ok(u64::from(u32::from_le_bytes(body.array()?))))
             .collect::<Result<_, StoreError>>()?;
-        let days = (0..rows)
-            .map(|_| {
-                let [y0, y1, month, day] = body.array()?;
-                Date::new(i16::from_le_bytes([y0, y1]), month as i8, day as i8)
-                    .map_err(|_| damaged("a day is not a date"))
-            })
-            .collect::<Result<_, _>>()?;
-        let units = (0..rows)
-            .map(|_| {
-                DivisionCode::from_u64(u64::from_le_bytes(body.array()?))
-                    .ok_or_else(|| damaged("a village is not a division code"))
-            })
-            .collect::<Result<_, _>>()?;
+        let days = body.dictionary(rows, |body| {
+            let [y0, y1, month, day] = body.array()?;
+            Date::new(i16::from_le_bytes([y0, y1]), month as i8, day as i8)
+                .map_err(|_| damaged("a day is not a date"))
+        })?;
+        let units = body.dictionary(rows, |body| {
+            DivisionCode::from_u64(u64::from_le_bytes(body.array()?))
+                .ok_or_else(|| damaged("a village is not a division code"))
+        })?;
+        let places = body
+            .dictionary(rows, |body| Ok(i64::from_le_bytes(body.array()?)))?
+            .into_iter()
+            .map(|place| Some(place).filter(|&place| place != 0))
+            .collect();
         let housing = (0..rows)
             .map(|_| {
                 let [kind] = body.array()?;
@@ -279,12 +338,12 @@ impl Piece {
                     .ok_or_else(|| damaged("a housing kind is unknown"))
             })
             .collect::<Result<_, _>>()?;
-        let places = (0..rows)
-            .map(|_| Ok(Some(i64::from_le_bytes(body.array()?)).filter(|&place| place != 0)))
-            .collect::<Result<_, StoreError>>()?;
-        let name_at: Vec<u32> = (0..=rows)
-            .map(|_| Ok(u32::from_le_bytes(body.array()?)))
-            .collect::<Result<_, StoreError>>()?;
+        let mut name_at = Vec::with_capacity(rows + 1);
+        name_at.push(0u32);
+        for _ in 0..rows {
+            let [len] = body.array()?;
+            name_at.push(name_at[name_at.len() - 1] + u32::from(len));
+        }
         let names = String::from_utf8(body.bytes.to_vec())
             .map_err(|_| damaged("the names are not UTF-8"))?;
         let bounded = name_at.windows(2).all(|pair| pair[0] <= pair[1])
@@ -411,5 +470,90 @@ impl Piece {
                 facts: Vec::new(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(n: u32) -> Slot {
+        let birth = Date::new(1980, 1, 1).unwrap();
+        Slot {
+            row: u64::from(n) + 2,
+            resident_id: ResidentId::synthesize(
+                420102,
+                birth,
+                n as u16,
+                domain::resident_id::Sex::Male,
+            ),
+            name: ["张三", "阿依古丽·买买提", "𠮷野", "Li Lei"][n as usize % 4].into(),
+            on: Date::new(2024, 1 + (n % 12) as i8, 1 + (n % 28) as i8).unwrap(),
+            unit: DivisionCode::from_u64(320211001003 + u64::from(n % 3)).unwrap(),
+            housing: HOUSING[n as usize % HOUSING.len()],
+            place: (n % 2 == 1).then_some(i64::from(n) * 1_000_003),
+        }
+    }
+
+    fn header() -> Header {
+        Header {
+            first_person: 7,
+            first_fact: 70,
+            first_seq: 700,
+            at: Timestamp::UNIX_EPOCH,
+            actor: 1,
+            file: "公安.csv".into(),
+            sha256: "ab".repeat(32),
+        }
+    }
+
+    #[test]
+    fn every_slot_comes_back_found_by_its_key() {
+        let vault = Vault::from_key([7; 32]);
+        let slots: Vec<(Slot, BlindIndex)> = (0..50)
+            .map(|n| {
+                let slot = slot(n);
+                let key = vault.blind_index(&slot.resident_id);
+                (slot, key)
+            })
+            .collect();
+        let piece = Piece::unpack(&vault, header(), slots.len(), &pack(&vault, &slots)).unwrap();
+        let mut keys: Vec<BlindIndex> = slots.iter().map(|(_, key)| *key).collect();
+        keys.sort_unstable();
+        let found = piece.slots_of_keys(&keys);
+        assert_eq!(found.len(), slots.len());
+        for (key, at) in found {
+            assert_eq!(slots[at].1, key);
+        }
+        for (at, (slot, _)) in slots.iter().enumerate() {
+            assert_eq!(&piece.slot(at), slot);
+            let state = piece.state(at);
+            assert_eq!(state.person.id, 7 + at as PersonId);
+            assert_eq!(state.facts[0].id, 70 + at as FactId);
+            assert_eq!(piece.event(at).seq, 700 + at as i64);
+        }
+    }
+
+    #[test]
+    fn a_damaged_piece_is_an_error_not_a_panic() {
+        let vault = Vault::from_key([7; 32]);
+        let slots: Vec<(Slot, BlindIndex)> = (0..5)
+            .map(|n| (slot(n), vault.blind_index(&slot(n).resident_id)))
+            .collect();
+        let packed = pack(&vault, &slots);
+        for end in 0..packed.body.len() {
+            let cut = Packed {
+                keys: packed.keys.clone(),
+                ids: packed.ids.clone(),
+                body: packed.body[..end].to_vec(),
+            };
+            assert!(
+                Piece::unpack(&vault, header(), 5, &cut).is_err(),
+                "cut at {end}"
+            );
+        }
+        let other_key = Vault::from_key([8; 32]);
+        assert!(Piece::unpack(&other_key, header(), 5, &packed).is_err());
+        assert!(Piece::unpack(&vault, header(), 4, &packed).is_err());
     }
 }
