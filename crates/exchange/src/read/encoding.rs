@@ -3,6 +3,7 @@
 //! CSV in a Chinese locale. Named by the caller, or detected: text that is valid
 //! UTF-8 is UTF-8, anything else is read as GB18030.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use domain::message::FieldError;
@@ -33,26 +34,26 @@ impl FromStr for Encoding {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The text of `bytes` in the `named` encoding, or the detected one.
-pub fn decode(bytes: &[u8], named: Option<Encoding>) -> Result<(String, Encoding), FieldError> {
-    let without_bom = bytes.strip_prefix(BOM);
-    let encoding = match (named, without_bom) {
-        (Some(named), _) => named,
-        (None, Some(_)) => Encoding::Utf8,
-        (None, None) if std::str::from_utf8(bytes).is_ok() => Encoding::Utf8,
-        (None, None) => Encoding::Gb18030,
+/// The text of `bytes` in the `named` encoding, or the detected one: UTF-8
+/// text is borrowed, checked once.
+pub fn decode(
+    bytes: &[u8],
+    named: Option<Encoding>,
+) -> Result<(Cow<'_, str>, Encoding), FieldError> {
+    let body = bytes.strip_prefix(BOM);
+    let utf8 = std::str::from_utf8(body.unwrap_or(bytes));
+    let encoding = match (named, body, &utf8) {
+        (Some(named), _, _) => named,
+        (None, Some(_), _) | (None, None, Ok(_)) => Encoding::Utf8,
+        (None, None, Err(_)) => Encoding::Gb18030,
     };
     let text = match encoding {
-        Encoding::Utf8 => {
-            let body = without_bom.unwrap_or(bytes);
-            std::str::from_utf8(body)
-                .map_err(|error| not_utf8(body, error.valid_up_to()))?
-                .to_owned()
-        }
+        Encoding::Utf8 => Cow::Borrowed(
+            utf8.map_err(|error| not_utf8(body.unwrap_or(bytes), error.valid_up_to()))?,
+        ),
         Encoding::Gb18030 => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or_else(not_gb18030)?
-            .into_owned(),
+            .ok_or_else(not_gb18030)?,
     };
     Ok((text, encoding))
 }
