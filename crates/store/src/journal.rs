@@ -168,7 +168,8 @@ pub(crate) fn events_after(
     limit: usize,
 ) -> Result<Vec<Event>, StoreError> {
     let sql = format!("{EVENT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2");
-    let mut events = rows(tx, &sql, &[seq.into(), (limit as i64).into()], |row| {
+    let most = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut events = rows(tx, &sql, &[seq.into(), most.into()], |row| {
         event_row(row, vault)
     })?;
     let logged: HashSet<i64> = events.iter().map(|event| event.seq).collect();

@@ -480,7 +480,7 @@ fn a_refused_row_keeps_a_file_of_new_persons_out_or_is_skipped_as_asked() {
             .unwrap();
         let last = padded.len() as i64 - 1;
         assert_eq!(first.id, 1);
-        assert_eq!(db.events_after(0, 20_000).unwrap().len() as i64, last);
+        assert_eq!(db.events_after(0, usize::MAX).unwrap().len() as i64, last);
     });
 }
 
