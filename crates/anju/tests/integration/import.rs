@@ -1,6 +1,7 @@
 //! `anju import` as a department runs it: a file imported twice adds nothing, an
 //! import killed (SIGKILL) in the middle and started again ends with every row
-//! exactly once, leaving no file behind but the database's own, the bad rows
+//! exactly once, leaving no file behind but the database's own (killed before
+//! it folded its new persons in, the next import folds them), the bad rows
 //! come back in a workbook to put right and import again, and another
 //! department's file is refused whole.
 
@@ -246,6 +247,45 @@ fn an_import_killed_in_batches_and_run_again_has_every_row_once() {
 #[test]
 fn an_all_or_nothing_import_killed_and_run_again_has_every_row_once() {
     killed_and_rerun(&[]);
+}
+
+/// Kills an import of new persons once its rows are in, before it has folded
+/// them into the tables; the next import of the file adds nothing and folds
+/// them in.
+#[test]
+fn an_import_killed_before_its_fold_leaves_it_to_the_next() {
+    let rows = 30_000;
+    let pieces = |city: &City| -> i64 {
+        let path = city.dir.path().join("city.db");
+        let db = rusqlite::Connection::open(path).unwrap();
+        db.query_row("SELECT COUNT(*) FROM person_segments", [], |row| row.get(0))
+            .unwrap()
+    };
+    // The fold takes a fraction of a second; a kill may come after it, and
+    // then the case is tried again.
+    for _ in 0..3 {
+        let city = City::new();
+        let file = city.arrivals(rows);
+        let mut child = city.spawn(&file, &[]);
+        let store = city.store();
+        let start = Instant::now();
+        while store.events_after(0, 1).unwrap().is_empty() {
+            std::thread::sleep(Duration::from_millis(2));
+            assert!(start.elapsed() < Duration::from_secs(120), "no row written");
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if pieces(&city) == 0 {
+            continue;
+        }
+        assert_eq!(city.registrations(), (rows as usize, rows as usize));
+        city.import(&file, &[]);
+        assert_eq!(pieces(&city), 0);
+        assert_eq!(city.registrations(), (rows as usize, rows as usize));
+        assert_eq!(city.runs(), [(u64::from(rows), 0), (0, u64::from(rows))]);
+        return;
+    }
+    panic!("three imports folded their rows in before they could be killed");
 }
 
 #[test]
