@@ -612,6 +612,10 @@ impl<B: Backend> Store for Engine<B> {
     }
 
     fn fold_segment(&self) -> Result<Option<usize>, StoreError> {
+        // A server asks every second: the writer is taken only for a piece.
+        if !self.backend.read(|tx| segment::any(tx))? {
+            return Ok(None);
+        }
         self.backend.write(|tx| {
             tx.lock_log()?;
             segment::fold(tx, &self.vault)

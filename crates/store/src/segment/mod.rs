@@ -415,6 +415,16 @@ pub(crate) fn fold(tx: &mut dyn Sql, vault: &Vault) -> Result<Option<usize>, Sto
     Ok(Some(ids.len()))
 }
 
+/// Whether there is a piece.
+pub(crate) fn any(tx: &mut dyn Sql) -> Result<bool, StoreError> {
+    Ok(
+        !rows(tx, "SELECT 1 FROM person_segments LIMIT 1", &[], |row| {
+            row.int(0)
+        })?
+        .is_empty(),
+    )
+}
+
 /// The largest person, fact and event numbers the pieces hold, 0 for none.
 pub(crate) fn last_numbers(tx: &mut dyn Sql) -> Result<(PersonId, FactId, i64), StoreError> {
     let sql = "SELECT COALESCE(MAX(first_person + rows - 1), 0), \
