@@ -89,9 +89,6 @@ pub(super) fn import(
                 let n = added.len() as i64;
                 runs.added(row.row);
                 added.push((slot, key));
-                let RowChange::Change(change) = &row.change else {
-                    unreachable!("a file of new persons registers them")
-                };
                 RowOutcome::Added(
                     Box::new(Receipt {
                         seq: first_seq + n,
@@ -101,17 +98,13 @@ pub(super) fn import(
                         permit: None,
                         changed: Default::default(),
                     }),
-                    Effect::of(change),
+                    Effect::New,
                 )
             }
         };
         listener.row(row.row, &outcome);
     }
-    let committed = match commit {
-        Commit::Never => false,
-        Commit::IfAllValid => !refused,
-        Commit::ValidRows => true,
-    };
+    let committed = super::commits(commit, refused);
     if committed && !added.is_empty() {
         let header = Header {
             first_person,

@@ -135,11 +135,7 @@ fn section(
         }
         listener.row(row.row, &outcome);
     }
-    let committed = match commit {
-        Commit::Never => false,
-        Commit::IfAllValid => !refused,
-        Commit::ValidRows => true,
-    };
+    let committed = commits(commit, refused);
     let changed = if committed {
         let changed = write::write(tx, run, replayed, first_fact, now(), changes)?;
         runs.write(tx, &run.file.sha256)?;
@@ -153,6 +149,15 @@ fn section(
         event: None,
     };
     Ok((imported, refused))
+}
+
+/// Whether a call that `commit`s writes its rows, given whether it refused any.
+fn commits(commit: Commit, refused: bool) -> bool {
+    match commit {
+        Commit::Never => false,
+        Commit::IfAllValid => !refused,
+        Commit::ValidRows => true,
+    }
 }
 
 /// Appends the event that records an import run, and keeps the rows it
