@@ -11,7 +11,8 @@
 //! Lookups by ID number and by number ask the pieces after the tables.
 //!
 //! Pieces never change once written; read back, they are kept in memory for
-//! the process, by the random stamp each piece is written with.
+//! the process, by the random stamp each piece is written with, until the
+//! database no longer lists them.
 
 mod piece;
 
@@ -38,7 +39,8 @@ pub const SEGMENT_MIN_PERSONS: usize = 10_000;
 /// The most pieces the process keeps read back (about 4,000,000 persons).
 const CACHED: usize = 64;
 
-/// Pieces read back, oldest first, by stamp.
+/// Pieces read back, oldest first, by stamp: one database's (a process that
+/// opens two reads the other's again as it lists its own).
 static CACHE: Mutex<Vec<(i64, Arc<Piece>)>> = Mutex::new(Vec::new());
 
 /// A piece as `person_segments` lists it.
@@ -57,9 +59,10 @@ impl Listed {
 }
 
 /// The pieces of the database, by number (and so by their persons' and
-/// events' numbers).
+/// events' numbers). The cache lets go of the pieces not among them (folded
+/// in, or rolled back).
 fn listed(tx: &mut dyn Sql) -> Result<Vec<Listed>, StoreError> {
-    rows(
+    let listed = rows(
         tx,
         "SELECT id, stamp, first_person, first_seq, rows FROM person_segments ORDER BY id",
         &[],
@@ -72,7 +75,9 @@ fn listed(tx: &mut dyn Sql) -> Result<Vec<Listed>, StoreError> {
                 rows: row.int(4)?,
             })
         },
-    )
+    )?;
+    lock_cache().retain(|(stamp, _)| listed.iter().any(|piece| piece.stamp == *stamp));
+    Ok(listed)
 }
 
 /// A listed piece, from the cache or read back.
