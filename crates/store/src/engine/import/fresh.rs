@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 
-use domain::event::Change;
 use domain::plan::{Context, Mutation, Plan, plan};
 use domain::registry::{FactKind, PersonId, Record};
 use rayon::prelude::*;
@@ -177,7 +176,7 @@ fn plan_rows(
                 policy_rules: run.policy_rules,
             };
             match plan(run.actor, change, &context) {
-                Ok(planned) => registers(&planned, &slot, change).then_some(Planned::Added(slot)),
+                Ok(planned) => registers(&planned, &slot).then_some(Planned::Added(slot)),
                 Err(refusal) => Some(Planned::Refused(refusal)),
             }
         })
@@ -187,14 +186,13 @@ fn plan_rows(
 
 /// Whether `planned` inserts exactly the person and residence `slot` holds,
 /// filed under their village.
-fn registers(planned: &Plan, slot: &Slot, change: &Change) -> bool {
+fn registers(planned: &Plan, slot: &Slot) -> bool {
     let residence = FactKind::Residence {
         housing: slot.housing,
         unit: slot.unit,
         place: slot.place,
     };
-    matches!(change, Change::Register { .. })
-        && planned.unit == slot.unit
+    planned.unit == slot.unit
         && matches!(
             planned.mutations.as_slice(),
             [Mutation::InsertPerson(person), Mutation::InsertFact { kind, from, to: None }]

@@ -218,26 +218,7 @@ pub(super) fn write(
         || events_of(run, rows, at),
         || registry_rows(tracks, first_fact),
     );
-    write_tables(tx, run, &events, &registry, &values)?;
-    if changes {
-        let changed = changes_of(registry, values);
-        free_beside(events);
-        Ok(changed)
-    } else {
-        free_beside((events, registry, values));
-        Ok(Vec::new())
-    }
-}
-
-/// Writes the numbered rows into the tables, the persons they change moved
-/// out of their segments first.
-fn write_tables(
-    tx: &mut dyn Sql,
-    run: &Run,
-    events: &[Event],
-    registry: &RegistryRows,
-    values: &[ReportedValue],
-) -> Result<(), StoreError> {
+    // The persons the rows change are in the tables first.
     let moved: Vec<_> = registry
         .changed
         .iter()
@@ -277,17 +258,24 @@ fn write_tables(
         links: &[],
         values: &[],
         permits: &[],
-        events,
+        events: &events,
     };
     load::load(tx, run.vault, &rows)?;
     load::build_indexes(tx, &rebuilt)?;
     for (_, state) in &registry.changed {
         queries::save_pack(tx, state)?;
     }
-    for value in values {
+    for value in &values {
         queries::save_value(tx, value)?;
     }
-    Ok(())
+    if changes {
+        let changed = changes_of(registry, values);
+        free_beside(events);
+        Ok(changed)
+    } else {
+        free_beside((events, registry, values));
+        Ok(Vec::new())
+    }
 }
 
 /// Frees `rows` on a thread of its own, while the import commits: the events
