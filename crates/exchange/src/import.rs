@@ -237,24 +237,23 @@ pub fn import(
     template
         .importable_by(actor)
         .map_err(ImportError::Forbidden)?;
-    // The hash on one core while the file is read on the other.
-    let (sha256, table) = rayon::join(
+    // The hash on one core while the rows are read on every core.
+    let (sha256, parsed) = rayon::join(
         || sha256_hex(bytes),
-        || {
-            read::read(bytes, options.encoding, &options.limits, &|row| {
+        || -> Result<_, FieldError> {
+            let table = read::read(bytes, options.encoding, &options.limits, &|row| {
                 template.is_header(row)
-            })
+            })?;
+            parse_rows(template, &table)
         },
     );
     let file = ImportFile {
         name: name.to_owned(),
         sha256,
     };
-    let table = table?;
-    let (rows, errors) = parse_rows(template, &table)?;
-    let total = table.rows.len() as u64;
-    // The cells are parsed: their memory is the store's while it plans.
-    free_beside(table);
+    let (rows, errors) = parsed?;
+    // Every row of the file is one of the rows, or refused for its cells.
+    let total = (rows.len() + row_numbers(&errors).len()) as u64;
     let (commit, stage) = match (options.dry_run, options.mode) {
         (true, _) => (Commit::Never, Stage::Checking),
         (false, Mode::AllOrNothing) if !errors.is_empty() => (Commit::Never, Stage::Checking),
@@ -316,8 +315,8 @@ pub fn import(
     ))
 }
 
-/// Frees `value` on a thread of its own: a large file's cells and rows are
-/// millions of allocations, half a second of freeing the caller need not
+/// Frees `value` on a thread of its own: a large file's rows are millions
+/// of allocations, half a second of freeing the caller need not
 /// wait for. Where no thread can be had, it is freed here.
 fn free_beside<T: Send + 'static>(value: T) {
     // A refused spawn drops the closure, and `value` with it.
@@ -427,9 +426,9 @@ impl Tally<'_> {
     }
 
     /// The rows numbered `numbers` (sorted) as the file gives them, their cells
-    /// in the template's column order. The file was read whole before the rows
-    /// were planned, and its cells let go of: it is read again, once a run has
-    /// refused rows, rather than kept whole for the few it may refuse.
+    /// in the template's column order. The file's cells were not kept once
+    /// its rows were made: it is read again, once a run has refused rows,
+    /// rather than kept whole for the few it may refuse.
     fn refused_rows(&self, numbers: &[u64]) -> Vec<RefusedRow> {
         if numbers.is_empty() {
             return Vec::new();
@@ -448,18 +447,16 @@ impl Tally<'_> {
             // Not reached: the same bytes read, with these columns, before.
             return Vec::new();
         };
-        table
-            .rows
-            .iter()
-            .filter(|(number, _)| numbers.binary_search(number).is_ok())
-            .map(|(number, record)| RefusedRow {
-                row: *number,
+        let refused = table.map_rows(|number, record| {
+            numbers.binary_search(&number).is_ok().then(|| RefusedRow {
+                row: number,
                 cells: positions
                     .iter()
                     .map(|&at| record.get(at).unwrap_or_default().to_owned())
                     .collect(),
             })
-            .collect()
+        });
+        refused.into_iter().flatten().flatten().collect()
     }
 }
 

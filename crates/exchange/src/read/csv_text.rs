@@ -1,12 +1,17 @@
-//! 逗号分隔文本 — decoded CSV text as rows of cells, each with its line number,
-//! read in pieces on every core: the text is cut only after a line break that
-//! no quoted cell spans, so every piece holds whole records. Cells are separated
-//! by commas, or by tabs in a text whose first lines have more tabs than commas
-//! (what many systems export as a "text file").
+//! 逗号分隔文本 — decoded CSV text as rows of cells, each with its line number:
+//! the first records, for the header, then the body below it read in pieces on
+//! every core: the text is cut only after a line break that no quoted cell
+//! spans, so every piece holds whole records. Cells are separated by commas,
+//! or by tabs in a text whose first lines have more tabs than commas (what
+//! many systems export as a "text file").
+
+use std::borrow::Cow;
 
 use csv::StringRecord;
 use domain::message::FieldError;
 use rayon::prelude::*;
+
+use super::{has_text, trim};
 
 /// Pieces per core: enough that a core that finishes early takes another.
 const PIECES_PER_CORE: usize = 4;
@@ -17,37 +22,8 @@ const SMALL: usize = 1 << 20;
 /// Lines whose separators decide between commas and tabs.
 const SNIFFED_LINES: usize = 10;
 
-/// The records of `text`, each with the line it starts on (the first is 1).
-pub(super) fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
-    let bytes = text.as_bytes();
-    let parts = if bytes.len() < SMALL {
-        1
-    } else {
-        rayon::current_num_threads() * PIECES_PER_CORE
-    };
-    let separator = separator(text);
-    let cuts = cuts(bytes, parts, separator);
-    // The line each piece starts on.
-    let mut first_lines = Vec::with_capacity(cuts.len());
-    let mut line = 1;
-    for piece in cuts.windows(2) {
-        first_lines.push(line);
-        line += memchr::memchr_iter(b'\n', &bytes[piece[0]..piece[1]]).count() as u64;
-    }
-    let pieces: Vec<Result<Vec<(u64, StringRecord)>, FieldError>> = cuts
-        .par_windows(2)
-        .zip(first_lines)
-        .map(|(piece, line)| read_piece(&text[piece[0]..piece[1]], line, separator))
-        .collect();
-    let mut rows = Vec::new();
-    for piece in pieces {
-        rows.extend(piece?);
-    }
-    Ok(rows)
-}
-
 /// A tab when the first lines of `text` have more tabs than commas, else a comma.
-fn separator(text: &str) -> u8 {
+pub(super) fn separator(text: &str) -> u8 {
     let head = text.lines().take(SNIFFED_LINES);
     let (tabs, commas) = head.fold((0, 0), |(tabs, commas), line| {
         (
@@ -56,6 +32,112 @@ fn separator(text: &str) -> u8 {
         )
     });
     if tabs > commas { b'\t' } else { b',' }
+}
+
+/// A CSV text's first records, each with the line it starts on, and for
+/// each the byte where the record after it starts.
+pub(super) struct Head {
+    pub records: Vec<(u64, StringRecord)>,
+    pub ends: Vec<usize>,
+}
+
+/// The first records of `text`, up to and with the `text_rows`th that has
+/// text.
+pub(super) fn head(text: &str, separator: u8, text_rows: usize) -> Result<Head, FieldError> {
+    let (mut records, mut ends) = (Vec::new(), Vec::new());
+    let mut with_text = 0;
+    read_piece(text, 1, separator, &mut |line, record, end| {
+        records.push((line, record.clone()));
+        ends.push(end);
+        with_text += usize::from(has_text(record));
+        with_text < text_rows
+    })?;
+    Ok(Head { records, ends })
+}
+
+/// The records of a CSV text from a byte on: its data rows below the header.
+#[derive(Debug)]
+pub(super) struct Body<'a> {
+    text: Cow<'a, str>,
+    start: usize,
+    /// The line `start` is on.
+    line: u64,
+    separator: u8,
+}
+
+impl<'a> Body<'a> {
+    /// The records of `text` from byte `start` on.
+    pub(super) fn new(text: Cow<'a, str>, start: usize, separator: u8) -> Body<'a> {
+        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() as u64;
+        Body {
+            text,
+            start,
+            line,
+            separator,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.start..]
+    }
+
+    /// How many lines the body has: at least as many as its records.
+    pub(super) fn lines(&self) -> u64 {
+        let bytes = self.bytes();
+        let breaks = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        breaks + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+    }
+
+    /// Each record with text, its cells trimmed, as `f` makes it of its line
+    /// and cells: in pieces on every core, in file order.
+    pub(super) fn map_rows<T: Send>(
+        &self,
+        f: &(impl Fn(u64, &StringRecord) -> T + Sync),
+    ) -> Result<Vec<T>, FieldError> {
+        let bytes = self.bytes();
+        let parts = if bytes.len() < SMALL {
+            1
+        } else {
+            rayon::current_num_threads() * PIECES_PER_CORE
+        };
+        let cuts = cuts(bytes, parts, self.separator);
+        // The line each piece starts on, and its line breaks.
+        let mut lines = Vec::with_capacity(cuts.len());
+        let mut line = self.line;
+        for piece in cuts.windows(2) {
+            let breaks = memchr::memchr_iter(b'\n', &bytes[piece[0]..piece[1]]).count();
+            lines.push((line, breaks));
+            line += breaks as u64;
+        }
+        let text = &self.text[self.start..];
+        let pieces: Vec<Result<Vec<T>, FieldError>> = cuts
+            .par_windows(2)
+            .zip(lines)
+            .map(|(piece, (line, breaks))| {
+                // Rows are many and large: made in place, not grown.
+                let mut rows = Vec::with_capacity(breaks + 1);
+                read_piece(
+                    &text[piece[0]..piece[1]],
+                    line,
+                    self.separator,
+                    &mut |line, record, _| {
+                        if has_text(record) {
+                            trim(record);
+                            rows.push(f(line, record));
+                        }
+                        true
+                    },
+                )?;
+                Ok(rows)
+            })
+            .collect();
+        let pieces = pieces.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+        for piece in pieces {
+            rows.extend(piece);
+        }
+        Ok(rows)
+    }
 }
 
 /// Offsets that cut `bytes` into about `parts` pieces of whole records: 0, each
@@ -120,23 +202,26 @@ fn quotes_well_formed(bytes: &[u8], separator: u8) -> bool {
     !quoted
 }
 
-/// The records of one piece of whole records, which starts on line `line`.
+/// Reads the records of one piece of whole records, which starts on line
+/// `line`, into one record in turn, and gives each to `each` with the line it
+/// starts on and the byte where the next starts, until `each` says stop.
 fn read_piece(
     text: &str,
     mut line: u64,
     separator: u8,
-) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+    each: &mut dyn FnMut(u64, &mut StringRecord, usize) -> bool,
+) -> Result<(), FieldError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let first_line = line;
-    let mut rows = Vec::new();
+    let mut record = StringRecord::new();
     // The reader's own line count skips blank lines: count from byte offsets.
     let mut counted = 0;
-    for record in reader.records() {
-        let record = record.map_err(|error| {
+    loop {
+        let more = reader.read_record(&mut record).map_err(|error| {
             let line = error.position().map_or(0, |p| p.line() + first_line - 1);
             FieldError::new(
                 "file",
@@ -144,6 +229,9 @@ fn read_piece(
                 format!("expected well-formed CSV, but line {line} is not ({error})"),
             )
         })?;
+        if !more {
+            return Ok(());
+        }
         // The position may be that of blank lines the reader skipped before it.
         let mut start = record.position().map_or(counted, |p| p.byte() as usize);
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
@@ -151,9 +239,10 @@ fn read_piece(
         }
         line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..start]).count() as u64;
         counted = start;
-        rows.push((line, record));
+        if !each(line, &mut record, reader.position().byte() as usize) {
+            return Ok(());
+        }
     }
-    Ok(rows)
 }
 
 #[cfg(test)]
@@ -167,12 +256,22 @@ mod tests {
         let mut rows = Vec::new();
         for piece in cuts.windows(2) {
             let piece = &text[piece[0]..piece[1]];
-            rows.extend(read_piece(piece, line, b',').unwrap());
+            read_piece(piece, line, b',', &mut |line, record, _| {
+                rows.push((line, record.clone()));
+                true
+            })
+            .unwrap();
             line += piece.matches('\n').count() as u64;
         }
         rows.into_iter()
             .map(|(line, record)| (line, record.iter().map(str::to_owned).collect()))
             .collect()
+    }
+
+    /// The records of `text` with text, as [`Body::map_rows`] gives them.
+    fn read(text: &str) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+        Body::new(Cow::Borrowed(text), 0, separator(text))
+            .map_rows(&|line, record| (line, record.clone()))
     }
 
     #[test]

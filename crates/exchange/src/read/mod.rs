@@ -3,10 +3,16 @@
 //! header is the row the caller recognises, below any title rows a spreadsheet
 //! has above it; in a workbook, on the first worksheet that has one (a cover or
 //! notes sheet may come first).
+//!
+//! A CSV's data rows are not read with its header: [`Table::map_rows`] reads
+//! them a piece at a time on every core, each row into what the caller makes
+//! of it, so that a million rows are never held as cells.
 
 mod csv_text;
 pub mod encoding;
 mod xlsx;
+
+use std::borrow::Cow;
 
 use csv::StringRecord;
 use domain::message::FieldError;
@@ -16,11 +22,54 @@ use crate::limits::Limits;
 use encoding::Encoding;
 
 /// A file's cells: the header row, and each data row with its number as a
-/// spreadsheet shows it (the header is row 1). Rows with no text are left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+/// spreadsheet shows it (the header is row 1), its cells trimmed. Rows with
+/// no text are left out.
+#[derive(Debug)]
+pub struct Table<'a> {
     pub headers: Vec<String>,
-    pub rows: Vec<(u64, StringRecord)>,
+    rows: DataRows<'a>,
+}
+
+/// Where a table's data rows are.
+#[derive(Debug)]
+enum DataRows<'a> {
+    /// In a CSV text, still to be read.
+    Text(csv_text::Body<'a>),
+    /// A worksheet's, read.
+    Cells(Vec<(u64, StringRecord)>),
+}
+
+impl Table<'_> {
+    /// Each data row, in file order, as `f` makes it of its number and
+    /// cells; read on every core. Fails only on CSV the reader cannot read.
+    pub fn map_rows<T: Send>(
+        &self,
+        f: impl Fn(u64, &StringRecord) -> T + Sync,
+    ) -> Result<Vec<T>, FieldError> {
+        match &self.rows {
+            DataRows::Text(body) => body.map_rows(&f),
+            DataRows::Cells(rows) => Ok(rows
+                .par_iter()
+                .map(|(number, record)| f(*number, record))
+                .collect()),
+        }
+    }
+
+    /// The data rows, each with its number.
+    pub fn rows(&self) -> Result<Vec<(u64, StringRecord)>, FieldError> {
+        self.map_rows(|number, record| (number, record.clone()))
+    }
+
+    /// How many data rows the table has, exactly when more than `most`: a
+    /// CSV text of no more lines than `most` is not read to count them
+    /// (it has no more rows than lines), and its lines are given.
+    fn count_within(&self, most: u64) -> Result<u64, FieldError> {
+        match &self.rows {
+            DataRows::Text(body) if body.lines() <= most => Ok(body.lines()),
+            DataRows::Text(_) => Ok(self.map_rows(|_, _| ())?.len() as u64),
+            DataRows::Cells(rows) => Ok(rows.len() as u64),
+        }
+    }
 }
 
 /// A sheet's rows, each with its number as a spreadsheet shows it.
@@ -40,12 +89,12 @@ const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
 /// `is_header` holds for among the first [`HEADER_ROWS`] with text (and the
 /// rows above it left out); when no row is, the first row with text, so that
 /// the caller can say which of its columns the file lacks.
-pub fn read(
-    bytes: &[u8],
+pub fn read<'a>(
+    bytes: &'a [u8],
     encoding: Option<Encoding>,
     limits: &Limits,
     is_header: &IsHeader<'_>,
-) -> Result<Table, FieldError> {
+) -> Result<Table<'a>, FieldError> {
     if bytes.len() as u64 > limits.file_bytes {
         return Err(FieldError::new(
             "file",
@@ -75,16 +124,16 @@ pub fn read(
             "expected XLSX or CSV, but found a web page (HTML) or an XML spreadsheet named as an Excel file, as many systems \"export to Excel\": open it in Excel and save it as .xlsx or CSV",
         ));
     }
-    let cells = if bytes.starts_with(ZIP) {
-        xlsx::read(bytes, limits, &|cells| {
+    let table = if bytes.starts_with(ZIP) {
+        let cells = xlsx::read(bytes, limits, &|cells| {
             header_at(cells, is_header).is_some()
-        })?
+        })?;
+        into_table(cells, is_header)?
     } else {
         let (text, _) = encoding::decode(bytes, encoding)?;
-        csv_text::read(&text)?
+        csv_table(text, is_header)?
     };
-    let table = into_table(cells, is_header)?;
-    let rows = table.rows.len() as u64;
+    let rows = table.count_within(limits.rows)?;
     if rows > limits.rows {
         return Err(FieldError::new(
             "file",
@@ -99,6 +148,23 @@ pub fn read(
         ));
     }
     Ok(table)
+}
+
+/// A CSV text's header (see [`read`]) and its data rows below it.
+fn csv_table<'a>(text: Cow<'a, str>, is_header: &IsHeader<'_>) -> Result<Table<'a>, FieldError> {
+    let separator = csv_text::separator(&text);
+    let mut head = csv_text::head(&text, separator, HEADER_ROWS)?;
+    let cells = &mut head.records;
+    let at = header_at(cells, is_header)
+        .or_else(|| cells.iter().position(|(_, record)| has_text(record)))
+        .ok_or_else(empty)?;
+    let header = &mut cells[at].1;
+    header.trim();
+    let body = csv_text::Body::new(text, head.ends[at], separator);
+    Ok(Table {
+        headers: header.iter().map(str::to_owned).collect(),
+        rows: DataRows::Text(body),
+    })
 }
 
 /// Whether `bytes` begin as a web page or an XML spreadsheet does (after a
@@ -123,6 +189,14 @@ fn has_text(record: &StringRecord) -> bool {
     record.iter().any(|cell| !cell.trim().is_empty())
 }
 
+/// Trims every cell of `record`; one that needs none is left as it is
+/// (trimming makes the record anew).
+fn trim(record: &mut StringRecord) {
+    if record.iter().any(|cell| cell.trim().len() != cell.len()) {
+        record.trim();
+    }
+}
+
 /// Where among `cells` the header is: the first row `is_header` holds for,
 /// of the first [`HEADER_ROWS`] with text.
 fn header_at(cells: &Rows, is_header: &IsHeader<'_>) -> Option<usize> {
@@ -135,11 +209,20 @@ fn header_at(cells: &Rows, is_header: &IsHeader<'_>) -> Option<usize> {
         .map(|(at, _)| at)
 }
 
-/// The header (see [`read`]) and the rows below it with text, cells trimmed.
+fn empty() -> FieldError {
+    FieldError::new(
+        "file",
+        "文件是空的：没有表头行",
+        "expected a header row, but the file is empty",
+    )
+}
+
+/// A worksheet's header (see [`read`]) and the rows below it with text,
+/// cells trimmed.
 fn into_table(
     mut cells: Vec<(u64, StringRecord)>,
     is_header: &IsHeader<'_>,
-) -> Result<Table, FieldError> {
+) -> Result<Table<'static>, FieldError> {
     if let Some(at) = header_at(&cells, is_header) {
         cells.drain(..at);
     }
@@ -147,21 +230,15 @@ fn into_table(
         .into_par_iter()
         .filter(|(_, record)| has_text(record))
         .map(|(number, mut record)| {
-            record.trim();
+            trim(&mut record);
             (number, record)
         })
         .collect::<Vec<_>>()
         .into_iter();
-    let Some((_, header)) = rows.next() else {
-        return Err(FieldError::new(
-            "file",
-            "文件是空的：没有表头行",
-            "expected a header row, but the file is empty",
-        ));
-    };
+    let (_, header) = rows.next().ok_or_else(empty)?;
     Ok(Table {
         headers: header.iter().map(str::to_owned).collect(),
-        rows: rows.collect(),
+        rows: DataRows::Cells(rows.collect()),
     })
 }
 
@@ -179,9 +256,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(table.headers, ["a", "b"]);
-        let numbers: Vec<u64> = table.rows.iter().map(|(n, _)| *n).collect();
+        let rows = table.rows().unwrap();
+        let numbers: Vec<u64> = rows.iter().map(|(n, _)| *n).collect();
         assert_eq!(numbers, [3, 4]);
-        assert_eq!(&table.rows[0].1[0], "1");
+        assert_eq!(&rows[0].1[0], "1");
+    }
+
+    #[test]
+    fn a_csv_of_windows_line_ends_reads_as_one_of_unix_ones() {
+        let table = read(
+            "a,b\r\n\r\n 1 ,2\r\n3,4".as_bytes(),
+            None,
+            &Limits::default(),
+            &|_| false,
+        )
+        .unwrap();
+        assert_eq!(table.headers, ["a", "b"]);
+        assert_eq!(
+            table.rows().unwrap(),
+            [
+                (3, StringRecord::from(vec!["1", "2"])),
+                (4, StringRecord::from(vec!["3", "4"]))
+            ]
+        );
     }
 
     #[test]
@@ -190,7 +287,10 @@ mod tests {
         let is_header = |record: &StringRecord| record.iter().any(|cell| cell == "a");
         let table = read(text.as_bytes(), None, &Limits::default(), &is_header).unwrap();
         assert_eq!(table.headers, ["序号", "a", "b"]);
-        assert_eq!(table.rows, [(5, StringRecord::from(vec!["1", "2", "3"]))]);
+        assert_eq!(
+            table.rows().unwrap(),
+            [(5, StringRecord::from(vec!["1", "2", "3"]))]
+        );
     }
 
     #[test]

@@ -49,8 +49,10 @@ fn parse_date(text: &str) -> Option<Date> {
         (year, month, day)
     } else {
         let separator = day.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-        let parts: Vec<&str> = day.split(separator).collect();
-        let [year, month, day] = parts[..] else {
+        let mut parts = day.split(separator);
+        let (Some(year), Some(month), Some(day), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return None;
         };
         (year, month, day)

@@ -3,12 +3,13 @@
 //! Rules about the registry (is the employer known, is the unit in scope, is the
 //! person registered) are the planner's; this only reads cells.
 
+use std::borrow::Cow;
+
 use csv::StringRecord;
 use domain::event::{Change, FactForm, ResidenceForm, RowError};
 use domain::message::{FieldError, Message};
 use domain::registry::{FactKind, Housing, NewPerson, SchoolKind};
 use domain::reported_value::ReportedValue;
-use rayon::prelude::*;
 use store::{ImportRow, RowChange};
 
 use super::cell::{date, resident_id, whole_number};
@@ -63,45 +64,47 @@ fn twice(column: Column, first: &str, second: &str) -> FieldError {
     )
 }
 
-/// The rows of `table` as changes, and the reasons of the rows that are not.
-/// Fails as a whole only when a column of the template is missing.
+/// The rows of `table` as changes, and the reasons of the rows that are not
+/// (each such row has one or more). Fails as a whole only when a column of
+/// the template is missing, or the CSV cannot be read.
 pub fn parse_rows(
     template: &Template,
     table: &Table,
 ) -> Result<(Vec<ImportRow>, Vec<RowError>), FieldError> {
     let positions = column_positions(template, &table.headers)?;
-    // Each row on its own, on every core, in file order.
-    let parsed: Vec<Result<ImportRow, Vec<RowError>>> = table
-        .rows
-        .par_iter()
-        .map(|(number, record)| {
-            let mut cells = Cells {
-                template,
-                positions: &positions,
-                record,
-                number: *number,
-                errors: Vec::new(),
-            };
-            if cells.is_footer() {
-                return Err(vec![footer(*number)]);
-            }
-            match cells.change() {
-                Some(change) if cells.errors.is_empty() => Ok(ImportRow {
-                    row: *number,
-                    change,
-                }),
-                _ => Err(cells.errors),
+    // Each row on its own, as the table reads them.
+    let parsed: Vec<Result<ImportRow, Vec<RowError>>> = table.map_rows(|number, record| {
+        let mut cells = Cells {
+            template,
+            positions: &positions,
+            record,
+            number,
+            errors: Vec::new(),
+        };
+        if cells.is_footer() {
+            return Err(vec![footer(number)]);
+        }
+        match cells.change() {
+            Some(change) if cells.errors.is_empty() => Ok(ImportRow {
+                row: number,
+                change,
+            }),
+            _ => Err(cells.errors),
+        }
+    })?;
+    let mut errors = Vec::new();
+    // Collected in place: a row and its result are the same size, and a
+    // large file's rows are hundreds of megabytes.
+    let rows = parsed
+        .into_iter()
+        .filter_map(|row| match row {
+            Ok(row) => Some(row),
+            Err(mut bad) => {
+                errors.append(&mut bad);
+                None
             }
         })
         .collect();
-    let mut rows = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
-    for row in parsed {
-        match row {
-            Ok(row) => rows.push(row),
-            Err(mut bad) => errors.append(&mut bad),
-        }
-    }
     Ok((rows, errors))
 }
 
@@ -194,10 +197,10 @@ impl Cells<'_> {
         parse: impl FnOnce(&str) -> Result<T, Message>,
     ) -> Option<T> {
         let text = self.text(column);
-        let text: String = if column == Column::Name || text.is_ascii() {
-            text.to_owned()
+        let text: Cow<'_, str> = if column == Column::Name || text.chars().all(|c| narrow(c) == c) {
+            Cow::Borrowed(text)
         } else {
-            text.chars().map(narrow).collect()
+            Cow::Owned(text.chars().map(narrow).collect())
         };
         if text.is_empty() {
             if required {

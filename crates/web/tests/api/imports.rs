@@ -92,8 +92,9 @@ async fn an_upload_is_all_or_nothing_and_its_bad_rows_come_back_as_xlsx() {
     })
     .unwrap();
     assert_eq!(fix.headers[0], "原行号 Row");
-    assert_eq!(fix.rows.len(), 1);
-    let cells: Vec<&str> = fix.rows[0].1.iter().collect();
+    let rows = fix.rows().unwrap();
+    assert_eq!(rows.len(), 1);
+    let cells: Vec<&str> = rows[0].1.iter().collect();
     let id = resident_id(2);
     assert_eq!(
         cells[..8],
@@ -179,7 +180,8 @@ async fn a_report_of_many_bad_rows_comes_a_page_at_a_time() {
         police.is_header(row)
     })
     .unwrap();
-    let numbers: Vec<&str> = fix.rows.iter().map(|(_, row)| &row[0]).collect();
+    let rows = fix.rows().unwrap();
+    let numbers: Vec<&str> = rows.iter().map(|(_, row)| &row[0]).collect();
     let expected: Vec<String> = (2..=10_002).map(|row: u64| row.to_string()).collect();
     assert_eq!(numbers, expected);
 
