@@ -131,14 +131,16 @@ fn lock_cache() -> std::sync::MutexGuard<'static, Vec<(i64, Arc<Piece>)>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Writes `slots`, each with the blind index of its ID number, as pieces:
-/// the persons numbered from `header.first_person`, their residences from
-/// `header.first_fact` and their events from `header.first_seq`, in order.
+/// Writes `slots`, with `keys`, the blind indexes of their ID numbers, as
+/// pieces: the persons numbered from `header.first_person`, their
+/// residences from `header.first_fact` and their events from
+/// `header.first_seq`, in order.
 pub(crate) fn write(
     tx: &mut dyn Sql,
     vault: &Vault,
     header: &Header,
-    slots: &[(Slot, BlindIndex)],
+    slots: &[Slot],
+    keys: &[BlindIndex],
 ) -> Result<(), StoreError> {
     let file = journal::import_file(tx, &header.file, &header.sha256)?;
     let sql = "INSERT INTO person_segments \
@@ -148,7 +150,8 @@ pub(crate) fn write(
     // Packed on every core, written one after another.
     let packed: Vec<Packed> = slots
         .par_chunks(PIECE_ROWS)
-        .map(|chunk| piece::pack(vault, chunk))
+        .zip(keys.par_chunks(PIECE_ROWS))
+        .map(|(slots, keys)| piece::pack(vault, slots, keys))
         .collect();
     for (index, (Packed { keys, ids, body }, chunk)) in
         packed.into_iter().zip(slots.chunks(PIECE_ROWS)).enumerate()

@@ -7,13 +7,15 @@
 //! person numbered `first_person + slot`, their residence fact
 //! `first_fact + slot` and the registration event `first_seq + slot`.
 //!
-//! Columns (little-endian): `keys` the blind indexes sorted, each with its
-//! slot (`u32`); `ids` the ID numbers side by side, 18 bytes each, sealed as
+//! Columns (little-endian): `keys` the blind indexes in slot order (sorted
+//! when read back); `ids` the ID numbers side by side, 18 bytes each, sealed as
 //! one message by the vault; `body` the file rows (`u32`), then the days, the
 //! villages and the places each as a dictionary (its length, `u32`, its
 //! entries: a day as `i16` year, month and day, a village as `u64`, a place as
 //! `i64`, 0 for none) and each slot's entry (`u16`), the housing (a byte
 //! each), and the names: each one's length (a byte), then their UTF-8.
+
+use std::collections::HashMap;
 
 use domain::Date;
 use domain::access::UserId;
@@ -22,6 +24,7 @@ use domain::event::{Change, Event, ResidenceForm, Source};
 use domain::registry::{Fact, FactId, FactKind, Housing, NewPerson, Person, PersonId, RecordId};
 use domain::resident_id::ResidentId;
 use jiff::Timestamp;
+use rustc_hash::FxBuildHasher;
 
 use crate::vault::{BlindIndex, Vault};
 use crate::{PersonState, StoreError};
@@ -37,26 +40,27 @@ const HOUSING: [Housing; 4] = [
     Housing::OwnHome,
 ];
 
-const KEY_LEN: usize = 16 + 4;
+const KEY_LEN: usize = 16;
 const ID_LEN: usize = 18;
 
-/// One registration as a piece keeps it.
+/// One registration as a piece keeps it, its name borrowed (from the file's
+/// row, or the piece read back).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Slot {
+pub(crate) struct Slot<'a> {
     pub row: u64,
     pub resident_id: ResidentId,
-    pub name: String,
+    pub name: &'a str,
     pub on: Date,
     pub unit: DivisionCode,
     pub housing: Housing,
     pub place: Option<RecordId>,
 }
 
-impl Slot {
+impl<'a> Slot<'a> {
     /// The slot of a registration, if a piece can hold it: one with no fact
     /// but the residence, of a housing kind the format knows, a name of at
     /// most 255 bytes, on a row numbered within 32 bits.
-    pub(crate) fn of(row: u64, change: &Change) -> Option<Slot> {
+    pub(crate) fn of(row: u64, change: &'a Change) -> Option<Slot<'a>> {
         let Change::Register {
             person,
             on,
@@ -70,7 +74,7 @@ impl Slot {
         (fits && facts.is_empty() && HOUSING.contains(&residence.housing)).then(|| Slot {
             row,
             resident_id: person.resident_id,
-            name: person.name.clone(),
+            name: &person.name,
             on: *on,
             unit: residence.unit,
             housing: residence.housing,
@@ -79,7 +83,7 @@ impl Slot {
     }
 }
 
-impl Slot {
+impl Slot<'_> {
     /// The person a slot registers, numbered `person`, and their residence,
     /// numbered `fact`: what the tables would hold of them.
     pub(crate) fn state(&self, person: PersonId, fact: FactId) -> PersonState {
@@ -87,7 +91,7 @@ impl Slot {
         let person = Person {
             id: person,
             resident_id: *id,
-            name: self.name.clone(),
+            name: self.name.to_owned(),
             sex: id.sex(),
             birth_date: id.birth_date(),
             hukou: id.hukou(),
@@ -149,54 +153,41 @@ pub(crate) struct Packed {
     pub body: Vec<u8>,
 }
 
-/// Packs `slots` (at most [`PIECE_ROWS`]), each with the blind index of its ID
-/// number.
-pub(crate) fn pack(vault: &Vault, slots: &[(Slot, BlindIndex)]) -> Packed {
-    let mut keys: Vec<(BlindIndex, u32)> = slots
-        .iter()
-        .enumerate()
-        .map(|(at, (_, key))| (*key, at as u32))
-        .collect();
-    keys.sort_unstable();
+/// Packs `slots` (at most [`PIECE_ROWS`]) with `keys`, the blind indexes of
+/// their ID numbers.
+pub(crate) fn pack(vault: &Vault, slots: &[Slot], keys: &[BlindIndex]) -> Packed {
     let mut ids = Vec::with_capacity(slots.len() * ID_LEN);
     let mut body = Vec::with_capacity(slots.len() * 24);
-    for (slot, _) in slots {
+    for slot in slots {
         ids.extend_from_slice(slot.resident_id.as_str().as_bytes());
         body.extend_from_slice(&(slot.row as u32).to_le_bytes());
     }
+    put_dictionary(&mut body, slots.iter().map(|slot| slot.on), |out, day| {
+        out.extend_from_slice(&day.year().to_le_bytes());
+        out.extend([day.month() as u8, day.day() as u8]);
+    });
     put_dictionary(
         &mut body,
-        slots.iter().map(|(slot, _)| slot.on),
-        |out, day| {
-            out.extend_from_slice(&day.year().to_le_bytes());
-            out.extend([day.month() as u8, day.day() as u8]);
-        },
-    );
-    put_dictionary(
-        &mut body,
-        slots.iter().map(|(slot, _)| slot.unit),
+        slots.iter().map(|slot| slot.unit),
         |out, unit| out.extend_from_slice(&unit.as_u64().to_le_bytes()),
     );
     put_dictionary(
         &mut body,
-        slots.iter().map(|(slot, _)| slot.place.unwrap_or(0)),
+        slots.iter().map(|slot| slot.place.unwrap_or(0)),
         |out, place| out.extend_from_slice(&place.to_le_bytes()),
     );
-    for (slot, _) in slots {
+    for slot in slots {
         let kind = HOUSING.iter().position(|h| *h == slot.housing);
         body.push(kind.expect("a slot's housing is one the format knows") as u8);
     }
-    for (slot, _) in slots {
+    for slot in slots {
         body.push(slot.name.len() as u8);
     }
-    for (slot, _) in slots {
+    for slot in slots {
         body.extend_from_slice(slot.name.as_bytes());
     }
     Packed {
-        keys: keys
-            .iter()
-            .flat_map(|(key, slot)| key.iter().copied().chain(slot.to_le_bytes()))
-            .collect(),
+        keys: keys.concat(),
         ids: vault.encrypt_bytes(&ids),
         body,
     }
@@ -207,23 +198,25 @@ pub(crate) fn pack(vault: &Vault, slots: &[(Slot, BlindIndex)]) -> Packed {
 /// [`PIECE_ROWS`] values).
 fn put_dictionary<T: Copy + Eq + std::hash::Hash>(
     out: &mut Vec<u8>,
-    values: impl Iterator<Item = T> + Clone,
+    values: impl ExactSizeIterator<Item = T>,
     put: impl Fn(&mut Vec<u8>, T),
 ) {
-    let mut entries: std::collections::HashMap<T, u16> = std::collections::HashMap::new();
+    let mut entries: HashMap<T, u16, FxBuildHasher> = HashMap::default();
     let mut order = Vec::new();
-    for value in values.clone() {
-        entries.entry(value).or_insert_with(|| {
+    let mut places = Vec::with_capacity(values.len());
+    for value in values {
+        let place = *entries.entry(value).or_insert_with(|| {
             order.push(value);
             (order.len() - 1) as u16
         });
+        places.push(place);
     }
     out.extend_from_slice(&(order.len() as u32).to_le_bytes());
     for value in order {
         put(out, value);
     }
-    for value in values {
-        out.extend_from_slice(&entries[&value].to_le_bytes());
+    for place in places {
+        out.extend_from_slice(&place.to_le_bytes());
     }
 }
 
@@ -287,15 +280,14 @@ impl Piece {
         if packed.keys.len() != rows * KEY_LEN {
             return Err(damaged("the keys do not match the number of rows"));
         }
-        let keys = packed
+        let mut keys: Vec<(BlindIndex, u32)> = packed
             .keys
             .chunks_exact(KEY_LEN)
-            .map(|chunk| {
-                let key: BlindIndex = chunk[..16].try_into().expect("16 bytes");
-                let slot = u32::from_le_bytes(chunk[16..].try_into().expect("4 bytes"));
-                (key, slot)
-            })
+            .zip(0..)
+            .map(|(key, slot)| (key.try_into().expect("16 bytes"), slot))
             .collect();
+        // Sorted once here, for the process, rather than at each import.
+        keys.sort_unstable();
         let plain = vault.decrypt_bytes(&packed.ids, "the ID numbers of a segment")?;
         if plain.len() != rows * ID_LEN {
             return Err(damaged("the ID numbers do not match the number of rows"));
@@ -415,11 +407,11 @@ impl Piece {
     }
 
     /// The registration in a slot.
-    pub(crate) fn slot(&self, slot: usize) -> Slot {
+    pub(crate) fn slot(&self, slot: usize) -> Slot<'_> {
         Slot {
             row: self.rows[slot],
             resident_id: self.ids[slot],
-            name: self.name(slot).to_owned(),
+            name: self.name(slot),
             on: self.days[slot],
             unit: self.units[slot],
             housing: self.housing[slot],
@@ -460,7 +452,10 @@ impl Piece {
                 row,
             },
             change: Change::Register {
-                person: NewPerson { resident_id, name },
+                person: NewPerson {
+                    resident_id,
+                    name: name.to_owned(),
+                },
                 on,
                 residence: ResidenceForm {
                     housing,
@@ -477,7 +472,7 @@ impl Piece {
 mod tests {
     use super::*;
 
-    fn slot(n: u32) -> Slot {
+    fn slot(n: u32) -> Slot<'static> {
         let birth = Date::new(1980, 1, 1).unwrap();
         Slot {
             row: u64::from(n) + 2,
@@ -487,7 +482,7 @@ mod tests {
                 n as u16,
                 domain::resident_id::Sex::Male,
             ),
-            name: ["张三", "阿依古丽·买买提", "𠮷野", "Li Lei"][n as usize % 4].into(),
+            name: ["张三", "阿依古丽·买买提", "𠮷野", "Li Lei"][n as usize % 4],
             on: Date::new(2024, 1 + (n % 12) as i8, 1 + (n % 28) as i8).unwrap(),
             unit: DivisionCode::from_u64(320211001003 + u64::from(n % 3)).unwrap(),
             housing: HOUSING[n as usize % HOUSING.len()],
@@ -510,22 +505,21 @@ mod tests {
     #[test]
     fn every_slot_comes_back_found_by_its_key() {
         let vault = Vault::from_key([7; 32]);
-        let slots: Vec<(Slot, BlindIndex)> = (0..50)
-            .map(|n| {
-                let slot = slot(n);
-                let key = vault.blind_index(&slot.resident_id);
-                (slot, key)
-            })
+        let slots: Vec<Slot> = (0..50).map(slot).collect();
+        let keys: Vec<BlindIndex> = slots
+            .iter()
+            .map(|slot| vault.blind_index(&slot.resident_id))
             .collect();
-        let piece = Piece::unpack(&vault, header(), slots.len(), &pack(&vault, &slots)).unwrap();
-        let mut keys: Vec<BlindIndex> = slots.iter().map(|(_, key)| *key).collect();
-        keys.sort_unstable();
-        let found = piece.slots_of_keys(&keys);
+        let packed = pack(&vault, &slots, &keys);
+        let piece = Piece::unpack(&vault, header(), slots.len(), &packed).unwrap();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        let found = piece.slots_of_keys(&sorted);
         assert_eq!(found.len(), slots.len());
         for (key, at) in found {
-            assert_eq!(slots[at].1, key);
+            assert_eq!(keys[at], key);
         }
-        for (at, (slot, _)) in slots.iter().enumerate() {
+        for (at, slot) in slots.iter().enumerate() {
             assert_eq!(&piece.slot(at), slot);
             let state = piece.state(at);
             assert_eq!(state.person.id, 7 + at as PersonId);
@@ -537,10 +531,12 @@ mod tests {
     #[test]
     fn a_damaged_piece_is_an_error_not_a_panic() {
         let vault = Vault::from_key([7; 32]);
-        let slots: Vec<(Slot, BlindIndex)> = (0..5)
-            .map(|n| (slot(n), vault.blind_index(&slot(n).resident_id)))
+        let slots: Vec<Slot> = (0..5).map(slot).collect();
+        let keys: Vec<BlindIndex> = slots
+            .iter()
+            .map(|slot| vault.blind_index(&slot.resident_id))
             .collect();
-        let packed = pack(&vault, &slots);
+        let packed = pack(&vault, &slots, &keys);
         for end in 0..packed.body.len() {
             let cut = Packed {
                 keys: packed.keys.clone(),

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use domain::plan::{Context, Mutation, Plan, plan};
+use domain::plan::{Context, Mutation, Plan, Refusal, plan};
 use domain::registry::{FactKind, PersonId, Record};
 use rayon::prelude::*;
 
@@ -23,12 +23,6 @@ use crate::{
     journal, queries,
 };
 
-/// What became of one row of a file of new persons.
-enum Planned {
-    Added(Slot),
-    Refused(domain::plan::Refusal),
-}
-
 /// Plans and, as `commit` says, writes a file of new persons; `None` when
 /// the rows are not one (see the module), having written and told nothing.
 pub(super) fn import(
@@ -41,25 +35,31 @@ pub(super) fn import(
     if run.rows.len() < segment::SEGMENT_MIN_PERSONS {
         return Ok(None);
     }
-    let Some(slots) = run
+    // Collected by index, straight into place: a collection that may end
+    // early (`Option<Vec<_>>`) is gathered in parts and copied.
+    let (slots, mut keys): (Vec<Option<Slot>>, Vec<Key>) = run
         .rows
         .par_iter()
-        .map(|row| match &row.change {
-            RowChange::Change(change) => Slot::of(row.row, change),
-            RowChange::PersonFact { .. } => None,
+        .map(|row| {
+            let slot = match &row.change {
+                RowChange::Change(change) => Slot::of(row.row, change),
+                RowChange::PersonFact { .. } => None,
+            };
+            let key = slot.as_ref().map_or_else(Key::default, |slot| {
+                run.vault.blind_index(&slot.resident_id)
+            });
+            (slot, key)
         })
-        .collect::<Option<Vec<Slot>>>()
-    else {
+        .unzip();
+    if slots.iter().any(Option::is_none) {
         return Ok(None);
-    };
+    }
+    // In place again: a slot and an `Option` of one are the same size.
+    let mut slots: Vec<Slot> = slots.into_iter().map_while(|slot| slot).collect();
     let done = Done::read(tx, &run.file.sha256)?;
     if run.rows.iter().any(|row| done.contains(row.row)) {
         return Ok(None);
     }
-    let keys: Vec<Key> = slots
-        .par_iter()
-        .map(|slot| run.vault.blind_index(&slot.resident_id))
-        .collect();
     let mut sorted = keys.clone();
     sorted.par_sort_unstable();
     if sorted.windows(2).any(|pair| pair[0] == pair[1])
@@ -69,30 +69,29 @@ pub(super) fn import(
         return Ok(None);
     }
     drop(sorted);
-    let Some(planned) = plan_rows(tx, run, slots)? else {
+    let Some(refusals) = refusals(tx, run, &slots)? else {
         return Ok(None);
     };
     let first_person = queries::max_person(tx)? + 1;
     let first_fact = queries::max_fact(tx)? + 1;
     let first_seq = journal::last_seq(tx)? + 1;
-    let (mut added, mut refused) = (Vec::with_capacity(planned.len()), false);
+    let (mut added, mut refused) = (0, false);
     let mut runs = Runs::default();
-    for ((planned, row), key) in planned.into_iter().zip(run.rows).zip(keys) {
-        let outcome = match planned {
-            Planned::Refused(refusal) => {
+    for (refusal, row) in refusals.iter().zip(run.rows) {
+        let outcome = match refusal {
+            Some(refusal) => {
                 refused = true;
                 runs.broken();
-                RowOutcome::Refused(refusal)
+                RowOutcome::Refused(refusal.clone())
             }
-            Planned::Added(slot) => {
-                let n = added.len() as i64;
+            None => {
                 runs.added(row.row);
-                added.push((slot, key));
+                added += 1;
                 RowOutcome::Added(
                     Box::new(Receipt {
-                        seq: first_seq + n,
-                        person: Some(first_person + n),
-                        facts: vec![first_fact + n],
+                        seq: first_seq + added - 1,
+                        person: Some(first_person + added - 1),
+                        facts: vec![first_fact + added - 1],
                         record: None,
                         permit: None,
                         changed: Default::default(),
@@ -104,24 +103,35 @@ pub(super) fn import(
         listener.row(row.row, &outcome);
     }
     let committed = super::commits(commit, refused);
-    if committed && !added.is_empty() {
-        let header = Header {
-            first_person,
-            first_fact,
-            first_seq,
-            at: now(),
-            actor: run.actor.id,
-            file: run.file.name.clone(),
-            sha256: run.file.sha256.clone(),
-        };
-        segment::write(tx, run.vault, &header, &added)?;
-        runs.write(tx, &run.file.sha256)?;
+    if !committed || added == 0 {
+        return Ok(Some(Imported {
+            committed,
+            ..Imported::default()
+        }));
     }
-    let changed = if committed && changes {
-        added
+    if refused {
+        // Only the rows added are kept, numbered in turn.
+        let mut kept = refusals.iter().map(Option::is_none);
+        slots.retain(|_| kept.next() == Some(true));
+        let mut kept = refusals.iter().map(Option::is_none);
+        keys.retain(|_| kept.next() == Some(true));
+    }
+    let header = Header {
+        first_person,
+        first_fact,
+        first_seq,
+        at: now(),
+        actor: run.actor.id,
+        file: run.file.name.clone(),
+        sha256: run.file.sha256.clone(),
+    };
+    segment::write(tx, run.vault, &header, &slots, &keys)?;
+    runs.write(tx, &run.file.sha256)?;
+    let changed = if changes {
+        slots
             .iter()
             .enumerate()
-            .map(|(n, (slot, _))| Changed {
+            .map(|(n, slot)| Changed {
                 after: Some(slot.state(first_person + n as PersonId, first_fact + n as i64)),
                 ..Changed::default()
             })
@@ -136,14 +146,15 @@ pub(super) fn import(
     }))
 }
 
-/// Plans every row as a registration of a new person, on every core; `None`
-/// if the planner accepts a row with any other effect than a person and
-/// their residence (the general path then plans it).
-fn plan_rows(
+/// Plans every row as a registration of a new person, on every core: for
+/// each, the reason it is refused, or none; `None` if the planner accepts a
+/// row with any other effect than a person and their residence (the general
+/// path then plans it).
+fn refusals(
     tx: &mut dyn Sql,
     run: &Run,
-    slots: Vec<Slot>,
-) -> Result<Option<Vec<Planned>>, StoreError> {
+    slots: &[Slot],
+) -> Result<Option<Vec<Option<Refusal>>>, StoreError> {
     let mut named: Vec<_> = run.rows.iter().flat_map(records_of).collect();
     named.par_sort_unstable();
     named.dedup();
@@ -152,7 +163,7 @@ fn plan_rows(
         .map(|record| (record.id, record))
         .collect();
     let planned = slots
-        .into_par_iter()
+        .par_iter()
         .zip(run.rows)
         .map(|(slot, row)| {
             let RowChange::Change(change) = &row.change else {
@@ -176,8 +187,8 @@ fn plan_rows(
                 policy_rules: run.policy_rules,
             };
             match plan(run.actor, change, &context) {
-                Ok(planned) => registers(&planned, &slot).then_some(Planned::Added(slot)),
-                Err(refusal) => Some(Planned::Refused(refusal)),
+                Ok(planned) => registers(&planned, slot).then_some(None),
+                Err(refusal) => Some(Some(refusal)),
             }
         })
         .collect::<Option<Vec<_>>>();
