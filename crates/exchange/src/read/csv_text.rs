@@ -101,21 +101,36 @@ impl<'a> Body<'a> {
             rayon::current_num_threads() * PIECES_PER_CORE
         };
         let cuts = cuts(bytes, parts, self.separator);
-        // The line each piece starts on, and its line breaks.
-        let mut lines = Vec::with_capacity(cuts.len());
+        // The line each piece starts on, and the most records it can hold.
+        let mut starts = Vec::with_capacity(cuts.len());
         let mut line = self.line;
         for piece in cuts.windows(2) {
-            let breaks = memchr::memchr_iter(b'\n', &bytes[piece[0]..piece[1]]).count();
-            lines.push((line, breaks));
-            line += breaks as u64;
+            let piece = &bytes[piece[0]..piece[1]];
+            starts.push((line, line_ends(piece) + 1));
+            line += memchr::memchr_iter(b'\n', piece).count() as u64;
+        }
+        // Each piece's rows made straight into their places in the whole: a
+        // place for every record a piece can hold, filled in parallel, and
+        // the places left empty (blank lines, cells over several) closed up.
+        let mut places: Vec<Option<T>> = Vec::new();
+        let most: usize = starts.iter().map(|(_, most)| most).sum();
+        (0..most)
+            .into_par_iter()
+            .map(|_| None)
+            .collect_into_vec(&mut places);
+        let mut pieces_places = Vec::with_capacity(starts.len());
+        let mut rest = places.as_mut_slice();
+        for (_, most) in &starts {
+            let (piece, after) = rest.split_at_mut(*most);
+            pieces_places.push(piece);
+            rest = after;
         }
         let text = &self.text[self.start..];
-        let pieces: Vec<Result<Vec<T>, FieldError>> = cuts
-            .par_windows(2)
-            .zip(lines)
-            .map(|(piece, (line, breaks))| {
-                // Rows are many and large: made in place, not grown.
-                let mut rows = Vec::with_capacity(breaks + 1);
+        cuts.par_windows(2)
+            .zip(starts)
+            .zip(pieces_places)
+            .map(|((piece, (line, _)), places)| {
+                let mut places = places.iter_mut();
                 read_piece(
                     &text[piece[0]..piece[1]],
                     line,
@@ -123,21 +138,30 @@ impl<'a> Body<'a> {
                     &mut |line, record, _| {
                         if has_text(record) {
                             trim(record);
-                            rows.push(f(line, record));
+                            let place = places.next().expect("a record ends at a line end");
+                            *place = Some(f(line, record));
                         }
                         true
                     },
-                )?;
-                Ok(rows)
+                )
             })
-            .collect();
-        let pieces = pieces.into_iter().collect::<Result<Vec<_>, _>>()?;
-        let mut rows = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-        for piece in pieces {
-            rows.extend(piece);
-        }
-        Ok(rows)
+            .collect::<Result<(), FieldError>>()?;
+        #[expect(
+            clippy::filter_map_identity,
+            reason = "`filter_map` collects in place, where `flatten` copies the rows"
+        )]
+        Ok(places.into_iter().filter_map(|row| row).collect())
     }
+}
+
+/// How many records' ends `bytes` holds: the reader ends a record at a line
+/// feed, a carriage return or both together.
+fn line_ends(bytes: &[u8]) -> usize {
+    let feeds = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_returns = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&at| bytes.get(at + 1) != Some(&b'\n'))
+        .count();
+    feeds + lone_returns
 }
 
 /// Offsets that cut `bytes` into about `parts` pieces of whole records: 0, each
@@ -310,6 +334,21 @@ mod tests {
                 (2, vec!["x\ny".to_owned(), "2".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn records_ended_by_carriage_returns_alone_are_all_read() {
+        let cells = |text: &str| -> Vec<Vec<String>> {
+            read(text)
+                .unwrap()
+                .into_iter()
+                .map(|(_, record)| record.iter().map(str::to_owned).collect())
+                .collect()
+        };
+        let expected = [["a", "b"], ["1", "2"], ["3", "4"]];
+        assert_eq!(cells("a,b\r1,2\r3,4\r"), expected);
+        assert_eq!(cells("a,b\r1,2\n3,4"), expected);
+        assert_eq!(line_ends(b"a\rb\r\nc\nd\r"), 4);
     }
 
     #[test]
