@@ -75,14 +75,15 @@ pub(super) fn import(
     let first_person = queries::max_person(tx)? + 1;
     let first_fact = queries::max_fact(tx)? + 1;
     let first_seq = journal::last_seq(tx)? + 1;
-    let (mut added, mut refused) = (0, false);
+    let refused_at: Vec<usize> = refusals.iter().map(|(at, _)| *at).collect();
+    let mut refusals = refusals.into_iter().peekable();
+    let mut added = 0;
     let mut runs = Runs::default();
-    for (refusal, row) in refusals.iter().zip(run.rows) {
-        let outcome = match refusal {
-            Some(refusal) => {
-                refused = true;
+    for (at, row) in run.rows.iter().enumerate() {
+        let outcome = match refusals.next_if(|(refused, _)| *refused == at) {
+            Some((_, refusal)) => {
                 runs.broken();
-                RowOutcome::Refused(refusal.clone())
+                RowOutcome::Refused(refusal)
             }
             None => {
                 runs.added(row.row);
@@ -102,20 +103,16 @@ pub(super) fn import(
         };
         listener.row(row.row, &outcome);
     }
-    let committed = super::commits(commit, refused);
+    let committed = super::commits(commit, !refused_at.is_empty());
     if !committed || added == 0 {
         return Ok(Some(Imported {
             committed,
             ..Imported::default()
         }));
     }
-    if refused {
-        // Only the rows added are kept, numbered in turn.
-        let mut kept = refusals.iter().map(Option::is_none);
-        slots.retain(|_| kept.next() == Some(true));
-        let mut kept = refusals.iter().map(Option::is_none);
-        keys.retain(|_| kept.next() == Some(true));
-    }
+    // Only the rows added are kept, numbered in turn.
+    leave_out(&mut slots, &refused_at);
+    leave_out(&mut keys, &refused_at);
     let header = Header {
         first_person,
         first_fact,
@@ -146,15 +143,27 @@ pub(super) fn import(
     }))
 }
 
-/// Plans every row as a registration of a new person, on every core: for
-/// each, the reason it is refused, or none; `None` if the planner accepts a
-/// row with any other effect than a person and their residence (the general
-/// path then plans it).
+/// Leaves out of `items` those at the places `refused` (sorted) gives.
+fn leave_out<T>(items: &mut Vec<T>, refused: &[usize]) {
+    if refused.is_empty() {
+        return;
+    }
+    let mut at = 0;
+    items.retain(|_| {
+        at += 1;
+        refused.binary_search(&(at - 1)).is_err()
+    });
+}
+
+/// Plans every row as a registration of a new person, on every core: the
+/// rows refused, each by its place among the rows with the reason; `None`
+/// if the planner accepts a row with any other effect than a person and
+/// their residence (the general path then plans it).
 fn refusals(
     tx: &mut dyn Sql,
     run: &Run,
     slots: &[Slot],
-) -> Result<Option<Vec<Option<Refusal>>>, StoreError> {
+) -> Result<Option<Vec<(usize, Refusal)>>, StoreError> {
     let mut named: Vec<_> = run.rows.iter().flat_map(records_of).collect();
     named.par_sort_unstable();
     named.dedup();
@@ -162,12 +171,15 @@ fn refusals(
         .into_iter()
         .map(|record| (record.id, record))
         .collect();
-    let planned = slots
+    /// A row the planner gives another effect.
+    struct Other;
+    let refused = slots
         .par_iter()
         .zip(run.rows)
-        .map(|(slot, row)| {
+        .enumerate()
+        .filter_map(|(at, (slot, row))| {
             let RowChange::Change(change) = &row.change else {
-                return None;
+                return Some(Err(Other));
             };
             let place: Vec<Record> = slot
                 .place
@@ -187,12 +199,13 @@ fn refusals(
                 policy_rules: run.policy_rules,
             };
             match plan(run.actor, change, &context) {
-                Ok(planned) => registers(&planned, slot).then_some(None),
-                Err(refusal) => Some(Some(refusal)),
+                Ok(planned) if registers(&planned, slot) => None,
+                Ok(_) => Some(Err(Other)),
+                Err(refusal) => Some(Ok((at, refusal))),
             }
         })
-        .collect::<Option<Vec<_>>>();
-    Ok(planned)
+        .collect::<Result<Vec<_>, Other>>();
+    Ok(refused.ok())
 }
 
 /// Whether `planned` inserts exactly the person and residence `slot` holds,
