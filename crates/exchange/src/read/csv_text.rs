@@ -298,6 +298,15 @@ mod tests {
             .map_rows(&|line, record| (line, record.clone()))
     }
 
+    /// The cells of the records of `text` with text.
+    fn cells(text: &str) -> Vec<Vec<String>> {
+        read(text)
+            .unwrap()
+            .into_iter()
+            .map(|(_, record)| record.iter().map(str::to_owned).collect())
+            .collect()
+    }
+
     #[test]
     fn pieces_cut_only_between_records() {
         let text = "a,b\n\"x\ny\",1\n\n\"say \"\"hi\"\"\n\",2\r\nlast,3\n";
@@ -338,13 +347,6 @@ mod tests {
 
     #[test]
     fn records_ended_by_carriage_returns_alone_are_all_read() {
-        let cells = |text: &str| -> Vec<Vec<String>> {
-            read(text)
-                .unwrap()
-                .into_iter()
-                .map(|(_, record)| record.iter().map(str::to_owned).collect())
-                .collect()
-        };
         let expected = [["a", "b"], ["1", "2"], ["3", "4"]];
         assert_eq!(cells("a,b\r1,2\r3,4\r"), expected);
         assert_eq!(cells("a,b\r1,2\n3,4"), expected);
@@ -353,13 +355,6 @@ mod tests {
 
     #[test]
     fn a_text_file_of_tabs_is_read_by_its_tabs() {
-        let cells = |text: &str| -> Vec<Vec<String>> {
-            read(text)
-                .unwrap()
-                .into_iter()
-                .map(|(_, record)| record.iter().map(str::to_owned).collect())
-                .collect()
-        };
         let tabs = cells("台账\n姓名\t地址\n张伟\t\"1号,2楼\"\n");
         assert_eq!(tabs[1], ["姓名", "地址"]);
         assert_eq!(tabs[2], ["张伟", "1号,2楼"]);
