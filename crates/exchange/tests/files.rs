@@ -268,4 +268,7 @@ fn a_file_of_more_rows_than_the_limit_is_refused_before_it_is_planned() {
     );
     let error = read(format!("{csv}5,6\n").as_bytes(), None, &limits, &|_| false).unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"file: 文件有 3 行数据，超过上限 2 行：请拆分为几个文件 / expected at most 2 data rows, but found 3: split the file");
+    // Records ended by carriage returns alone count as well.
+    let old_mac = read(b"a,b\r1,2\r3,4\r5,6\r", None, &limits, &|_| false).unwrap_err();
+    assert_eq!(old_mac.to_string(), error.to_string());
 }

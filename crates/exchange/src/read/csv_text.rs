@@ -81,11 +81,9 @@ impl<'a> Body<'a> {
         &self.text.as_bytes()[self.start..]
     }
 
-    /// How many lines the body has: at least as many as its records.
-    pub(super) fn lines(&self) -> u64 {
-        let bytes = self.bytes();
-        let breaks = memchr::memchr_iter(b'\n', bytes).count() as u64;
-        breaks + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+    /// The most records the body can hold: one after each record end.
+    pub(super) fn most_records(&self) -> u64 {
+        line_ends(self.bytes()) as u64 + 1
     }
 
     /// Each record with text, its cells trimmed, as `f` makes it of its line

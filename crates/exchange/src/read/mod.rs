@@ -60,15 +60,16 @@ impl Table<'_> {
         self.map_rows(|number, record| (number, record.clone()))
     }
 
-    /// How many data rows the table has, exactly when more than `most`: a
-    /// CSV text of no more lines than `most` is not read to count them
-    /// (it has no more rows than lines), and its lines are given.
-    fn count_within(&self, most: u64) -> Result<u64, FieldError> {
-        match &self.rows {
-            DataRows::Text(body) if body.lines() <= most => Ok(body.lines()),
-            DataRows::Text(_) => Ok(self.map_rows(|_, _| ())?.len() as u64),
-            DataRows::Cells(rows) => Ok(rows.len() as u64),
-        }
+    /// How many data rows the table has, if more than `most`. A CSV text
+    /// that cannot hold more (it has no more records than record ends) is
+    /// not read to count them.
+    fn rows_over(&self, most: u64) -> Result<Option<u64>, FieldError> {
+        let rows = match &self.rows {
+            DataRows::Text(body) if body.most_records() <= most => return Ok(None),
+            DataRows::Text(_) => self.map_rows(|_, _| ())?.len() as u64,
+            DataRows::Cells(rows) => rows.len() as u64,
+        };
+        Ok(Some(rows).filter(|&rows| rows > most))
     }
 }
 
@@ -133,8 +134,7 @@ pub fn read<'a>(
         let (text, _) = encoding::decode(bytes, encoding)?;
         csv_table(text, is_header)?
     };
-    let rows = table.count_within(limits.rows)?;
-    if rows > limits.rows {
+    if let Some(rows) = table.rows_over(limits.rows)? {
         return Err(FieldError::new(
             "file",
             format!(
