@@ -490,6 +490,16 @@ mod tests {
         }
     }
 
+    /// `n` slots, and the blind indexes of their ID numbers.
+    fn keyed(vault: &Vault, n: u32) -> (Vec<Slot<'static>>, Vec<BlindIndex>) {
+        let slots: Vec<Slot> = (0..n).map(slot).collect();
+        let keys = slots
+            .iter()
+            .map(|slot| vault.blind_index(&slot.resident_id))
+            .collect();
+        (slots, keys)
+    }
+
     fn header() -> Header {
         Header {
             first_person: 7,
@@ -505,11 +515,7 @@ mod tests {
     #[test]
     fn every_slot_comes_back_found_by_its_key() {
         let vault = Vault::from_key([7; 32]);
-        let slots: Vec<Slot> = (0..50).map(slot).collect();
-        let keys: Vec<BlindIndex> = slots
-            .iter()
-            .map(|slot| vault.blind_index(&slot.resident_id))
-            .collect();
+        let (slots, keys) = keyed(&vault, 50);
         let packed = pack(&vault, &slots, &keys);
         let piece = Piece::unpack(&vault, header(), slots.len(), &packed).unwrap();
         let mut sorted = keys.clone();
@@ -531,11 +537,7 @@ mod tests {
     #[test]
     fn a_damaged_piece_is_an_error_not_a_panic() {
         let vault = Vault::from_key([7; 32]);
-        let slots: Vec<Slot> = (0..5).map(slot).collect();
-        let keys: Vec<BlindIndex> = slots
-            .iter()
-            .map(|slot| vault.blind_index(&slot.resident_id))
-            .collect();
+        let (slots, keys) = keyed(&vault, 5);
         let packed = pack(&vault, &slots, &keys);
         for end in 0..packed.body.len() {
             let cut = Packed {
