@@ -136,7 +136,9 @@ impl<'a> Body<'a> {
                     &mut |line, record, _| {
                         if has_text(record) {
                             trim(record);
-                            let place = places.next().expect("a record ends at a line end");
+                            let place = places
+                                .next()
+                                .expect("a piece holds at most one record more than record ends");
                             *place = Some(f(line, record));
                         }
                         true
