@@ -55,35 +55,59 @@ pub(super) fn head(text: &str, separator: u8, text_rows: usize) -> Result<Head, 
     Ok(Head { records, ends })
 }
 
-/// The records of a CSV text from a byte on: its data rows below the header.
+/// The records of a CSV text from a byte on: its data rows below the header,
+/// cut into pieces of whole records.
 #[derive(Debug)]
 pub(super) struct Body<'a> {
     text: Cow<'a, str>,
     start: usize,
-    /// The line `start` is on.
-    line: u64,
     separator: u8,
+    pieces: Vec<Piece>,
+}
+
+/// A piece of a body: where it lies in the body, the line it starts on, and
+/// the most records it can hold (one after each record end).
+#[derive(Debug)]
+struct Piece {
+    bytes: std::ops::Range<usize>,
+    line: u64,
+    most: usize,
 }
 
 impl<'a> Body<'a> {
     /// The records of `text` from byte `start` on.
     pub(super) fn new(text: Cow<'a, str>, start: usize, separator: u8) -> Body<'a> {
-        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() as u64;
+        let mut line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() as u64;
+        let bytes = &text.as_bytes()[start..];
+        let parts = if bytes.len() < SMALL {
+            1
+        } else {
+            rayon::current_num_threads() * PIECES_PER_CORE
+        };
+        let pieces = cuts(bytes, parts, separator)
+            .windows(2)
+            .map(|cut| {
+                let piece = &bytes[cut[0]..cut[1]];
+                let first = line;
+                line += memchr::memchr_iter(b'\n', piece).count() as u64;
+                Piece {
+                    bytes: cut[0]..cut[1],
+                    line: first,
+                    most: line_ends(piece) + 1,
+                }
+            })
+            .collect();
         Body {
             text,
             start,
-            line,
             separator,
+            pieces,
         }
     }
 
-    fn bytes(&self) -> &[u8] {
-        &self.text.as_bytes()[self.start..]
-    }
-
-    /// The most records the body can hold: one after each record end.
+    /// The most records the body can hold.
     pub(super) fn most_records(&self) -> u64 {
-        line_ends(self.bytes()) as u64 + 1
+        self.pieces.iter().map(|piece| piece.most as u64).sum()
     }
 
     /// Each record with text, its cells trimmed, as `f` makes it of its line
@@ -92,46 +116,30 @@ impl<'a> Body<'a> {
         &self,
         f: &(impl Fn(u64, &StringRecord) -> T + Sync),
     ) -> Result<Vec<T>, FieldError> {
-        let bytes = self.bytes();
-        let parts = if bytes.len() < SMALL {
-            1
-        } else {
-            rayon::current_num_threads() * PIECES_PER_CORE
-        };
-        let cuts = cuts(bytes, parts, self.separator);
-        // The line each piece starts on, and the most records it can hold.
-        let mut starts = Vec::with_capacity(cuts.len());
-        let mut line = self.line;
-        for piece in cuts.windows(2) {
-            let piece = &bytes[piece[0]..piece[1]];
-            starts.push((line, line_ends(piece) + 1));
-            line += memchr::memchr_iter(b'\n', piece).count() as u64;
-        }
         // Each piece's rows made straight into their places in the whole: a
         // place for every record a piece can hold, filled in parallel, and
         // the places left empty (blank lines, cells over several) closed up.
         let mut places: Vec<Option<T>> = Vec::new();
-        let most: usize = starts.iter().map(|(_, most)| most).sum();
-        (0..most)
+        (0..self.most_records() as usize)
             .into_par_iter()
             .map(|_| None)
             .collect_into_vec(&mut places);
-        let mut pieces_places = Vec::with_capacity(starts.len());
+        let mut pieces_places = Vec::with_capacity(self.pieces.len());
         let mut rest = places.as_mut_slice();
-        for (_, most) in &starts {
-            let (piece, after) = rest.split_at_mut(*most);
-            pieces_places.push(piece);
+        for piece in &self.pieces {
+            let (places, after) = rest.split_at_mut(piece.most);
+            pieces_places.push(places);
             rest = after;
         }
         let text = &self.text[self.start..];
-        cuts.par_windows(2)
-            .zip(starts)
+        self.pieces
+            .par_iter()
             .zip(pieces_places)
-            .map(|((piece, (line, _)), places)| {
+            .map(|(piece, places)| {
                 let mut places = places.iter_mut();
                 read_piece(
-                    &text[piece[0]..piece[1]],
-                    line,
+                    &text[piece.bytes.clone()],
+                    piece.line,
                     self.separator,
                     &mut |line, record, _| {
                         if has_text(record) {
